@@ -1,0 +1,170 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using PerspectivesApi.Data;
+using PerspectivesApi.Http;
+
+namespace PerspectivesApi.Articles;
+
+public static class ArticleQueries
+{
+    public static readonly Collection Collection = new(
+        Name: "articles",
+        Columns: """
+            a.id, a.title, a.genre, a.language, a.outlet_id, o.name AS outlet_name, a.url,
+            a.published_date, a.published_precision, a.published_inferred, a.published_reasoning, a.excerpt,
+            (SELECT count(*) FROM stances s WHERE s.article_id = a.id) AS stance_count
+            """,
+        From: "articles a LEFT JOIN outlets o ON o.id = a.outlet_id",
+        IdColumn: "a.id",
+        Filters:
+        [
+            new("outlet", FilterKind.Id, "a.outlet_id IN @outlet", "Only articles published by this outlet (an outlet id). Repeat for several.", "georgia-today"),
+            new("author", FilterKind.Id, "a.id IN (SELECT c.article_id FROM credits c WHERE c.author_id IN @author)",
+                "Only articles crediting this author in any role (an author id). Repeat for several.", "aslan-ismailov"),
+            new("topic", FilterKind.Id, "a.id IN (SELECT s.article_id FROM stances s WHERE s.topic_id IN @topic)",
+                "Only articles holding a stance on this topic (a topic id). Repeat for several.", "baku-moscow-rift-is-permanent"),
+            new("language", FilterKind.Language, "a.language IN @language", "Only articles in this language (BCP 47 tag). Repeat for several.", "en"),
+            new("genre", FilterKind.Choice, "a.genre IN @genre", "Only articles of this genre. Repeat for several.", "interview", CorpusImport.Genres),
+            // An article matches a date range only when its whole publication period lies inside it:
+            // a piece known only to be from July 2025 is not claimed for 2025-07-10..2025-07-20.
+            new("from", FilterKind.Date, "a.published_key >= @from",
+                "Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match.", "2025-07-01"),
+            new("to", FilterKind.Date, "a.published_key <= @to AND a.published_end <= @to",
+                "Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match.", "2025-07-31"),
+        ],
+        Sorts:
+        [
+            new("published", "a.published_key", "By publication date (the start of its period); unknown dates sort first ascending, last descending."),
+            new("title", "a.title", "By title (binary order)."),
+            new("id", "a.id", "By id."),
+        ],
+        DefaultSort: "-published");
+
+    public static readonly Collection OfOutlet = Collection.Under("outlet", "outlet", "outlets");
+    public static readonly Collection OfAuthor = Collection.Under("author", "author", "authors");
+
+    public sealed class Row : IPageRow
+    {
+        public string Id { get; init; } = "";
+        public string SortKey { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Genre { get; init; } = "";
+        public string Language { get; init; } = "";
+        public string? OutletId { get; init; }
+        public string? OutletName { get; init; }
+        public string? Url { get; init; }
+        public string? PublishedDate { get; init; }
+        public string? PublishedPrecision { get; init; }
+        public long? PublishedInferred { get; init; }
+        public string? PublishedReasoning { get; init; }
+        public string Excerpt { get; init; } = "";
+        public long StanceCount { get; init; }
+    }
+
+    private sealed class DetailRow
+    {
+        public string Id { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Genre { get; init; } = "";
+        public string Language { get; init; } = "";
+        public string? OutletId { get; init; }
+        public string? OutletName { get; init; }
+        public string? Url { get; init; }
+        public string? PublishedDate { get; init; }
+        public string? PublishedPrecision { get; init; }
+        public long? PublishedInferred { get; init; }
+        public string? PublishedReasoning { get; init; }
+        public string? RepublishedFromOutletId { get; init; }
+        public string? RepublishedFromOutletName { get; init; }
+        public string? RepublishedFromUrl { get; init; }
+        public string? RepublishedNote { get; init; }
+        public string? SourceFile { get; init; }
+        public string? SourceSha256 { get; init; }
+        public string Body { get; init; } = "";
+    }
+
+    private sealed class CreditRow
+    {
+        public string ArticleId { get; init; } = "";
+        public string AuthorId { get; init; } = "";
+        public string AuthorName { get; init; } = "";
+        public string Role { get; init; } = "";
+    }
+
+    private sealed class StanceRow
+    {
+        public string Id { get; init; } = "";
+        public string TopicId { get; init; } = "";
+        public string TopicTitle { get; init; } = "";
+        public string? AuthorId { get; init; }
+        public string? AuthorName { get; init; }
+        public string Position { get; init; } = "";
+        public string Quote { get; init; } = "";
+        public long QuoteStart { get; init; }
+        public long QuoteEnd { get; init; }
+        public string Summary { get; init; } = "";
+    }
+
+    public static async Task<IReadOnlyList<ArticleSummary>> SummariesAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+    {
+        var credits = await CreditsAsync(connection, rows.Select(r => r.Id).ToArray(), cancellationToken);
+        return rows.Select(r => new ArticleSummary(
+            r.Id, r.Title, r.Genre, r.Language, OutletRef.From(r.OutletId, r.OutletName),
+            Published.From(r.PublishedDate, r.PublishedPrecision, r.PublishedInferred, r.PublishedReasoning),
+            r.Url, credits[r.Id].ToList(), r.StanceCount, r.Excerpt)).ToList();
+    }
+
+    public static async Task<ArticleDetail?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition("""
+            SELECT a.id, a.title, a.genre, a.language, a.outlet_id, o.name AS outlet_name, a.url,
+                   a.published_date, a.published_precision, a.published_inferred, a.published_reasoning,
+                   a.republished_from_outlet_id, r.name AS republished_from_outlet_name, a.republished_from_url, a.republished_note,
+                   a.source_file, a.source_sha256, a.body
+            FROM articles a
+            LEFT JOIN outlets o ON o.id = a.outlet_id
+            LEFT JOIN outlets r ON r.id = a.republished_from_outlet_id
+            WHERE a.id = @id
+            """, new { id }, cancellationToken: cancellationToken));
+        if (row is null) return null;
+
+        var credits = await CreditsAsync(connection, [id], cancellationToken);
+        var stances = await connection.QueryAsync<StanceRow>(new CommandDefinition("""
+            SELECT s.id, s.topic_id, t.title AS topic_title, s.author_id, au.name AS author_name,
+                   s.position, s.quote, s.quote_start, s.quote_end, s.summary
+            FROM stances s
+            JOIN topics t ON t.id = s.topic_id
+            LEFT JOIN authors au ON au.id = s.author_id
+            WHERE s.article_id = @id
+            ORDER BY s.id
+            """, new { id }, cancellationToken: cancellationToken));
+
+        return new ArticleDetail(
+            row.Id, row.Title, row.Genre, row.Language, OutletRef.From(row.OutletId, row.OutletName),
+            Published.From(row.PublishedDate, row.PublishedPrecision, row.PublishedInferred, row.PublishedReasoning),
+            row.Url, credits[id].ToList(),
+            row.RepublishedFromOutletId is null && row.RepublishedFromUrl is null && row.RepublishedNote is null
+                ? null
+                : new Republication(OutletRef.From(row.RepublishedFromOutletId, row.RepublishedFromOutletName), row.RepublishedFromUrl, row.RepublishedNote),
+            row.SourceFile is null && row.SourceSha256 is null ? null : new Provenance(row.SourceFile, row.SourceSha256),
+            row.Body,
+            stances.Select(s => new ArticleStance(
+                s.Id, new TopicRef(s.TopicId, s.TopicTitle), AuthorRef.From(s.AuthorId, s.AuthorName), s.Position,
+                new Quote(s.Quote, (int)s.QuoteStart, (int)s.QuoteEnd), s.Summary)).ToList());
+    }
+
+    public static async Task<bool> ExistsAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM articles WHERE id = @id", new { id }, cancellationToken: cancellationToken)) > 0;
+
+    private static async Task<ILookup<string, Credit>> CreditsAsync(SqliteConnection connection, string[] articleIds, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<CreditRow>(new CommandDefinition("""
+            SELECT c.article_id, c.author_id, au.name AS author_name, c.role
+            FROM credits c JOIN authors au ON au.id = c.author_id
+            WHERE c.article_id IN @articleIds
+            ORDER BY c.article_id, c.ordinal
+            """, new { articleIds }, cancellationToken: cancellationToken));
+        return rows.ToLookup(r => r.ArticleId, r => new Credit(new AuthorRef(r.AuthorId, r.AuthorName), r.Role));
+    }
+}

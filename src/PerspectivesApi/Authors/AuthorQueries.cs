@@ -1,0 +1,47 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using PerspectivesApi.Http;
+
+namespace PerspectivesApi.Authors;
+
+public static class AuthorQueries
+{
+    public static readonly Collection Collection = new(
+        Name: "authors",
+        Columns: """
+            au.id, au.name, au.affiliation,
+            (SELECT count(DISTINCT c.article_id) FROM credits c WHERE c.author_id = au.id) AS article_count,
+            (SELECT count(*) FROM stances s WHERE s.author_id = au.id) AS stance_count
+            """,
+        From: "authors au",
+        IdColumn: "au.id",
+        Filters:
+        [
+            new("article", FilterKind.Id,
+                "au.id IN (SELECT c.author_id FROM credits c WHERE c.article_id IN @article UNION SELECT s.author_id FROM stances s WHERE s.article_id IN @article)",
+                "Only people credited on, or holding a stance in, this article (an article id). Repeat for several.", "point-of-no-return-aslan-ismailov"),
+            new("topic", FilterKind.Id, "au.id IN (SELECT s.author_id FROM stances s WHERE s.topic_id IN @topic)",
+                "Only people holding a stance on this topic (a topic id). Repeat for several.", "baku-moscow-rift-is-permanent"),
+        ],
+        Sorts: [new("name", "au.name", "By name (binary order)."), new("id", "au.id", "By id.")],
+        DefaultSort: "name");
+
+    public sealed class Row : IPageRow
+    {
+        public string Id { get; init; } = "";
+        public string SortKey { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string? Affiliation { get; init; }
+        public long ArticleCount { get; init; }
+        public long StanceCount { get; init; }
+
+        public Author ToAuthor() => new(Id, Name, Affiliation, ArticleCount, StanceCount);
+    }
+
+    public static Task<IReadOnlyList<Author>> ItemsAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Author>>(rows.Select(r => r.ToAuthor()).ToList());
+
+    public static async Task<Author?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Collection.Columns}, au.id AS sort_key FROM {Collection.From} WHERE au.id = @id", new { id }, cancellationToken: cancellationToken)))?.ToAuthor();
+}

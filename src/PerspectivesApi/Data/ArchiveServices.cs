@@ -1,0 +1,29 @@
+using Dapper;
+using PerspectivesApi.Http;
+
+namespace PerspectivesApi.Data;
+
+public static class ArchiveServices
+{
+    /// <summary>The database, its start-up work and the readers every endpoint shares.</summary>
+    public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        // Columns are snake_case, C# properties PascalCase: let Dapper match published_date to PublishedDate.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (Environment.GetEnvironmentVariable(DatabaseOptions.EnvironmentVariable) is { Length: > 0 } fromEnvironment)
+            options.Path = fromEnvironment;
+        var path = Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(environment.ContentRootPath, options.Path);
+
+        services.AddSingleton(options);
+        services.AddSingleton(new Database(path));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<ArchiveStartup>();
+        // The cursor secret is read once, after ArchiveStartup has created it.
+        services.AddSingleton(sp => new CursorCodec(sp.GetRequiredService<ArchiveStartup>().CursorSecretAsync().GetAwaiter().GetResult()));
+        services.AddSingleton<CollectionReader>();
+        services.AddSingleton<ResourceReader>();
+        return services;
+    }
+}

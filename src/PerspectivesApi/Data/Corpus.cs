@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PerspectivesApi.Data;
+
+// The manifest format of db/seed/manifest.json (documented in db/seed/README.md). The same
+// records describe a bulk import, so the seed corpus is loaded by the code bulk imports use.
+
+public sealed record CorpusManifest(
+    IReadOnlyList<OutletEntry> Outlets,
+    IReadOnlyList<AuthorEntry> Authors,
+    IReadOnlyList<TopicEntry> Topics,
+    IReadOnlyList<ArticleEntry> Articles,
+    IReadOnlyList<StanceEntry> Stances)
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        // A misspelt field would otherwise be dropped without a word: refuse it instead.
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static CorpusManifest Parse(Stream json) =>
+        JsonSerializer.Deserialize<CorpusManifest>(json, JsonOptions)
+        ?? throw new InvalidDataException("The manifest is empty.");
+}
+
+public sealed record OutletEntry(string Id, string Name, string? Kind, string? Country, string? Url, string? Description);
+
+public sealed record AuthorEntry(string Id, string Name, string? Affiliation);
+
+public sealed record TopicEntry(string Id, string Title, string Proposition, string? Description);
+
+public sealed record ArticleEntry(
+    string Id,
+    string Title,
+    string Genre,
+    string Language,
+    string? Outlet,
+    string? Url,
+    PublishedEntry? Published,
+    string Body,
+    IReadOnlyList<CreditEntry> Credits,
+    RepublishedEntry? RepublishedFrom,
+    ProvenanceEntry? Provenance);
+
+public sealed record PublishedEntry(string Date, string Precision, bool Inferred, string? Reasoning);
+
+public sealed record CreditEntry(string Author, string Role);
+
+public sealed record RepublishedEntry(string? Outlet, string? Url, string? Note);
+
+public sealed record ProvenanceEntry(string SeedFile, string Sha256);
+
+public sealed record StanceEntry(
+    string Id, string Topic, string Article, string? Author, string Position,
+    string Quote, int Start, int End, string Summary);
+
+/// <summary>The curated corpus of db/seed, embedded in the assembly at build time.</summary>
+public static class SeedCorpus
+{
+    public static CorpusManifest LoadManifest()
+    {
+        using var stream = Open("seed/manifest.json");
+        return CorpusManifest.Parse(stream);
+    }
+
+    /// <summary>Reads an article body named by the manifest (<c>articles/x.txt</c>), with the
+    /// file's line endings normalised and its final newline removed, as db/seed/README.md says.</summary>
+    public static string ReadBody(string bodyPath)
+    {
+        using var reader = new StreamReader(Open("seed/" + bodyPath));
+        return ArticleText.NormalizeBodyFile(reader.ReadToEnd());
+    }
+
+    private static Stream Open(string name) =>
+        typeof(SeedCorpus).Assembly.GetManifestResourceStream(name)
+        ?? throw new FileNotFoundException($"The seed corpus has no embedded file '{name}'. Was db/seed built into the assembly?");
+}

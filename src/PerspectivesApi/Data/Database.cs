@@ -1,0 +1,55 @@
+using System.Data;
+using Microsoft.Data.Sqlite;
+
+namespace PerspectivesApi.Data;
+
+/// <summary>Where the archive's SQLite file lives. Set with <c>Database:Path</c> or the
+/// <c>PERSPECTIVES_DB</c> environment variable; relative paths are relative to the content root.</summary>
+public sealed class DatabaseOptions
+{
+    public const string EnvironmentVariable = "PERSPECTIVES_DB";
+
+    public string Path { get; set; } = "data/perspectives.db";
+
+    /// <summary>Load the curated corpus from db/seed when the archive is empty.</summary>
+    public bool Seed { get; set; } = true;
+}
+
+/// <summary>Opens connections to the archive. Every connection, pooled or new, gets foreign keys
+/// and a busy timeout, so no code path can forget them.</summary>
+public sealed class Database
+{
+    private const int BusyTimeoutMilliseconds = 5000;
+
+    public Database(string path)
+    {
+        FilePath = System.IO.Path.GetFullPath(path);
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+        }.ToString();
+    }
+
+    public string FilePath { get; }
+
+    public string ConnectionString { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = System.IO.Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        using var pragma = connection.CreateCommand();
+        // busy_timeout is per connection and not a connection-string keyword: set it on every open.
+        pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace PerspectivesApi.Http;
+
+/// <summary>A JSON response with a strong ETag (a hash of the exact bytes sent), answering a
+/// matching <c>If-None-Match</c> with 304. <c>Cache-Control: no-cache</c> lets clients and proxies
+/// keep the body but makes them revalidate, so a read after a write is never served stale.</summary>
+public sealed class CachedJson<T>(T value, int statusCode = StatusCodes.Status200OK) : IResult
+{
+    public T Value => value;
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var body = JsonSerializer.SerializeToUtf8Bytes(value, options);
+        var etag = $"\"{Convert.ToBase64String(SHA256.HashData(body)[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}\"";
+
+        var response = http.Response;
+        response.Headers.ETag = etag;
+        response.Headers.CacheControl = "no-cache";
+        if (Matches(http.Request.Headers.IfNoneMatch, etag))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+        response.StatusCode = statusCode;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, http.RequestAborted);
+    }
+
+    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+    {
+        if (ifNoneMatch.Count == 0) return false;
+        if (!EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)) return false;
+        // If-None-Match uses the weak comparison (RFC 9110 §13.1.2).
+        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.Equals(etag, StringComparison.Ordinal));
+    }
+}

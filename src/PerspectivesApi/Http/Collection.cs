@@ -1,0 +1,77 @@
+namespace PerspectivesApi.Http;
+
+/// <summary>How a filter's values are checked before they reach SQL.</summary>
+public enum FilterKind
+{
+    /// <summary>Resource ids (slugs); the parameter may repeat.</summary>
+    Id,
+    /// <summary>One of a fixed set of values; may repeat.</summary>
+    Choice,
+    /// <summary>A BCP 47 language tag such as <c>en</c>; may repeat.</summary>
+    Language,
+    /// <summary>An ISO 3166-1 alpha-2 country code; may repeat.</summary>
+    Country,
+    /// <summary>An ISO 8601 calendar date (yyyy-MM-dd); at most once.</summary>
+    Date,
+}
+
+/// <summary>A query parameter that narrows a collection. <see cref="Condition"/> is a fixed SQL
+/// fragment that refers to the value as <c>@name</c>; values are always bound as parameters.</summary>
+public sealed record Filter(string Name, FilterKind Kind, string Condition, string Description, string Example, IReadOnlyList<string>? Choices = null)
+{
+    public bool Repeatable => Kind != FilterKind.Date;
+}
+
+/// <summary>An order a collection can be listed in. <see cref="Key"/> is a non-null SQL expression
+/// that, with the id as tie-breaker, totally orders the rows and is served by an index.</summary>
+public sealed record Sort(string Name, string Key, string Description);
+
+/// <summary>Everything the shared list machinery needs to know about one collection: what it
+/// selects, how it can be filtered and sorted. Used for the SQL, the parameter validation and the
+/// OpenAPI description alike, so the three cannot drift apart.</summary>
+public sealed record Collection(
+    string Name,
+    string Columns,
+    string From,
+    string IdColumn,
+    IReadOnlyList<Filter> Filters,
+    IReadOnlyList<Sort> Sorts,
+    string DefaultSort)
+{
+    /// <summary>The same collection nested under a parent (an outlet's articles): the parent's
+    /// filter is taken from the path and no longer accepted as a query parameter.</summary>
+    public Collection Under(string filterName, string parentResource, string parentTable) => this with
+    {
+        Name = $"{Name} of {filterName}",
+        Filters = Filters.Where(f => f.Name != filterName).ToList(),
+        PathFilter = Filters.Single(f => f.Name == filterName),
+        Parent = new ParentResource(parentResource, parentTable),
+    };
+
+    /// <summary>For a nested collection, the filter its parent's id from the path fills in.</summary>
+    public Filter? PathFilter { get; init; }
+
+    /// <summary>For a nested collection, the parent, which must exist (else 404).</summary>
+    public ParentResource? Parent { get; init; }
+}
+
+/// <summary>The resource a nested collection hangs under: its name for messages, its table to check it exists.</summary>
+public sealed record ParentResource(string Name, string Table);
+
+/// <summary>The body of every collection response.</summary>
+/// <param name="Items">This page's items, in the requested order.</param>
+/// <param name="NextCursor">Pass as <c>cursor</c> to get the next page; null on the last page.</param>
+/// <param name="Total">How many items the whole filtered collection holds; only when <c>count=true</c>.</param>
+public sealed record Page<T>(
+    IReadOnlyList<T> Items,
+    string? NextCursor,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    long? Total);
+
+/// <summary>A row read for a page: the resource's id and the value of the sort key, which the
+/// next page's cursor continues from.</summary>
+public interface IPageRow
+{
+    string Id { get; }
+    string SortKey { get; }
+}

@@ -1,0 +1,98 @@
+using System.Text;
+using Dapper;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Data.Sqlite;
+using PerspectivesApi.Data;
+
+namespace PerspectivesApi.Http;
+
+/// <summary>The one mechanism that lists every collection: validates the query, reads one page with
+/// a keyset seek (never OFFSET, so page 10,000 costs what page 1 costs), signs the next cursor, counts
+/// on request and writes the Link header.</summary>
+public sealed class CollectionReader(Database database, CursorCodec cursors)
+{
+    public delegate Task<IReadOnlyList<TItem>> Projection<TRow, TItem>(SqliteConnection connection, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
+
+    public async Task<IResult> ListAsync<TRow, TItem>(
+        HttpContext http, Collection collection, Projection<TRow, TItem> project, CancellationToken cancellationToken,
+        string? pathValue = null)
+        where TRow : IPageRow
+    {
+        var request = ListRequest.Parse(http.Request.Query, collection, pathValue, cursors, out var errors);
+        if (errors.Count > 0) return Problems.InvalidParameters(errors);
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        if (collection.Parent is { } parent && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                // The table name comes from the collection's fixed definition, never from the request.
+                $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) == 0)
+            return Problems.NotFound(parent.Name, pathValue ?? "");
+
+        var (where, parameters) = Conditions(request, pathValue);
+
+        var sql = new StringBuilder()
+            .Append("SELECT ").Append(collection.Columns).Append(", ").Append(request.Sort.Key).Append(" AS sort_key")
+            .Append(" FROM ").Append(collection.From);
+        var conditions = new List<string>(where);
+        if (request.After is { } after)
+        {
+            // A row-value comparison that SQLite answers with a seek in the (key, id) index.
+            conditions.Add($"({request.Sort.Key}, {collection.IdColumn}) {(request.Descending ? "<" : ">")} (@__key, @__id)");
+            parameters.Add("__key", after.Key);
+            parameters.Add("__id", after.Id);
+        }
+        if (conditions.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
+        var direction = request.Descending ? "DESC" : "ASC";
+        sql.Append($" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction} LIMIT @__limit");
+        parameters.Add("__limit", request.Limit + 1);
+
+        var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).ToList();
+        var hasMore = rows.Count > request.Limit;
+        if (hasMore) rows.RemoveAt(rows.Count - 1);
+
+        long? total = null;
+        if (request.Count)
+        {
+            var countSql = $"SELECT count(*) FROM {collection.From}" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "");
+            total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, parameters, cancellationToken: cancellationToken));
+        }
+
+        string? next = null;
+        if (hasMore)
+        {
+            next = cursors.Encode(new Cursor(request.QueryFingerprint, rows[^1].SortKey, rows[^1].Id));
+            http.Response.Headers.Link = $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"";
+        }
+        var items = await project(connection, rows, cancellationToken);
+        return new CachedJson<Page<TItem>>(new Page<TItem>(items, next, total));
+    }
+
+    /// <summary>The filter conditions of a request, with their values as parameters.</summary>
+    public static (List<string> Conditions, DynamicParameters Parameters) Conditions(ListRequest request, string? pathValue)
+    {
+        var conditions = new List<string>();
+        var parameters = new DynamicParameters();
+        if (request.Collection.PathFilter is { } pathFilter)
+        {
+            conditions.Add(pathFilter.Condition);
+            parameters.Add(pathFilter.Name, pathFilter.Repeatable ? new[] { pathValue } : pathValue);
+        }
+        foreach (var filter in request.Collection.Filters)
+        {
+            if (!request.Filters.TryGetValue(filter.Name, out var values)) continue;
+            conditions.Add(filter.Condition);
+            // Repeatable filters are written `column IN @name`; Dapper expands the array into one
+            // parameter per value.
+            parameters.Add(filter.Name, filter.Repeatable ? values : values[0]);
+        }
+        return (conditions, parameters);
+    }
+
+    private static string NextPageUrl(HttpRequest request, string cursor)
+    {
+        var query = request.Query
+            .Where(q => q.Key != "cursor")
+            .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+            .Append(new KeyValuePair<string, string?>("cursor", cursor));
+        return QueryHelpers.AddQueryString($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}", query);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using PerspectivesApi.Data;
+
+namespace PerspectivesApi.Http;
+
+/// <summary>A collection request's query string, checked against its <see cref="Collection"/>:
+/// every problem is collected and reported at once, keyed by the parameter's name.</summary>
+public sealed partial class ListRequest
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    /// <summary>Parameters every collection understands, beside its own filters.</summary>
+    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort"];
+
+    public required Collection Collection { get; init; }
+    public required int Limit { get; init; }
+    public required bool Count { get; init; }
+    public required Sort Sort { get; init; }
+    public required bool Descending { get; init; }
+    public required IReadOnlyDictionary<string, string[]> Filters { get; init; }
+    public required string QueryFingerprint { get; init; }
+    public Cursor? After { get; init; }
+
+    public static ListRequest Parse(
+        IQueryCollection query, Collection collection, string? pathValue, CursorCodec cursors, out Dictionary<string, string[]> errors)
+    {
+        var problems = new Dictionary<string, List<string>>();
+        void Fail(string parameter, string message)
+        {
+            if (!problems.TryGetValue(parameter, out var list)) problems[parameter] = list = [];
+            list.Add(message);
+        }
+
+        var known = CommonParameters.Concat(collection.Filters.Select(f => f.Name)).ToHashSet();
+        foreach (var name in query.Keys.Where(k => !known.Contains(k)))
+            Fail(name, $"is not a parameter of {collection.Name}; the parameters are: {string.Join(", ", known.Order())}.");
+
+        string? Single(string name)
+        {
+            var values = query[name];
+            if (values.Count > 1) Fail(name, "may be given only once.");
+            return values.Count == 0 ? null : values[0];
+        }
+
+        var limit = DefaultLimit;
+        if (Single("limit") is { } limitText &&
+            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
+            Fail("limit", $"must be a whole number from 1 to {MaxLimit}; got '{limitText}'.");
+
+        var count = false;
+        if (Single("count") is { } countText && !bool.TryParse(countText, out count))
+            Fail("count", $"must be true or false; got '{countText}'.");
+
+        var sortText = Single("sort") ?? collection.DefaultSort;
+        var descending = sortText.StartsWith('-');
+        var sort = collection.Sorts.FirstOrDefault(s => s.Name == sortText.TrimStart('-'));
+        if (sort is null)
+        {
+            Fail("sort", $"must be one of {string.Join(", ", collection.Sorts.Select(s => s.Name))}, with '-' in front for descending; got '{sortText}'.");
+            sort = collection.Sorts[0];
+        }
+
+        var filters = new Dictionary<string, string[]>();
+        foreach (var filter in collection.Filters)
+        {
+            var values = query[filter.Name];
+            if (values.Count == 0) continue;
+            if (!filter.Repeatable && values.Count > 1) Fail(filter.Name, "may be given only once.");
+            foreach (var value in values)
+            {
+                if (CheckValue(filter, value) is { } message) Fail(filter.Name, message);
+            }
+            filters[filter.Name] = values.Select(v => v!).Distinct().Order(StringComparer.Ordinal).ToArray();
+        }
+        if (filters.TryGetValue("from", out var from) && filters.TryGetValue("to", out var to) &&
+            !problems.ContainsKey("from") && !problems.ContainsKey("to") && string.CompareOrdinal(from[0], to[0]) > 0)
+            Fail("to", $"must not be before from ({from[0]}); got '{to[0]}'.");
+
+        // The fingerprint names the collection (and parent), the sort and every filter value: the
+        // things that, changed, would make the cursor point into a different list.
+        var canonical = new StringBuilder(collection.Name).Append('|').Append(pathValue).Append('|').Append(sortText);
+        foreach (var (name, values) in filters.OrderBy(f => f.Key, StringComparer.Ordinal))
+            canonical.Append('|').Append(name).Append('=').AppendJoin(',', values);
+        var fingerprint = CursorCodec.Fingerprint(canonical.ToString());
+
+        Cursor? after = null;
+        if (Single("cursor") is { } token)
+        {
+            if (!cursors.TryDecode(token, out var cursor))
+                Fail("cursor", "is not a cursor this archive issued: pass the nextCursor of a previous page unchanged.");
+            else if (cursor.Query != fingerprint)
+                Fail("cursor", "belongs to a different query: a cursor can only be used with the same filters and sort as the page it came from.");
+            else after = cursor;
+        }
+
+        errors = problems.ToDictionary(p => p.Key, p => p.Value.ToArray());
+        return new ListRequest
+        {
+            Collection = collection, Limit = limit, Count = count, Sort = sort, Descending = descending,
+            Filters = filters, QueryFingerprint = fingerprint, After = after,
+        };
+    }
+
+    /// <returns>Why the value is not acceptable, or null when it is.</returns>
+    public static string? CheckValue(Filter filter, string? value) => filter.Kind switch
+    {
+        FilterKind.Id when !CorpusImport.IsSlug(value) =>
+            $"'{value}' is not an id: ids are lowercase letters, digits and single hyphens, at most 80 characters.",
+        FilterKind.Choice when !filter.Choices!.Contains(value) =>
+            $"must be one of {string.Join(", ", filter.Choices!)}; got '{value}'.",
+        FilterKind.Language when value is null || !LanguageTag().IsMatch(value) =>
+            $"must be a BCP 47 language tag such as en or pt-BR; got '{value}'.",
+        FilterKind.Country when value is null || !CountryCode().IsMatch(value) =>
+            $"must be an ISO 3166-1 alpha-2 country code in capitals, such as GE; got '{value}'.",
+        FilterKind.Date when !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) =>
+            $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
+        _ => null,
+    };
+
+    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex LanguageTag();
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryCode();
+}

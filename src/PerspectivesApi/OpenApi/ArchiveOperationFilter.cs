@@ -1,0 +1,169 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using PerspectivesApi.Data;
+using PerspectivesApi.Http;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace PerspectivesApi.OpenApi;
+
+/// <summary>Documents each operation from the same definitions the code runs on: a collection's
+/// filters, sorts and paging parameters come from its <see cref="Collection"/>, so the contract
+/// cannot describe a parameter the endpoint does not accept, or miss one it does.</summary>
+public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : IOperationFilter
+{
+    private readonly JsonSerializerOptions json = jsonOptions.Value.SerializerOptions;
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        operation.Parameters ??= [];
+
+        if (metadata.OfType<ResourceDoc>().FirstOrDefault() is { } resource)
+            DescribeId(operation, $"The {resource.Resource}'s id (a slug).");
+        if (metadata.OfType<CollectionDoc>().FirstOrDefault() is { } doc)
+        {
+            if (doc.Collection.Parent is { } parent) DescribeId(operation, $"The {parent.Name}'s id (a slug).");
+            AddCollectionParameters(operation, doc.Collection);
+        }
+
+        operation.Responses ??= [];
+        if (metadata.OfType<ResponseExample>().FirstOrDefault() is { } example &&
+            operation.Responses.TryGetValue("200", out var ok) && ok.Content?.TryGetValue("application/json", out var media) == true)
+            media.Example = JsonSerializer.SerializeToNode(example.Value, example.Value.GetType(), json);
+
+        operation.Responses["500"] = new OpenApiResponse
+        {
+            Description = "The archive failed to answer; the problem carries a traceId to report.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository) },
+            },
+        };
+        DescribeResponses(operation, metadata.OfType<CollectionDoc>().FirstOrDefault()?.Collection);
+    }
+
+    private static void DescribeId(OpenApiOperation operation, string description)
+    {
+        foreach (var parameter in operation.Parameters!.OfType<OpenApiParameter>().Where(p => p.Name == "id"))
+        {
+            parameter.Description = description;
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", MaxLength = 80 };
+        }
+    }
+
+    private static void AddCollectionParameters(OpenApiOperation operation, Collection collection)
+    {
+        var parameters = operation.Parameters!;
+        foreach (var filter in collection.Filters)
+        {
+            var value = ValueSchema(filter);
+            parameters.Add(new OpenApiParameter
+            {
+                Name = filter.Name,
+                In = ParameterLocation.Query,
+                Description = filter.Description,
+                Style = ParameterStyle.Form,
+                Explode = true,
+                Schema = filter.Repeatable ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = value } : value,
+                Example = filter.Repeatable ? new JsonArray(filter.Example) : JsonValue.Create(filter.Example),
+            });
+        }
+
+        var sorts = collection.Sorts.SelectMany(s => new[] { s.Name, "-" + s.Name }).ToList();
+        parameters.Add(new OpenApiParameter
+        {
+            Name = "sort",
+            In = ParameterLocation.Query,
+            Description = $"The order of the list: a field name, with '-' in front for descending. Default: {collection.DefaultSort}. " +
+                          string.Join(" ", collection.Sorts.Select(s => $"`{s.Name}`: {s.Description}")),
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = sorts.Select(s => (JsonNode)JsonValue.Create(s)!).ToList(),
+                Default = JsonValue.Create(collection.DefaultSort),
+            },
+        });
+        parameters.Add(new OpenApiParameter
+        {
+            Name = "limit",
+            In = ParameterLocation.Query,
+            Description = $"How many items a page holds, from 1 to {ListRequest.MaxLimit} (default {ListRequest.DefaultLimit}). Out-of-range values are a 400, never clamped.",
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = ListRequest.MaxLimit.ToString(),
+                Default = JsonValue.Create(ListRequest.DefaultLimit),
+            },
+            Example = JsonValue.Create(20),
+        });
+        parameters.Add(new OpenApiParameter
+        {
+            Name = "cursor",
+            In = ParameterLocation.Query,
+            Description = "Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. " +
+                          "A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        });
+        parameters.Add(new OpenApiParameter
+        {
+            Name = "count",
+            In = ParameterLocation.Query,
+            Description = "true to add `total`, the number of items in the whole filtered collection (costs a count query).",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = JsonValue.Create(false) },
+        });
+    }
+
+    private static OpenApiSchema ValueSchema(Filter filter) => filter.Kind switch
+    {
+        FilterKind.Id => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", MaxLength = 80 },
+        FilterKind.Choice => new OpenApiSchema { Type = JsonSchemaType.String, Enum = filter.Choices!.Select(c => (JsonNode)JsonValue.Create(c)!).ToList() },
+        FilterKind.Language => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$" },
+        FilterKind.Country => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Z]{2}$" },
+        FilterKind.Date => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+        _ => throw new ArgumentOutOfRangeException(nameof(filter)),
+    };
+
+    /// <summary>Every response gets a description saying when it happens, and problems get examples.</summary>
+    private void DescribeResponses(OpenApiOperation operation, Collection? collection)
+    {
+        foreach (var (code, response) in operation.Responses!)
+        {
+            if (response is not OpenApiResponse r) continue;
+            r.Description = code switch
+            {
+                "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next.",
+                "304" => "The client's copy (its If-None-Match ETag) is current; no body.",
+                "400" => "A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.",
+                "404" => "No resource has this id.",
+                _ => r.Description,
+            };
+            if (r.Content?.TryGetValue("application/problem+json", out var media) != true || media!.Example is not null) continue;
+            media.Example = code switch
+            {
+                "400" => JsonSerializer.SerializeToNode(new
+                {
+                    type = Problems.InvalidParametersType, title = "Invalid request parameters", status = 400,
+                    detail = "The request's parameter 'limit' is not valid: see errors.",
+                    instance = "/v1/articles?limit=1000",
+                    errors = new Dictionary<string, string[]> { ["limit"] = ["must be a whole number from 1 to 100; got '1000'."] },
+                    traceId = "0HNA1B2C3D4E5:00000001",
+                }, json),
+                "404" => JsonSerializer.SerializeToNode(new
+                {
+                    type = Problems.NotFoundType, title = "No such article", status = 404,
+                    detail = "The archive has no article with the id 'no-such-article'.", instance = "/v1/articles/no-such-article",
+                    traceId = "0HNA1B2C3D4E5:00000002",
+                }, json),
+                "500" => JsonSerializer.SerializeToNode(new
+                {
+                    type = "https://tools.ietf.org/html/rfc9110#section-15.6.1", title = "An error occurred while processing your request.", status = 500,
+                    detail = "The archive could not answer this request. The error was logged with the traceId below.",
+                    instance = "/v1/articles", traceId = "0HNA1B2C3D4E5:00000003",
+                }, json),
+                _ => null,
+            };
+        }
+    }
+}

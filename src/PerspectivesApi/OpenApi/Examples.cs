@@ -1,0 +1,70 @@
+using PerspectivesApi.Articles;
+using PerspectivesApi.Authors;
+using PerspectivesApi.Http;
+using PerspectivesApi.Outlets;
+using PerspectivesApi.Stances;
+using PerspectivesApi.Topics;
+
+namespace PerspectivesApi.OpenApi;
+
+/// <summary>Response examples for the OpenAPI document, taken from the seed corpus so that what a
+/// reader sees in Swagger UI is what the archive really answers.</summary>
+public static class Examples
+{
+    private const string ExampleCursor = "WyJ4eTEyMyIsIjIwMjUtMDctMDQiLCJwb2ludC1vZi1uby1yZXR1cm4iXQ.c2lnbmF0dXJlMTIzNDU2";
+
+    private static readonly OutletRef GeorgiaToday = new("georgia-today", "Georgia Today");
+    private static readonly AuthorRef Ismailov = new("aslan-ismailov", "Aslan Ismailov");
+    private static readonly TopicRef Rift = new("baku-moscow-rift-is-permanent", "Is the 2025 Baku–Moscow rift permanent?");
+
+    private static readonly Published July4 = new("2025-07-04", "day", false,
+        "The page states 'July 4, 2025' directly under the byline 'by Georgia Today'.");
+
+    private static readonly Quote PointOfNoReturn = new(
+        "This is already the point of no return. Going forward, naturally Azerbaijan and the Azerbaijani people — I say this sincerely — the Azerbaijani people do not want to be enemies of Russia or the Russian people. We want to be a good neighbor, but without anyone’s dictate: on equal terms.",
+        7451, 7737);
+
+    private static readonly IReadOnlyList<Credit> InterviewCredits =
+        [new(new AuthorRef("vazha-tavberidze", "Vazha Tavberidze"), "interviewer"), new(Ismailov, "interviewee")];
+
+    public static readonly ArticleSummary ArticleSummary = new(
+        "point-of-no-return-aslan-ismailov",
+        "The Point of No Return: Aslan Ismailov on Why Azerbaijan Is Done with Putin’s ‘Russkiy Mir’",
+        "interview", "en", GeorgiaToday, July4, null, InterviewCredits, 8,
+        "He is one of Azerbaijan’s best-known lawyers and an outspoken human rights defender — and for decades, Aslan Ismailov has been watching Moscow’s games in the South Caucasus up close…");
+
+    public static readonly Page<ArticleSummary> ArticlePage = new([ArticleSummary], ExampleCursor, null);
+
+    public static readonly ArticleDetail ArticleDetail = new(
+        ArticleSummary.Id, ArticleSummary.Title, "interview", "en", GeorgiaToday, July4, null, InterviewCredits,
+        new Republication(new OutletRef("rfe-rl-georgian-service", "Radio Free Europe/Radio Liberty Georgian Service"), null,
+            "The standfirst calls the piece a 'conversation with Radio Free Europe’s Georgian Service'."),
+        new Provenance("000_825315227a47cb2a.txt", "ed290803ab3f3cd764bd08fca963a73f61e46a9943d59a07bfcef6b75cc7a041"),
+        "He is one of Azerbaijan’s best-known lawyers and an outspoken human rights defender — … (the full text of the piece)",
+        [new ArticleStance("ismailov-rift-point-of-no-return", Rift, Ismailov, "supports", PointOfNoReturn,
+            "Ismailov says relations have already passed the point of no return, while stressing that Azerbaijanis want good-neighbourly relations with Russia on equal terms.")]);
+
+    public static readonly Stance Stance = new(
+        "ismailov-rift-point-of-no-return", Rift,
+        new StanceArticle(ArticleSummary.Id, ArticleSummary.Title, GeorgiaToday, July4),
+        Ismailov, "supports", PointOfNoReturn,
+        "Ismailov says relations have already passed the point of no return, while stressing that Azerbaijanis want good-neighbourly relations with Russia on equal terms.");
+
+    public static readonly Page<Stance> StancePage = new([Stance], null, 1);
+
+    public static readonly Author Author = new("aslan-ismailov", "Aslan Ismailov", "Azerbaijani lawyer and human rights defender", 1, 8);
+
+    public static readonly Page<Author> AuthorPage = new([Author], ExampleCursor, null);
+
+    public static readonly Outlet Outlet = new("georgia-today", "Georgia Today", "newspaper", "GE", "https://georgiatoday.ge",
+        "English-language newspaper in Tbilisi.", 1);
+
+    public static readonly Page<Outlet> OutletPage = new([Outlet], null, null);
+
+    public static readonly Topic Topic = new(Rift.Id, Rift.Title,
+        "The 2025 rift between Azerbaijan and Russia has passed a point of no return.",
+        "After the deadly Yekaterinburg raid on Azerbaijanis in June 2025 and the arrests of Sputnik Azerbaijan staff in Baku, relations between Azerbaijan and Russia fell to a low.",
+        5);
+
+    public static readonly Page<Topic> TopicPage = new([Topic], null, 8);
+}
