@@ -27,33 +27,16 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
                 $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) == 0)
             return Problems.NotFound(parent.Name, pathValue ?? "");
 
-        var (where, parameters) = Conditions(request, pathValue);
-
-        var sql = new StringBuilder()
-            .Append("SELECT ").Append(collection.Columns).Append(", ").Append(request.Sort.Key).Append(" AS sort_key")
-            .Append(" FROM ").Append(collection.From);
-        var conditions = new List<string>(where);
-        if (request.After is { } after)
-        {
-            // A row-value comparison that SQLite answers with a seek in the (key, id) index.
-            conditions.Add($"({request.Sort.Key}, {collection.IdColumn}) {(request.Descending ? "<" : ">")} (@__key, @__id)");
-            parameters.Add("__key", after.Key);
-            parameters.Add("__id", after.Id);
-        }
-        if (conditions.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
-        var direction = request.Descending ? "DESC" : "ASC";
-        sql.Append($" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction} LIMIT @__limit");
-        parameters.Add("__limit", request.Limit + 1);
-
-        var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).ToList();
+        var (sql, parameters) = PageQuery(request, pathValue);
+        var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
         var hasMore = rows.Count > request.Limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
 
         long? total = null;
         if (request.Count)
         {
-            var countSql = $"SELECT count(*) FROM {collection.From}" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "");
-            total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, parameters, cancellationToken: cancellationToken));
+            var (countSql, countParameters) = CountQuery(request, pathValue);
+            total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, countParameters, cancellationToken: cancellationToken));
         }
 
         string? next = null;
@@ -64,6 +47,37 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         }
         var items = await project(connection, rows, cancellationToken);
         return new CachedJson<Page<TItem>>(new Page<TItem>(items, next, total));
+    }
+
+    /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
+    /// requested order, one row more than the limit to learn whether another page follows.</summary>
+    public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue)
+    {
+        var collection = request.Collection;
+        var (conditions, parameters) = Conditions(request, pathValue);
+        if (request.After is { } after)
+        {
+            // A row-value comparison that SQLite answers with a seek in the (key, id) index.
+            conditions.Add($"({request.Sort.Key}, {collection.IdColumn}) {(request.Descending ? "<" : ">")} (@__key, @__id)");
+            parameters.Add("__key", after.Key);
+            parameters.Add("__id", after.Id);
+        }
+        var direction = request.Descending ? "DESC" : "ASC";
+        var sql = new StringBuilder()
+            .Append("SELECT ").Append(collection.Columns).Append(", ").Append(request.Sort.Key).Append(" AS sort_key")
+            .Append(" FROM ").Append(collection.From);
+        if (conditions.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
+        sql.Append($" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction} LIMIT @__limit");
+        parameters.Add("__limit", request.Limit + 1);
+        return (sql.ToString(), parameters);
+    }
+
+    /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>
+    public static (string Sql, DynamicParameters Parameters) CountQuery(ListRequest request, string? pathValue)
+    {
+        var (conditions, parameters) = Conditions(request, pathValue);
+        var sql = $"SELECT count(*) FROM {request.Collection.From}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
+        return (sql, parameters);
     }
 
     /// <summary>The filter conditions of a request, with their values as parameters.</summary>

@@ -56,7 +56,8 @@ public sealed partial class ListRequest
 
         var sortText = Single("sort") ?? collection.DefaultSort;
         var descending = sortText.StartsWith('-');
-        var sort = collection.Sorts.FirstOrDefault(s => s.Name == sortText.TrimStart('-'));
+        var sortName = descending ? sortText[1..] : sortText;
+        var sort = collection.Sorts.FirstOrDefault(s => s.Name == sortName);
         if (sort is null)
         {
             Fail("sort", $"must be one of {string.Join(", ", collection.Sorts.Select(s => s.Name))}, with '-' in front for descending; got '{sortText}'.");

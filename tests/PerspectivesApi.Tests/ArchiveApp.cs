@@ -1,0 +1,89 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using PerspectivesApi.Data;
+
+namespace PerspectivesApi.Tests;
+
+/// <summary>The real service, in the Production environment, over its own SQLite file in a fresh
+/// temporary folder: created, migrated and seeded by the service's own start-up, as on first run.</summary>
+public class ArchiveApp : WebApplicationFactory<Program>
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("perspectives-tests-").FullName;
+
+    public string DatabasePath => Path.Combine(directory, "archive.db");
+
+    protected virtual bool Seed => true;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Database:Path", DatabasePath);
+        builder.UseSetting("Database:Seed", Seed ? "true" : "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    /// <summary>A connection to the same file the service uses, for tests that add their own rows
+    /// or look at what the service wrote.</summary>
+    public async Task<SqliteConnection> OpenAsync()
+    {
+        _ = Services; // make sure start-up (migrations, seed) has run
+        return await Services.GetRequiredService<Database>().OpenAsync();
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string url)
+    {
+        using var response = await CreateClient().GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Reads an RFC 9457 problem and checks the parts every problem must have.</summary>
+public static class ProblemAssert
+{
+    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, int status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement.Clone();
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        foreach (var member in new[] { "type", "title", "detail", "instance" })
+            Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty(member).GetString()), $"the problem has no {member}: {body}");
+        Assert.DoesNotContain("   at ", body); // no stack trace
+        return problem;
+    }
+
+    /// <summary>A 400 whose <c>errors</c> names <paramref name="parameter"/>.</summary>
+    public static async Task<JsonElement> NamesParameterAsync(HttpResponseMessage response, string parameter)
+    {
+        var problem = await IsProblemAsync(response, 400);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(parameter, out var messages) && messages.GetArrayLength() > 0,
+            $"the problem does not name '{parameter}': {problem}");
+        Assert.Contains($"'{parameter}'", problem.GetProperty("detail").GetString());
+        return problem;
+    }
+}
+
+public static class JsonExtensions
+{
+    public static IEnumerable<string> Ids(this JsonElement page) =>
+        page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!);
+
+    public static string? NullableString(this JsonElement element, string property) =>
+        element.GetProperty(property).ValueKind == JsonValueKind.Null ? null : element.GetProperty(property).GetString();
+}

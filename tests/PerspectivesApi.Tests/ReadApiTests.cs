@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace PerspectivesApi.Tests;
+
+/// <summary>List, detail, 404 and caching for every resource, over the seed corpus.</summary>
+public sealed class ReadApiTests(ArchiveApp app) : IClassFixture<ArchiveApp>
+{
+    public static TheoryData<string, string, string> Resources => new()
+    {
+        // collection, a known id, the resource's name in messages
+        { "articles", "point-of-no-return-aslan-ismailov", "article" },
+        { "authors", "aslan-ismailov", "author" },
+        { "outlets", "georgia-today", "outlet" },
+        { "topics", "baku-moscow-rift-is-permanent", "topic" },
+        { "stances", "ismailov-rift-point-of-no-return", "stance" },
+    };
+
+    [Theory, MemberData(nameof(Resources))]
+    public async Task Detail_returns_the_resource_with_a_strong_etag(string collection, string id, string _)
+    {
+        using var response = await app.CreateClient().GetAsync($"/v1/{collection}/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.ETag);
+        Assert.False(response.Headers.ETag!.IsWeak);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(id, body.GetProperty("id").GetString());
+    }
+
+    [Theory, MemberData(nameof(Resources))]
+    public async Task Detail_answers_304_to_its_own_etag_and_200_to_another(string collection, string id, string _)
+    {
+        var client = app.CreateClient();
+        using var first = await client.GetAsync($"/v1/{collection}/{id}");
+        var etag = first.Headers.ETag!;
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"/v1/{collection}/{id}");
+        again.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await client.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(etag, notModified.Headers.ETag);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Get, $"/v1/{collection}/{id}");
+        stale.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"something-else\""));
+        using var modified = await client.SendAsync(stale);
+        Assert.Equal(HttpStatusCode.OK, modified.StatusCode);
+    }
+
+    [Theory, MemberData(nameof(Resources))]
+    public async Task Unknown_id_is_a_404_problem_naming_the_resource_and_id(string collection, string _, string resource)
+    {
+        using var response = await app.CreateClient().GetAsync($"/v1/{collection}/no-such-thing");
+        var problem = await ProblemAssert.IsProblemAsync(response, 404);
+        Assert.Contains(resource, problem.GetProperty("detail").GetString());
+        Assert.Contains("no-such-thing", problem.GetProperty("detail").GetString());
+        Assert.Equal($"/v1/{collection}/no-such-thing", problem.GetProperty("instance").GetString());
+    }
+
+    [Theory, MemberData(nameof(Resources))]
+    public async Task List_holds_every_stored_row_once(string collection, string id, string _)
+    {
+        var page = await app.GetJsonAsync($"/v1/{collection}?limit=100&count=true");
+        var ids = page.Ids().ToList();
+        await using var connection = await app.OpenAsync();
+        var stored = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, $"SELECT count(*) FROM {collection}");
+        Assert.Equal(stored, ids.Count);
+        Assert.Equal(stored, page.GetProperty("total").GetInt64());
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Contains(id, ids);
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task Total_is_absent_unless_asked_for()
+    {
+        var page = await app.GetJsonAsync("/v1/articles");
+        Assert.False(page.TryGetProperty("total", out _));
+    }
+
+    [Fact]
+    public async Task Index_links_every_collection()
+    {
+        var index = await app.GetJsonAsync("/v1");
+        var hrefs = index.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("href").GetString()!).ToList();
+        Assert.Equal(["/v1/articles", "/v1/authors", "/v1/outlets", "/v1/topics", "/v1/stances"], hrefs);
+        foreach (var href in hrefs) Assert.True((await app.GetJsonAsync(href)).GetProperty("items").GetArrayLength() > 0, href);
+    }
+
+    [Fact]
+    public async Task Article_detail_carries_body_credits_outlet_provenance_and_stances()
+    {
+        var article = await app.GetJsonAsync("/v1/articles/point-of-no-return-aslan-ismailov");
+        Assert.Equal("Georgia Today", article.GetProperty("outlet").GetProperty("name").GetString());
+        Assert.Equal("2025-07-04", article.GetProperty("published").GetProperty("date").GetString());
+        Assert.Equal("day", article.GetProperty("published").GetProperty("precision").GetString());
+        Assert.False(article.GetProperty("published").GetProperty("inferred").GetBoolean());
+        Assert.Equal("rfe-rl-georgian-service", article.GetProperty("republishedFrom").GetProperty("outlet").GetProperty("id").GetString());
+        var credits = article.GetProperty("credits").EnumerateArray()
+            .Select(c => (c.GetProperty("author").GetProperty("id").GetString(), c.GetProperty("role").GetString())).ToList();
+        Assert.Equal([("vazha-tavberidze", "interviewer"), ("aslan-ismailov", "interviewee")], credits);
+        Assert.StartsWith("He is one of Azerbaijan’s best-known lawyers", article.GetProperty("body").GetString());
+        Assert.Equal("000_825315227a47cb2a.txt", article.GetProperty("provenance").GetProperty("sourceFile").GetString());
+        var stances = article.GetProperty("stances").EnumerateArray().ToList();
+        Assert.True(stances.Count >= 3);
+        Assert.All(stances, s => Assert.Equal("aslan-ismailov", s.GetProperty("author").GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Unsigned_article_has_a_null_outlet_and_editorial_stances_with_a_null_author()
+    {
+        var article = await app.GetJsonAsync("/v1/articles/putin-aliyev-what-is-this-game");
+        Assert.Equal(JsonValueKind.Null, article.GetProperty("outlet").ValueKind);
+        Assert.Equal(0, article.GetProperty("credits").GetArrayLength());
+        Assert.True(article.GetProperty("published").GetProperty("inferred").GetBoolean());
+        Assert.All(article.GetProperty("stances").EnumerateArray(), s => Assert.Equal(JsonValueKind.Null, s.GetProperty("author").ValueKind));
+    }
+
+    [Fact]
+    public async Task Stance_carries_its_topic_article_outlet_date_author_and_quote()
+    {
+        var stance = await app.GetJsonAsync("/v1/stances/ismailov-rift-point-of-no-return");
+        Assert.Equal("baku-moscow-rift-is-permanent", stance.GetProperty("topic").GetProperty("id").GetString());
+        Assert.Equal("georgia-today", stance.GetProperty("article").GetProperty("outlet").GetProperty("id").GetString());
+        Assert.Equal("2025-07-04", stance.GetProperty("article").GetProperty("published").GetProperty("date").GetString());
+        Assert.Equal("supports", stance.GetProperty("position").GetString());
+        Assert.StartsWith("This is already the point of no return.", stance.GetProperty("quote").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_route_and_wrong_method_are_problems()
+    {
+        var client = app.CreateClient();
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/v1/nothing-here"), 404);
+        using var post = await client.PostAsync("/v1/articles", new StringContent("{}"));
+        await ProblemAssert.IsProblemAsync(post, 405);
+        Assert.Contains("GET", post.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task Health_is_live_and_ready()
+    {
+        var client = app.CreateClient();
+        using var live = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        var ready = await app.GetJsonAsync("/health/ready");
+        Assert.Equal("Healthy", ready.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Swagger_ui_is_served_in_production()
+    {
+        using var response = await app.CreateClient().GetAsync("/swagger/index.html");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync());
+    }
+}
