@@ -13,7 +13,10 @@ import sys
 import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SEEDS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "seeds"))
+# The raw captures are kept beside the corpus in sources/; ../shared/seeds is the original drop.
+SEEDS = os.path.join(HERE, "sources")
+if not os.path.isdir(SEEDS):
+    SEEDS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "seeds"))
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -15,8 +15,10 @@ public sealed class SchemaTooNewException(long found, long supported) : Exceptio
 
 /// <summary>Applies the numbered scripts in db/migrations, each in its own transaction, and records
 /// the schema version in <c>PRAGMA user_version</c> (which SQLite rolls back with the transaction).</summary>
-public sealed partial class Migrator(Database database)
+public sealed partial class Migrator(Database database, IReadOnlyList<Migrator.Migration>? migrations = null)
 {
+    private readonly IReadOnlyList<Migration> migrations = migrations ?? All;
+
     public sealed record Migration(int Version, string Name, string Sql);
 
     public static IReadOnlyList<Migration> All { get; } = LoadEmbedded();
@@ -28,12 +30,13 @@ public sealed partial class Migrator(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var before = await CurrentVersionAsync(connection, cancellationToken);
-        if (before > LatestVersion) throw new SchemaTooNewException(before, LatestVersion);
+        var latest = migrations.Count == 0 ? 0 : migrations[^1].Version;
+        if (before > latest) throw new SchemaTooNewException(before, latest);
 
         // WAL lets readers go on while a writer commits; it is a property of the file, set once.
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
 
-        foreach (var migration in All.Where(m => m.Version > before))
+        foreach (var migration in migrations.Where(m => m.Version > before))
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
