@@ -43,5 +43,5 @@ public static class AuthorQueries
 
     public static async Task<Author?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Collection.Columns}, au.id AS sort_key FROM {Collection.From} WHERE au.id = @id", new { id }, cancellationToken: cancellationToken)))?.ToAuthor();
+            Collection.FindByIdSql, new { id }, cancellationToken: cancellationToken)))?.ToAuthor();
 }

@@ -278,9 +278,11 @@ public static partial class CorpusImport
         if (errors.Count > 0) throw new CorpusValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
     }
 
+    /// <summary>An ISO 3166-1 alpha-2 country code, in capitals.</summary>
     [GeneratedRegex("^[A-Z]{2}$")]
-    private static partial Regex CountryPattern();
+    public static partial Regex CountryPattern();
 
+    /// <summary>A BCP 47 language tag such as en or pt-BR.</summary>
     [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-    private static partial Regex LanguagePattern();
+    public static partial Regex LanguagePattern();
 }

@@ -17,7 +17,7 @@ public sealed class CachedJson<T>(T value, int statusCode = StatusCodes.Status20
     {
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var body = JsonSerializer.SerializeToUtf8Bytes(value, options);
-        var etag = $"\"{Convert.ToBase64String(SHA256.HashData(body)[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_')}\"";
+        var etag = $"\"{System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(body)[..16])}\"";
 
         var response = http.Response;
         response.Headers.ETag = etag;

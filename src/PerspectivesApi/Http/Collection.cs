@@ -48,6 +48,9 @@ public sealed record Collection(
         Parent = new ParentResource(parentResource, parentTable),
     };
 
+    /// <summary>The same columns as a list item, for one row by id (<c>@id</c>).</summary>
+    public string FindByIdSql => $"SELECT {Columns}, {IdColumn} AS sort_key FROM {From} WHERE {IdColumn} = @id";
+
     /// <summary>For a nested collection, the filter its parent's id from the path fills in.</summary>
     public Filter? PathFilter { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -19,7 +20,7 @@ public sealed class CursorCodec(byte[] secret)
     public string Encode(Cursor cursor)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(new[] { cursor.Query, cursor.Key, cursor.Id });
-        return Base64Url.Encode(payload) + "." + Base64Url.Encode(Sign(payload));
+        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(Sign(payload));
     }
 
     public bool TryDecode(string token, out Cursor cursor)
@@ -27,7 +28,7 @@ public sealed class CursorCodec(byte[] secret)
         cursor = null!;
         var dot = token.IndexOf('.');
         if (dot <= 0) return false;
-        if (!Base64Url.TryDecode(token[..dot], out var payload) || !Base64Url.TryDecode(token[(dot + 1)..], out var signature)) return false;
+        if (!TryDecodeBase64Url(token[..dot], out var payload) || !TryDecodeBase64Url(token[(dot + 1)..], out var signature)) return false;
         if (!CryptographicOperations.FixedTimeEquals(signature, Sign(payload))) return false;
         try
         {
@@ -44,29 +45,15 @@ public sealed class CursorCodec(byte[] secret)
 
     /// <summary>A short, stable fingerprint of a query, for binding cursors to it.</summary>
     public static string Fingerprint(string canonicalQuery) =>
-        Base64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalQuery))[..12]);
+        Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalQuery))[..12]);
 
     private byte[] Sign(byte[] payload) => HMACSHA256.HashData(secret, payload)[..SignatureBytes];
-}
 
-internal static class Base64Url
-{
-    public static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    public static bool TryDecode(string text, out byte[] bytes)
+    private static bool TryDecodeBase64Url(string text, out byte[] bytes)
     {
         bytes = [];
-        if (text.Length == 0 || text.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))) return false;
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        padded += new string('=', (4 - padded.Length % 4) % 4);
-        try
-        {
-            bytes = Convert.FromBase64String(padded);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+        if (text.Length == 0 || !Base64Url.IsValid(text)) return false;
+        bytes = Base64Url.DecodeFromChars(text);
+        return true;
     }
 }

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Http;
 
 /// <summary>A collection request's query string, checked against its <see cref="Collection"/>:
 /// every problem is collected and reported at once, keyed by the parameter's name.</summary>
-public sealed partial class ListRequest
+public sealed class ListRequest
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
@@ -112,18 +111,12 @@ public sealed partial class ListRequest
             $"'{value}' is not an id: ids are lowercase letters, digits and single hyphens, at most 80 characters.",
         FilterKind.Choice when !filter.Choices!.Contains(value) =>
             $"must be one of {string.Join(", ", filter.Choices!)}; got '{value}'.",
-        FilterKind.Language when value is null || !LanguageTag().IsMatch(value) =>
+        FilterKind.Language when value is null || !CorpusImport.LanguagePattern().IsMatch(value) =>
             $"must be a BCP 47 language tag such as en or pt-BR; got '{value}'.",
-        FilterKind.Country when value is null || !CountryCode().IsMatch(value) =>
+        FilterKind.Country when value is null || !CorpusImport.CountryPattern().IsMatch(value) =>
             $"must be an ISO 3166-1 alpha-2 country code in capitals, such as GE; got '{value}'.",
         FilterKind.Date when !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) =>
             $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
         _ => null,
     };
-
-    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-    private static partial Regex LanguageTag();
-
-    [GeneratedRegex("^[A-Z]{2}$")]
-    private static partial Regex CountryCode();
 }

@@ -42,5 +42,5 @@ public static class OutletQueries
 
     public static async Task<Outlet?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Collection.Columns}, o.id AS sort_key FROM {Collection.From} WHERE o.id = @id", new { id }, cancellationToken: cancellationToken)))?.ToOutlet();
+            Collection.FindByIdSql, new { id }, cancellationToken: cancellationToken)))?.ToOutlet();
 }

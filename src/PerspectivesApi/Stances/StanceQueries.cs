@@ -75,7 +75,7 @@ public static class StanceQueries
     public static async Task<Stance?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Collection.Columns}, s.id AS sort_key FROM {Collection.From} WHERE s.id = @id", new { id }, cancellationToken: cancellationToken));
+            Collection.FindByIdSql, new { id }, cancellationToken: cancellationToken));
         return row?.ToStance();
     }
 }

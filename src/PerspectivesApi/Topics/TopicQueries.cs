@@ -38,5 +38,5 @@ public static class TopicQueries
 
     public static async Task<Topic?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Collection.Columns}, t.id AS sort_key FROM {Collection.From} WHERE t.id = @id", new { id }, cancellationToken: cancellationToken)))?.ToTopic();
+            Collection.FindByIdSql, new { id }, cancellationToken: cancellationToken)))?.ToTopic();
 }
