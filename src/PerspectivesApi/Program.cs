@@ -10,6 +10,9 @@ builder.Services.AddArchive(builder.Configuration, builder.Environment);
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddArchiveHealth();
 builder.Services.AddArchiveOpenApi();
+// The archive is public and read anonymously: any web page may call it from the browser.
+builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
+    policy.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "HEAD", "OPTIONS").WithExposedHeaders("ETag", "Link")));
 
 var app = builder.Build();
 
@@ -20,6 +23,7 @@ await app.Services.GetRequiredService<ArchiveStartup>().RunAsync();
 // empty 4xx/5xx answers such as an unknown route or a wrong method.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 
 app.UseArchiveOpenApi();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

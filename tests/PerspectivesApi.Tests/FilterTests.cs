@@ -27,6 +27,11 @@ public sealed class FilterTests(ArchiveApp app) : IClassFixture<ArchiveApp>
     [InlineData("/v1/outlets?country=DE", "deutsche-welle")]
     [InlineData("/v1/outlets?kind=newspaper", "georgia-today")]
     [InlineData("/v1/authors?article=empire-collapsing-but-not-russia-denysenko", "vadym-denysenko")]
+    [InlineData("/v1/authors?article=point-of-no-return-aslan-ismailov", "aslan-ismailov,vazha-tavberidze")]
+    [InlineData("/v1/authors?topic=diaspora-pressure-effective-lever", "aslan-ismailov,ivan-preobrazhensky,vadym-denysenko")]
+    [InlineData("/v1/topics?author=dmitry-peskov", "baku-moscow-rift-is-permanent")]
+    [InlineData("/v1/topics?article=putin-aliyev-what-is-this-game&author=dmitry-peskov", "")]
+    [InlineData("/v1/topics?article=putin-aliyev-what-is-this-game&author=aslan-ismailov", "aliyev-course-independent-of-moscow,russia-can-coerce-azerbaijan-militarily,russia-heading-for-collapse,russia-losing-south-caucasus,turkey-decisive-power-in-south-caucasus")]
     public async Task Filter_selects_exactly_the_matching_rows(string url, string expected)
     {
         var want = expected.Length == 0 ? [] : expected.Split(',').Order().ToList();

@@ -139,6 +139,18 @@ public sealed class ReadApiTests(ArchiveApp app) : IClassFixture<ArchiveApp>
     }
 
     [Fact]
+    public async Task Browsers_on_any_origin_may_read_and_see_etag_and_link()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/articles?limit=1");
+        request.Headers.Add("Origin", "https://example.org");
+        using var response = await app.CreateClient().SendAsync(request);
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        var exposed = string.Join(",", response.Headers.GetValues("Access-Control-Expose-Headers"));
+        Assert.Contains("ETag", exposed);
+        Assert.Contains("Link", exposed);
+    }
+
+    [Fact]
     public async Task Health_is_live_and_ready()
     {
         var client = app.CreateClient();
