@@ -15,6 +15,7 @@ public static class ArchiveOpenApi
             {
                 Title = "Perspectives Archive API",
                 Version = "v1",
+                Contact = new OpenApiContact { Name = "Perspectives Archive" },
                 Description = """
                     An open archive of perspectives in the press: who said what, about which question, where and when, with the exact words as evidence.
 
@@ -32,6 +33,8 @@ public static class ArchiveOpenApi
                     **Caching:** responses carry a strong `ETag`; send it back in `If-None-Match` for a 304.
                     """,
             });
+            // Relative, so the document works wherever the archive is served.
+            options.AddServer(new OpenApiServer { Url = "/", Description = "The archive serving this document" });
             options.OperationFilter<ArchiveOperationFilter>();
             options.SchemaFilter<NullableReferenceSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
