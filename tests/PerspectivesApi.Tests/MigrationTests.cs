@@ -84,6 +84,32 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_service_that_waited_for_another_ones_migration_does_not_apply_it_again()
+    {
+        // Another service holds the write lock and applies the migration, while this one has
+        // already read the old version and waits for the lock. It must not run the script again.
+        var path = NewDatabasePath();
+        await using (var create = new SqliteConnection($"Data Source={path}"))
+        {
+            await create.OpenAsync();
+            await create.ExecuteAsync("PRAGMA journal_mode = WAL");
+        }
+        await using var other = new SqliteConnection($"Data Source={path};Pooling=False");
+        await other.OpenAsync();
+        await using var otherMigration = (SqliteTransaction)await other.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
+        await other.ExecuteAsync(Migrator.All[0].Sql + $"; PRAGMA user_version = {Migrator.All[0].Version};", transaction: otherMigration);
+
+        var waiting = Task.Run(() => new Migrator(new Database(path)).MigrateAsync());
+        await Task.Delay(500); // it reads version 0, then blocks on BEGIN IMMEDIATE
+        Assert.False(waiting.IsCompleted);
+        await otherMigration.CommitAsync();
+
+        Assert.Equal(0, await waiting); // it had read version 0 …
+        await using var connection = await new Database(path).OpenAsync();
+        Assert.Equal(Migrator.LatestVersion, await Migrator.CurrentVersionAsync(connection)); // … and did not fail re-running 0001
+    }
+
+    [Fact]
     public async Task Every_connection_enforces_foreign_keys()
     {
         var database = new Database(NewDatabasePath());

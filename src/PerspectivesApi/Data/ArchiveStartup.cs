@@ -27,7 +27,7 @@ public sealed class ArchiveStartup(Database database, Migrator migrator, Databas
         {
             var report = await CorpusImport.ApplyAsync(connection, SeedCorpus.LoadManifest(), SeedCorpus.ReadBody, cancellationToken);
             await connection.ExecuteAsync(
-                "INSERT INTO meta (key, value) VALUES ('corpus_seeded_at', @now)", new { now = DateTimeOffset.UtcNow.ToString("O") });
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('corpus_seeded_at', @now)", new { now = DateTimeOffset.UtcNow.ToString("O") });
             logger.LogInformation("Loaded the seed corpus: {Articles} articles, {Stances} stances", report.Articles.Created, report.Stances.Created);
         }
     }

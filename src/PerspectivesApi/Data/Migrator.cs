@@ -38,7 +38,11 @@ public sealed partial class Migrator(Database database, IReadOnlyList<Migrator.M
 
         foreach (var migration in migrations.Where(m => m.Version > before))
         {
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            // BEGIN IMMEDIATE takes the write lock first; another process that migrated meanwhile is
+            // then seen by the re-read below, so two services starting on one new file cannot both
+            // apply the same script.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            if (await VersionInAsync(transaction, cancellationToken) >= migration.Version) continue;
             await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
             await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {migration.Version};", cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -49,6 +53,14 @@ public sealed partial class Migrator(Database database, IReadOnlyList<Migrator.M
     public static async Task<long> CurrentVersionAsync(SqliteConnection connection, CancellationToken cancellationToken = default)
     {
         await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<long> VersionInAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version;";
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
