@@ -6,7 +6,11 @@ namespace PerspectivesApi.Articles;
 /// <summary>A person credited on an article, and in which role.</summary>
 public sealed record Credit(
     [property: Description("The credited person.")] AuthorRef Author,
-    [property: Description("author, interviewer, interviewee, translator or quoted.")] string Role);
+    [property: Description("author, interviewer, interviewee, translator or quoted.")] string Role)
+{
+    /// <summary>How a credit reads in a CSV cell.</summary>
+    public override string ToString() => $"{Author.Name} ({Role})";
+}
 
 /// <summary>An article as it appears in lists: its metadata and the opening of its body.</summary>
 public sealed record ArticleSummary(

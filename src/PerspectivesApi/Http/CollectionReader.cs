@@ -18,14 +18,17 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         string? pathValue = null)
         where TRow : IPageRow
     {
-        var request = ListRequest.Parse(http.Request.Query, collection, pathValue, cursors, out var errors);
+        var request = ListRequest.Parse(http.Request.Query, collection, pathValue, cursors, out var errors, http.Request.Headers.Accept);
         if (errors.Count > 0) return Problems.InvalidParameters(errors);
+        if (request.Format is null) return Problems.NotAcceptable(http.Request.Headers.Accept);
 
         await using var connection = await database.OpenAsync(cancellationToken);
         if (collection.Parent is { } parent && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 // The table name comes from the collection's fixed definition, never from the request.
                 $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) == 0)
             return Problems.NotFound(parent.Name, pathValue ?? "");
+
+        if (request.Format is not ListFormat.Json) return new CollectionExport<TRow, TItem>(database, request, pathValue, project);
 
         var (sql, parameters) = PageQuery(request, pathValue);
         var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
@@ -51,11 +54,18 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
 
     /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
     /// requested order, one row more than the limit to learn whether another page follows.</summary>
-    public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue)
+    public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue) =>
+        SelectQuery(request, pathValue, paged: true);
+
+    /// <summary>The SQL that reads the whole filtered collection in order, for an export.</summary>
+    public static (string Sql, DynamicParameters Parameters) ExportQuery(ListRequest request, string? pathValue) =>
+        SelectQuery(request, pathValue, paged: false);
+
+    private static (string Sql, DynamicParameters Parameters) SelectQuery(ListRequest request, string? pathValue, bool paged)
     {
         var collection = request.Collection;
         var (conditions, parameters) = Conditions(request, pathValue);
-        if (request.After is { } after)
+        if (paged && request.After is { } after)
         {
             // A row-value comparison that SQLite answers with a seek in the (key, id) index.
             conditions.Add($"({request.Sort.Key}, {collection.IdColumn}) {(request.Descending ? "<" : ">")} (@__key, @__id)");
@@ -67,8 +77,12 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             .Append("SELECT ").Append(collection.Columns).Append(", ").Append(request.Sort.Key).Append(" AS sort_key")
             .Append(" FROM ").Append(collection.From);
         if (conditions.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
-        sql.Append($" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction} LIMIT @__limit");
-        parameters.Add("__limit", request.Limit + 1);
+        sql.Append($" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction}");
+        if (paged)
+        {
+            sql.Append(" LIMIT @__limit");
+            parameters.Add("__limit", request.Limit + 1);
+        }
         return (sql.ToString(), parameters);
     }
 

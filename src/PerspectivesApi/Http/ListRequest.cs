@@ -12,7 +12,7 @@ public sealed class ListRequest
     public const int MaxLimit = 100;
 
     /// <summary>Parameters every collection understands, beside its own filters.</summary>
-    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort"];
+    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format"];
 
     public required Collection Collection { get; init; }
     public required int Limit { get; init; }
@@ -23,8 +23,13 @@ public sealed class ListRequest
     public required string QueryFingerprint { get; init; }
     public Cursor? After { get; init; }
 
+    /// <summary>JSON pages, or the whole collection as CSV or NDJSON; null when the Accept header
+    /// allows none of them.</summary>
+    public ListFormat? Format { get; init; } = ListFormat.Json;
+
     public static ListRequest Parse(
-        IQueryCollection query, Collection collection, string? pathValue, CursorCodec cursors, out Dictionary<string, string[]> errors)
+        IQueryCollection query, Collection collection, string? pathValue, CursorCodec cursors, out Dictionary<string, string[]> errors,
+        IList<string>? accept = null)
     {
         var problems = new Dictionary<string, List<string>>();
         void Fail(string parameter, string message)
@@ -96,11 +101,25 @@ public sealed class ListRequest
             else after = cursor;
         }
 
+        var formatText = Single("format");
+        if (formatText is not null && !ListFormats.Names.Contains(formatText))
+        {
+            Fail("format", $"must be json, csv or ndjson; got '{formatText}'.");
+            formatText = null;
+        }
+        var format = ListFormats.Negotiate(formatText, accept ?? []);
+        if (format is ListFormat.Csv or ListFormat.Ndjson)
+        {
+            // An export is the whole filtered collection in one stream: paging parameters have no meaning there.
+            foreach (var paging in new[] { "cursor", "limit", "count" }.Where(p => query.ContainsKey(p)))
+                Fail(paging, $"does not apply to a {format.ToString()!.ToUpperInvariant()} export, which streams the whole filtered collection.");
+        }
+
         errors = problems.ToDictionary(p => p.Key, p => p.Value.ToArray());
         return new ListRequest
         {
             Collection = collection, Limit = limit, Count = count, Sort = sort, Descending = descending,
-            Filters = filters, QueryFingerprint = fingerprint, After = after,
+            Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format,
         };
     }
 

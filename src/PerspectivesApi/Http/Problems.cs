@@ -24,11 +24,23 @@ public static class Problems
             title: $"No such {resource}",
             detail: $"The archive has no {resource} with the id '{id}'.");
 
+    public static IResult NotAcceptable(IList<string> accept) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status406NotAcceptable,
+            type: "/problems/not-acceptable",
+            title: "No acceptable representation",
+            detail: $"The Accept header ({string.Join(", ", accept)}) allows none of application/json, {ListFormats.Csv} or {ListFormats.Ndjson}. " +
+                    "Send one of them, or use format=json|csv|ndjson.");
+
     /// <summary>Fills in what every problem carries: the request it answers and a trace id to quote
     /// when reporting it.</summary>
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+        problem.Status ??= context.HttpContext.Response.StatusCode;
+        // A problem with no more specific type is "about:blank", titled by its status (RFC 9457 §4.2.1).
+        problem.Type ??= "about:blank";
+        problem.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(problem.Status.Value);
         problem.Instance ??= context.HttpContext.Request.Path + context.HttpContext.Request.QueryString;
         problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
         if (problem.Status is StatusCodes.Status405MethodNotAllowed)

@@ -23,7 +23,8 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
 
         if (metadata.OfType<ResourceDoc>().FirstOrDefault() is { } resource)
             DescribeId(operation, $"The {resource.Resource}'s id (a slug).");
-        if (metadata.OfType<CollectionDoc>().FirstOrDefault() is { } doc)
+        var doc = metadata.OfType<CollectionDoc>().FirstOrDefault();
+        if (doc is not null)
         {
             if (doc.Collection.Parent is { } parent) DescribeId(operation, $"The {parent.Name}'s id (a slug).");
             AddCollectionParameters(operation, doc.Collection);
@@ -32,7 +33,10 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         operation.Responses ??= [];
         if (metadata.OfType<ResponseExample>().FirstOrDefault() is { } example &&
             operation.Responses.TryGetValue("200", out var ok) && ok.Content?.TryGetValue("application/json", out var media) == true)
+        {
             media.Example = JsonSerializer.SerializeToNode(example.Value, example.Value.GetType(), json);
+            if (doc is not null) AddExportContent(ok.Content, example.Value);
+        }
 
         operation.Responses["500"] = new OpenApiResponse
         {
@@ -43,6 +47,31 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             },
         };
         DescribeResponses(operation, metadata.OfType<CollectionDoc>().FirstOrDefault()?.Collection);
+    }
+
+    /// <summary>The same 200 as CSV and NDJSON, with examples written by the export code itself.</summary>
+    private void AddExportContent(IDictionary<string, OpenApiMediaType> content, object page)
+    {
+        var itemType = page.GetType().GetGenericArguments()[0];
+        var items = ((System.Collections.IEnumerable)page.GetType().GetProperty("Items")!.GetValue(page)!).Cast<object>().ToList();
+        content[ListFormats.Csv] = new OpenApiMediaType
+        {
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = $"RFC 4180 CSV with a header row: one row per {itemType.Name}, nested references as dotted columns (outlet.id, outlet.name), lists as '; '-joined cells.",
+            },
+            Example = JsonValue.Create(CsvTable.Render(itemType, items)),
+        };
+        content[ListFormats.Ndjson] = new OpenApiMediaType
+        {
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = $"Newline-delimited JSON: one {itemType.Name} object per line, the same shape as the JSON page's items.",
+            },
+            Example = JsonValue.Create(string.Concat(items.Select(i => JsonSerializer.Serialize(i, itemType, json) + "\n"))),
+        };
     }
 
     private static void DescribeId(OpenApiOperation operation, string description)
@@ -108,6 +137,20 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         });
         parameters.Add(new OpenApiParameter
         {
+            Name = "format",
+            In = ParameterLocation.Query,
+            Description = "json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, " +
+                          "with the same items as the pages (then limit, cursor and count do not apply). " +
+                          "The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.",
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = ListFormats.Names.Select(n => (JsonNode)JsonValue.Create(n)!).ToList(),
+                Default = JsonValue.Create("json"),
+            },
+        });
+        parameters.Add(new OpenApiParameter
+        {
             Name = "count",
             In = ParameterLocation.Query,
             Description = "true to add `total`, the number of items in the whole filtered collection (costs a count query).",
@@ -133,7 +176,8 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             if (response is not OpenApiResponse r) continue;
             r.Description = code switch
             {
-                "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next.",
+                "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.",
+                "406" => "The Accept header allows none of application/json, text/csv and application/x-ndjson.",
                 "304" => "The client's copy (its If-None-Match ETag) is current; no body.",
                 "400" => "A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.",
                 "404" => "No resource has this id.",
@@ -149,6 +193,12 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                     instance = "/v1/articles?limit=1000",
                     errors = new Dictionary<string, string[]> { ["limit"] = ["must be a whole number from 1 to 100; got '1000'."] },
                     traceId = "0HNA1B2C3D4E5:00000001",
+                }, json),
+                "406" => JsonSerializer.SerializeToNode(new
+                {
+                    type = "/problems/not-acceptable", title = "No acceptable representation", status = 406,
+                    detail = "The Accept header (text/html) allows none of application/json, text/csv or application/x-ndjson. Send one of them, or use format=json|csv|ndjson.",
+                    instance = "/v1/articles", traceId = "0HNA1B2C3D4E5:00000004",
                 }, json),
                 "404" => JsonSerializer.SerializeToNode(new
                 {

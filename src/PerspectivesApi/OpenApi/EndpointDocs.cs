@@ -20,7 +20,8 @@ public static class EndpointDocs
             .WithMetadata(new CollectionDoc(collection), new ResponseExample(example))
             .Produces<Page<T>>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status406NotAcceptable);
         if (collection.Parent is not null) endpoint.ProducesProblem(StatusCodes.Status404NotFound);
         return endpoint;
     }

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using PerspectivesApi.Data;
+
+namespace PerspectivesApi.Http;
+
+/// <summary>How a collection is answered: a JSON page, or the whole filtered collection streamed
+/// as CSV or NDJSON.</summary>
+public enum ListFormat { Json, Csv, Ndjson }
+
+public static class ListFormats
+{
+    public const string Csv = "text/csv";
+    public const string Ndjson = "application/x-ndjson";
+
+    public static readonly string[] Names = ["json", "csv", "ndjson"];
+
+    /// <summary>The format asked for by <c>format=</c>, else by the Accept header, else JSON;
+    /// null when the Accept header allows none of them (a 406).</summary>
+    public static ListFormat? Negotiate(string? formatParameter, IList<string> accept)
+    {
+        if (formatParameter is not null) return Enum.Parse<ListFormat>(formatParameter, ignoreCase: true);
+        if (accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var types) || types.Count == 0) return ListFormat.Json;
+        foreach (var type in types.OrderByDescending(t => t.Quality ?? 1.0))
+        {
+            if (type.Quality == 0) continue;
+            var name = type.MediaType.Value?.ToLowerInvariant();
+            if (name is Csv) return ListFormat.Csv;
+            if (name is Ndjson) return ListFormat.Ndjson;
+            if (name is "application/json" or "application/*" or "*/*" or "application/problem+json") return ListFormat.Json;
+        }
+        return null;
+    }
+}
+
+/// <summary>Streams a whole filtered collection, row by row from the database, in the same shape as
+/// the list items. Rows are read unbuffered and projected in small batches, so memory stays flat
+/// whatever the row count.</summary>
+public sealed class CollectionExport<TRow, TItem>(
+    Database database, ListRequest request, string? pathValue, CollectionReader.Projection<TRow, TItem> project) : IResult
+    where TRow : IPageRow
+{
+    private const int BatchSize = 256;
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var cancellationToken = http.RequestAborted;
+        var response = http.Response;
+        var csv = request.Format == ListFormat.Csv;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = csv ? $"{ListFormats.Csv}; charset=utf-8; header=present" : $"{ListFormats.Ndjson}; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers.ContentDisposition = $"attachment; filename=\"{request.Collection.Name.Replace(' ', '-')}.{(csv ? "csv" : "ndjson")}\"";
+
+        var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var output = response.BodyWriter;
+        // One writer, reset after each line; it must escape as the JSON pages do.
+        using var itemWriter = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
+        if (csv) Write(output, CsvTable<TItem>.Header);
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var (sql, parameters) = CollectionReader.ExportQuery(request, pathValue);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        var parse = reader.GetRowParser<TRow>();
+        var batch = new List<TRow>(BatchSize);
+        while (true)
+        {
+            var more = await reader.ReadAsync(cancellationToken);
+            if (more) batch.Add(parse(reader));
+            if (batch.Count == BatchSize || (!more && batch.Count > 0))
+            {
+                foreach (var item in await project(connection, batch, cancellationToken))
+                {
+                    if (csv) Write(output, CsvTable<TItem>.Row(item));
+                    else
+                    {
+                        JsonSerializer.Serialize(itemWriter, item, json);
+                        itemWriter.Reset();
+                        output.Write("\n"u8);
+                    }
+                }
+                batch.Clear();
+                // Hand each batch to the client: the server never holds more than one.
+                await output.FlushAsync(cancellationToken);
+            }
+            if (!more) break;
+        }
+    }
+
+    private static void Write(IBufferWriter<byte> output, string text) => Encoding.UTF8.GetBytes(text, output);
+}
+
+public static class CsvTable
+{
+    /// <summary>The CSV of <paramref name="items"/> of <paramref name="itemType"/>, header included
+    /// (for documentation examples, where the type is known only at run time).</summary>
+    public static string Render(Type itemType, IEnumerable<object> items)
+    {
+        var table = typeof(CsvTable<>).MakeGenericType(itemType);
+        var row = table.GetMethod(nameof(CsvTable<object>.Row))!;
+        return (string)table.GetField(nameof(CsvTable<object>.Header))!.GetValue(null)! +
+               string.Concat(items.Select(item => (string)row.Invoke(null, [item])!));
+    }
+}
+
+/// <summary>CSV (RFC 4180) for a list item type: nested references become dotted columns
+/// (<c>outlet.id</c>, <c>outlet.name</c>), lists a "; "-joined readable cell. Columns come from the
+/// type, so a null reference still has its columns, empty.</summary>
+public static class CsvTable<T>
+{
+    private sealed record Column(string Name, Func<object, object?> Read);
+
+    private static readonly Column[] Columns = ColumnsOf(typeof(T), "", o => o).ToArray();
+
+    public static readonly string Header = string.Join(",", Columns.Select(c => Escape(c.Name))) + "\r\n";
+
+    public static string Row(T item) =>
+        string.Join(",", Columns.Select(c => Escape(Format(c.Read(item!))))) + "\r\n";
+
+    private static IEnumerable<Column> ColumnsOf(Type type, string prefix, Func<object, object?> read)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = prefix + char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+            Func<object, object?> value = o => read(o) is { } parent ? property.GetValue(parent) : null;
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (IsNested(propertyType))
+                foreach (var column in ColumnsOf(propertyType, name + ".", value)) yield return column;
+            else
+                yield return new Column(name, value);
+        }
+    }
+
+    private static bool IsNested(Type type) =>
+        type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type);
+
+    private static string? Format(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable list => string.Join("; ", list.Cast<object>().Select(e => e.ToString())),
+        _ => value.ToString(),
+    };
+
+    private static string Escape(string? field)
+    {
+        if (string.IsNullOrEmpty(field)) return "";
+        return field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+    }
+}

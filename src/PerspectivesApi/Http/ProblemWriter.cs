@@ -1,0 +1,25 @@
+using System.Text.Json;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace PerspectivesApi.Http;
+
+/// <summary>Writes every problem as application/problem+json, whatever the request's Accept header.
+/// The framework's writer declines when a client asked for text/csv, say, and the fallback then
+/// skips <see cref="Problems.Customize"/>; an error must read the same for every client.</summary>
+public sealed class ProblemWriter(IOptions<ProblemDetailsOptions> problemOptions, IOptions<JsonOptions> jsonOptions) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        var problem = context.ProblemDetails;
+        problem.Status ??= http.Response.StatusCode;
+        problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
+        http.Response.ContentType = "application/problem+json";
+        var type = problem is HttpValidationProblemDetails ? typeof(HttpValidationProblemDetails) : typeof(ProblemDetails);
+        return new ValueTask(http.Response.WriteAsync(JsonSerializer.Serialize(problem, type, jsonOptions.Value.SerializerOptions), http.RequestAborted));
+    }
+}
