@@ -208,7 +208,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 }, json),
                 "500" => JsonSerializer.SerializeToNode(new
                 {
-                    type = "https://tools.ietf.org/html/rfc9110#section-15.6.1", title = "An error occurred while processing your request.", status = 500,
+                    type = "about:blank", title = "Internal Server Error", status = 500,
                     detail = "The archive could not answer this request. The error was logged with the traceId below.",
                     instance = "/v1/articles", traceId = "0HNA1B2C3D4E5:00000003",
                 }, json),
