@@ -31,14 +31,29 @@ public static class ArticleQueries
                 "Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match.", "2025-07-01"),
             new("to", FilterKind.Date, "a.published_key <= @to AND a.published_end <= @to",
                 "Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match.", "2025-07-31"),
+            new("q", FilterKind.Search, "articles_fts MATCH @q", SearchDescription("title and body"), "Yekaterinburg")
+            {
+                Join = "JOIN articles_fts ON articles_fts.rowid = a.rowid",
+                SearchTable = "articles_fts",
+            },
         ],
         Sorts:
         [
             new("published", "a.published_key", "By publication date (the start of its period); unknown dates sort first ascending, last descending."),
             new("title", "a.title", "By title (binary order)."),
             new("id", "a.id", "By id."),
+            new("relevance", "articles_fts.rank", "By how well the article matches q (bm25), best first; only with q, and the default then.") { Requires = "q" },
         ],
-        DefaultSort: "-published");
+        DefaultSort: "-published")
+    {
+        DefaultSortWithSearch = "relevance",
+    };
+
+    /// <summary>How every full-text parameter is described.</summary>
+    public static string SearchDescription(string what) =>
+        $"Full-text search over the {what} (SQLite FTS5; case- and accent-insensitive, English stemming). " +
+        "Words must all match (AND); also \"exact phrases\", OR, NOT, parentheses and prefix* queries. " +
+        "A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.";
 
     public static readonly Collection OfOutlet = Collection.Under("outlet", "outlet", "outlets");
     public static readonly Collection OfAuthor = Collection.Under("author", "author", "authors");
@@ -46,7 +61,7 @@ public static class ArticleQueries
     public sealed class Row : IPageRow
     {
         public string Id { get; init; } = "";
-        public string SortKey { get; init; } = "";
+        public object SortKey { get; init; } = "";
         public string Title { get; init; } = "";
         public string Genre { get; init; } = "";
         public string Language { get; init; } = "";

@@ -29,7 +29,7 @@ public static class AuthorQueries
     public sealed class Row : IPageRow
     {
         public string Id { get; init; } = "";
-        public string SortKey { get; init; } = "";
+        public object SortKey { get; init; } = "";
         public string Name { get; init; } = "";
         public string? Affiliation { get; init; }
         public long ArticleCount { get; init; }

@@ -13,18 +13,30 @@ public enum FilterKind
     Country,
     /// <summary>An ISO 8601 calendar date (yyyy-MM-dd); at most once.</summary>
     Date,
+    /// <summary>An FTS5 full-text query; at most once.</summary>
+    Search,
 }
 
 /// <summary>A query parameter that narrows a collection. <see cref="Condition"/> is a fixed SQL
 /// fragment that refers to the value as <c>@name</c>; values are always bound as parameters.</summary>
 public sealed record Filter(string Name, FilterKind Kind, string Condition, string Description, string Example, IReadOnlyList<string>? Choices = null)
 {
-    public bool Repeatable => Kind != FilterKind.Date;
+    public bool Repeatable => Kind is not (FilterKind.Date or FilterKind.Search);
+
+    /// <summary>A join the filter needs (full-text search joins its FTS table), or null.</summary>
+    public string? Join { get; init; }
+
+    /// <summary>For full-text search: the FTS5 table whose syntax the value must satisfy.</summary>
+    public string? SearchTable { get; init; }
 }
 
 /// <summary>An order a collection can be listed in. <see cref="Key"/> is a non-null SQL expression
 /// that, with the id as tie-breaker, totally orders the rows and is served by an index.</summary>
-public sealed record Sort(string Name, string Key, string Description);
+public sealed record Sort(string Name, string Key, string Description)
+{
+    /// <summary>A sort that only exists with a filter (relevance needs <c>q</c>).</summary>
+    public string? Requires { get; init; }
+}
 
 /// <summary>Everything the shared list machinery needs to know about one collection: what it
 /// selects, how it can be filtered and sorted. Used for the SQL, the parameter validation and the
@@ -38,6 +50,9 @@ public sealed record Collection(
     IReadOnlyList<Sort> Sorts,
     string DefaultSort)
 {
+    /// <summary>The sort used when the request has a full-text query and names no sort.</summary>
+    public string? DefaultSortWithSearch { get; init; }
+
     /// <summary>The same collection nested under a parent (an outlet's articles): the parent's
     /// filter is taken from the path and no longer accepted as a query parameter.</summary>
     public Collection Under(string filterName, string parentResource, string parentTable) => this with
@@ -76,5 +91,7 @@ public sealed record Page<T>(
 public interface IPageRow
 {
     string Id { get; }
-    string SortKey { get; }
+
+    /// <summary>Text for most sorts, a number for relevance (the bm25 rank).</summary>
+    object SortKey { get; }
 }

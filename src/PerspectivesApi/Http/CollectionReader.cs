@@ -28,6 +28,8 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
                 $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) == 0)
             return Problems.NotFound(parent.Name, pathValue ?? "");
 
+        if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return searchProblem;
+
         if (request.Format is not ListFormat.Json) return new CollectionExport<TRow, TItem>(database, request, pathValue, project);
 
         var (sql, parameters) = PageQuery(request, pathValue);
@@ -75,7 +77,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var direction = request.Descending ? "DESC" : "ASC";
         var sql = new StringBuilder()
             .Append("SELECT ").Append(collection.Columns).Append(", ").Append(request.Sort.Key).Append(" AS sort_key")
-            .Append(" FROM ").Append(collection.From);
+            .Append(" FROM ").Append(collection.From).Append(Joins(request));
         if (conditions.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
         sql.Append($" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction}");
         if (paged)
@@ -90,9 +92,37 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     public static (string Sql, DynamicParameters Parameters) CountQuery(ListRequest request, string? pathValue)
     {
         var (conditions, parameters) = Conditions(request, pathValue);
-        var sql = $"SELECT count(*) FROM {request.Collection.From}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
+        var sql = $"SELECT count(*) FROM {request.Collection.From}{Joins(request)}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
         return (sql, parameters);
     }
+
+    /// <summary>A full-text query FTS5 cannot parse ("unclosed, AND, stray operators) is the
+    /// client's mistake: answer 400 naming the parameter before anything is streamed.</summary>
+    private static async Task<IResult?> CheckSearchAsync(SqliteConnection connection, ListRequest request, CancellationToken cancellationToken)
+    {
+        foreach (var filter in request.Collection.Filters.Where(f => f.SearchTable is not null))
+        {
+            if (!request.Filters.TryGetValue(filter.Name, out var values)) continue;
+            try
+            {
+                // The table name comes from the collection's fixed definition, never from the request.
+                await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    $"SELECT 1 FROM {filter.SearchTable} WHERE {filter.SearchTable} MATCH @q LIMIT 1", new { q = values[0] }, cancellationToken: cancellationToken));
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == 1)
+            {
+                var reason = e.Message.Replace("SQLite Error 1: ", "").Trim('\'', '.');
+                return Problems.InvalidParameters(new Dictionary<string, string[]>
+                {
+                    [filter.Name] = [$"is not a valid search ({reason}). Use words, \"quoted phrases\", AND, OR, NOT, parentheses and prefix*; quote a word that is also an operator."],
+                });
+            }
+        }
+        return null;
+    }
+
+    private static string Joins(ListRequest request) =>
+        string.Concat(request.Collection.Filters.Where(f => f.Join is not null && request.Filters.ContainsKey(f.Name)).Select(f => " " + f.Join));
 
     /// <summary>The filter conditions of a request, with their values as parameters.</summary>
     public static (List<string> Conditions, DynamicParameters Parameters) Conditions(ListRequest request, string? pathValue)

@@ -9,7 +9,7 @@ namespace PerspectivesApi.Http;
 /// <param name="Query">A fingerprint of the collection, filters and sort; a cursor is only valid for the same query.</param>
 /// <param name="Key">The sort key of the last item returned.</param>
 /// <param name="Id">The id of the last item returned.</param>
-public sealed record Cursor(string Query, string Key, string Id);
+public sealed record Cursor(string Query, object Key, string Id);
 
 /// <summary>Turns cursors into opaque tokens and back. Tokens are signed (HMAC-SHA256 with the
 /// archive's own secret) so that a tampered or invented cursor is refused, not followed.</summary>
@@ -19,7 +19,7 @@ public sealed class CursorCodec(byte[] secret)
 
     public string Encode(Cursor cursor)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new[] { cursor.Query, cursor.Key, cursor.Id });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new object[] { cursor.Query, cursor.Key, cursor.Id });
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(Sign(payload));
     }
 
@@ -32,9 +32,16 @@ public sealed class CursorCodec(byte[] secret)
         if (!CryptographicOperations.FixedTimeEquals(signature, Sign(payload))) return false;
         try
         {
-            var parts = JsonSerializer.Deserialize<string[]>(payload);
-            if (parts is not [var query, var key, var id]) return false;
-            cursor = new Cursor(query, key, id);
+            var parts = JsonSerializer.Deserialize<JsonElement[]>(payload);
+            if (parts is not [{ ValueKind: JsonValueKind.String } query, var key, { ValueKind: JsonValueKind.String } id]) return false;
+            object? value = key.ValueKind switch
+            {
+                JsonValueKind.String => key.GetString(),
+                JsonValueKind.Number => key.GetDouble(),
+                _ => null,
+            };
+            if (value is null) return false;
+            cursor = new Cursor(query.GetString()!, value, id.GetString()!);
             return true;
         }
         catch (JsonException)

@@ -58,7 +58,8 @@ public sealed class ListRequest
         if (Single("count") is { } countText && !bool.TryParse(countText, out count))
             Fail("count", $"must be true or false; got '{countText}'.");
 
-        var sortText = Single("sort") ?? collection.DefaultSort;
+        var searching = collection.Filters.Any(f => f.Kind == FilterKind.Search && query.ContainsKey(f.Name));
+        var sortText = Single("sort") ?? (searching ? collection.DefaultSortWithSearch : null) ?? collection.DefaultSort;
         var descending = sortText.StartsWith('-');
         var sortName = descending ? sortText[1..] : sortText;
         var sort = collection.Sorts.FirstOrDefault(s => s.Name == sortName);
@@ -67,6 +68,8 @@ public sealed class ListRequest
             Fail("sort", $"must be one of {string.Join(", ", collection.Sorts.Select(s => s.Name))}, with '-' in front for descending; got '{sortText}'.");
             sort = collection.Sorts[0];
         }
+        else if (sort.Requires is { } required && !query.ContainsKey(required))
+            Fail("sort", $"'{sort.Name}' orders by how well items match a search, so it needs the '{required}' parameter.");
 
         var filters = new Dictionary<string, string[]>();
         foreach (var filter in collection.Filters)
@@ -134,6 +137,8 @@ public sealed class ListRequest
             $"must be a BCP 47 language tag such as en or pt-BR; got '{value}'.",
         FilterKind.Country when value is null || !CorpusImport.CountryPattern().IsMatch(value) =>
             $"must be an ISO 3166-1 alpha-2 country code in capitals, such as GE; got '{value}'.",
+        FilterKind.Search when string.IsNullOrWhiteSpace(value) =>
+            "must not be empty: give words to search for, a \"quoted phrase\", AND/OR/NOT, or a prefix*.",
         FilterKind.Date when !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) =>
             $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
         _ => null,

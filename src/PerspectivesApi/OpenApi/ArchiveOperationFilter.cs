@@ -106,7 +106,8 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         {
             Name = "sort",
             In = ParameterLocation.Query,
-            Description = $"The order of the list: a field name, with '-' in front for descending. Default: {collection.DefaultSort}. " +
+            Description = $"The order of the list: a field name, with '-' in front for descending. Default: {collection.DefaultSort}" +
+                          (collection.DefaultSortWithSearch is { } withSearch ? $", or {withSearch} when q is given. " : ". ") +
                           string.Join(" ", collection.Sorts.Select(s => $"`{s.Name}`: {s.Description}")),
             Schema = new OpenApiSchema
             {
@@ -165,6 +166,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         FilterKind.Language => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$" },
         FilterKind.Country => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Z]{2}$" },
         FilterKind.Date => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+        FilterKind.Search => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 },
         _ => throw new ArgumentOutOfRangeException(nameof(filter)),
     };
 

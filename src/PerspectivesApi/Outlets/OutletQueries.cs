@@ -26,7 +26,7 @@ public static class OutletQueries
     public sealed class Row : IPageRow
     {
         public string Id { get; init; } = "";
-        public string SortKey { get; init; } = "";
+        public object SortKey { get; init; } = "";
         public string Name { get; init; } = "";
         public string? Kind { get; init; }
         public string? Country { get; init; }

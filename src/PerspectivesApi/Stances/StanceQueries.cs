@@ -32,9 +32,21 @@ public static class StanceQueries
             new("position", FilterKind.Choice, "s.position IN @position", "Only stances with this position. Repeat for several.", "opposes", CorpusImport.Positions),
             new("outlet", FilterKind.Id, "s.article_id IN (SELECT x.id FROM articles x WHERE x.outlet_id IN @outlet)",
                 "Only stances in articles published by this outlet (an outlet id). Repeat for several.", "georgia-today"),
+            new("q", FilterKind.Search, "stances_fts MATCH @q", ArticleQueries.SearchDescription("stance quotes"), "diaspora")
+            {
+                Join = "JOIN stances_fts ON stances_fts.rowid = s.rowid",
+                SearchTable = "stances_fts",
+            },
         ],
-        Sorts: [new("id", "s.id", "By id.")],
-        DefaultSort: "id");
+        Sorts:
+        [
+            new("id", "s.id", "By id."),
+            new("relevance", "stances_fts.rank", "By how well the quote matches q (bm25), best first; only with q, and the default then.") { Requires = "q" },
+        ],
+        DefaultSort: "id")
+    {
+        DefaultSortWithSearch = "relevance",
+    };
 
     public static readonly Collection OfTopic = Collection.Under("topic", "topic", "topics");
     public static readonly Collection OfArticle = Collection.Under("article", "article", "articles");
@@ -43,7 +55,7 @@ public static class StanceQueries
     public sealed class Row : IPageRow
     {
         public string Id { get; init; } = "";
-        public string SortKey { get; init; } = "";
+        public object SortKey { get; init; } = "";
         public string Position { get; init; } = "";
         public string Quote { get; init; } = "";
         public long QuoteStart { get; init; }

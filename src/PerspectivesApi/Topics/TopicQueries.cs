@@ -24,7 +24,7 @@ public static class TopicQueries
     public sealed class Row : IPageRow
     {
         public string Id { get; init; } = "";
-        public string SortKey { get; init; } = "";
+        public object SortKey { get; init; } = "";
         public string Title { get; init; } = "";
         public string Proposition { get; init; } = "";
         public string? Description { get; init; }
