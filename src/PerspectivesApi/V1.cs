@@ -2,6 +2,7 @@ using System.ComponentModel;
 using PerspectivesApi.Articles;
 using PerspectivesApi.Authors;
 using PerspectivesApi.Outlets;
+using PerspectivesApi.Search;
 using PerspectivesApi.Stances;
 using PerspectivesApi.Topics;
 
@@ -29,6 +30,7 @@ public static class V1
         new("outlets", "/v1/outlets", "Publications: newspapers, broadcasters, news sites, blogs."),
         new("topics", "/v1/topics", "Questions framed as propositions that stances take a position on."),
         new("stances", "/v1/stances", "One voice's position on one topic in one article, with the exact quote."),
+        new("search", "/v1/search", "Full-text search across articles and stance quotes (q is required), with ranks and highlighted snippets."),
     ]);
 
     public static void MapV1(this IEndpointRouteBuilder app)
@@ -49,5 +51,6 @@ public static class V1
         v1.MapOutlets();
         v1.MapTopics();
         v1.MapStances();
+        v1.MapSearch();
     }
 }

@@ -95,6 +95,23 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE FOR ORDER BY"));
     }
 
+    [Fact]
+    public async Task Search_reads_both_full_text_indexes_and_no_table_in_full()
+    {
+        var codec = new CursorCodec(new byte[32]);
+        var request = ListRequest.Parse(new QueryCollection(new Dictionary<string, StringValues> { ["q"] = "Russia" }),
+            PerspectivesApi.Search.SearchQueries.Collection, null, codec, out var errors);
+        Assert.Empty(errors);
+        var (sql, parameters) = CollectionReader.PageQuery(request, null);
+        await using var connection = await app.OpenAsync();
+        var plan = await PlanAsync(connection, sql, parameters);
+        var all = string.Join("\n", plan);
+        Assert.Contains(plan, step => step.StartsWith("SCAN articles_fts VIRTUAL TABLE INDEX"));
+        Assert.Contains(plan, step => step.StartsWith("SCAN stances_fts VIRTUAL TABLE INDEX"));
+        foreach (var table in new[] { "a", "s", "t" })
+            Assert.False(plan.Any(step => step == $"SCAN {table}" || step.StartsWith($"SCAN {table} ")), all);
+    }
+
     private static string AnotherValue(Filter filter) => filter.Kind switch
     {
         FilterKind.Choice => filter.Choices!.First(c => c != filter.Example),

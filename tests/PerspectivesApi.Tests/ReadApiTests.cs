@@ -84,8 +84,12 @@ public sealed class ReadApiTests(ArchiveApp app) : IClassFixture<ArchiveApp>
     {
         var index = await app.GetJsonAsync("/v1");
         var hrefs = index.GetProperty("collections").EnumerateArray().Select(c => c.GetProperty("href").GetString()!).ToList();
-        Assert.Equal(["/v1/articles", "/v1/authors", "/v1/outlets", "/v1/topics", "/v1/stances"], hrefs);
-        foreach (var href in hrefs) Assert.True((await app.GetJsonAsync(href)).GetProperty("items").GetArrayLength() > 0, href);
+        Assert.Equal(["/v1/articles", "/v1/authors", "/v1/outlets", "/v1/topics", "/v1/stances", "/v1/search"], hrefs);
+        foreach (var href in hrefs)
+        {
+            var url = href == "/v1/search" ? href + "?q=Azerbaijan" : href;
+            Assert.True((await app.GetJsonAsync(url)).GetProperty("items").GetArrayLength() > 0, url);
+        }
     }
 
     [Fact]

@@ -107,4 +107,64 @@ public sealed class SearchTests(ArchiveWithManyRows app) : IClassFixture<Archive
         Assert.Empty((await app.GetJsonAsync("/v1/articles?q=wombats")).Ids());
         Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1); SELECT 'ok'"));
     }
+
+    [Fact]
+    public async Task Search_finds_a_phrase_ranks_its_article_first_and_highlights_it()
+    {
+        var hits = (await app.GetJsonAsync("/v1/search?q=%22Shusha%20Declaration%22")).GetProperty("items").EnumerateArray().ToList();
+        var first = hits[0];
+        Assert.Equal("article", first.GetProperty("kind").GetString());
+        Assert.Equal("point-of-no-return-aslan-ismailov", first.GetProperty("id").GetString());
+        Assert.Equal("/v1/articles/point-of-no-return-aslan-ismailov", first.GetProperty("href").GetString());
+        Assert.Contains("<mark>Shusha Declaration</mark>", first.GetProperty("snippet").GetString());
+        Assert.True(first.GetProperty("rank").GetDouble() < 0);
+    }
+
+    [Fact]
+    public async Task Search_finds_stance_quotes_and_can_keep_to_one_kind()
+    {
+        var hits = (await app.GetJsonAsync("/v1/search?q=%22point%20of%20no%20return%22&kind=stance")).GetProperty("items").EnumerateArray().ToList();
+        var stance = Assert.Single(hits);
+        Assert.Equal("ismailov-rift-point-of-no-return", stance.GetProperty("id").GetString());
+        Assert.Equal("point-of-no-return-aslan-ismailov", stance.GetProperty("article").GetProperty("id").GetString());
+        Assert.Contains("<mark>point of no return</mark>", stance.GetProperty("snippet").GetString());
+
+        var both = (await app.GetJsonAsync("/v1/search?q=%22point%20of%20no%20return%22")).GetProperty("items").EnumerateArray()
+            .Select(h => h.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Equal(["article", "stance"], both.Order());
+    }
+
+    [Fact]
+    public async Task Search_ranks_are_in_order_and_every_hit_comes_once_across_pages()
+    {
+        var hits = new List<(string Key, double Rank)>();
+        string? cursor = null;
+        do
+        {
+            var page = await app.GetJsonAsync("/v1/search?q=generated%20OR%20Russia&limit=11" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            hits.AddRange(page.GetProperty("items").EnumerateArray().Select(h => (h.GetProperty("kind").GetString() + ":" + h.GetProperty("id").GetString(), h.GetProperty("rank").GetDouble())));
+            cursor = page.NullableString("nextCursor");
+        } while (cursor is not null);
+
+        await using var connection = await app.OpenAsync();
+        var expected = await connection.ExecuteScalarAsync<long>("""
+            SELECT (SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'generated OR Russia')
+                 + (SELECT count(*) FROM stances_fts WHERE stances_fts MATCH 'generated OR Russia')
+            """);
+        Assert.Equal(expected, hits.Count);
+        Assert.Equal(hits.Count, hits.Select(h => h.Key).Distinct().Count());
+        Assert.Equal(hits.Select(h => h.Rank).Order(), hits.Select(h => h.Rank));
+    }
+
+    [Theory]
+    [InlineData("/v1/search")]
+    [InlineData("/v1/search?q=%22unclosed")]
+    [InlineData("/v1/search?q=AND")]
+    [InlineData("/v1/search?q=title:russia")] // a column of one index only
+    [InlineData("/v1/search?q=russia&q=turkey")]
+    public async Task Search_without_a_valid_query_is_a_400_naming_q(string url)
+    {
+        using var response = await app.CreateClient().GetAsync(url);
+        await ProblemAssert.NamesParameterAsync(response, "q");
+    }
 }

@@ -34,7 +34,7 @@ public static class ArticleQueries
             new("q", FilterKind.Search, "articles_fts MATCH @q", SearchDescription("title and body"), "Yekaterinburg")
             {
                 Join = "JOIN articles_fts ON articles_fts.rowid = a.rowid",
-                SearchTable = "articles_fts",
+                SearchTables = ["articles_fts"],
             },
         ],
         Sorts:

@@ -18,7 +18,8 @@ public enum FilterKind
 }
 
 /// <summary>A query parameter that narrows a collection. <see cref="Condition"/> is a fixed SQL
-/// fragment that refers to the value as <c>@name</c>; values are always bound as parameters.</summary>
+/// fragment that refers to the value as <c>@name</c> (empty when the collection's own FROM uses
+/// it); values are always bound as parameters.</summary>
 public sealed record Filter(string Name, FilterKind Kind, string Condition, string Description, string Example, IReadOnlyList<string>? Choices = null)
 {
     public bool Repeatable => Kind is not (FilterKind.Date or FilterKind.Search);
@@ -26,8 +27,11 @@ public sealed record Filter(string Name, FilterKind Kind, string Condition, stri
     /// <summary>A join the filter needs (full-text search joins its FTS table), or null.</summary>
     public string? Join { get; init; }
 
-    /// <summary>For full-text search: the FTS5 table whose syntax the value must satisfy.</summary>
-    public string? SearchTable { get; init; }
+    /// <summary>For full-text search: the FTS5 tables whose syntax the value must satisfy.</summary>
+    public IReadOnlyList<string> SearchTables { get; init; } = [];
+
+    /// <summary>A parameter the collection cannot be listed without (the search's q).</summary>
+    public bool Required { get; init; }
 }
 
 /// <summary>An order a collection can be listed in. <see cref="Key"/> is a non-null SQL expression

@@ -100,14 +100,15 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     /// client's mistake: answer 400 naming the parameter before anything is streamed.</summary>
     private static async Task<IResult?> CheckSearchAsync(SqliteConnection connection, ListRequest request, CancellationToken cancellationToken)
     {
-        foreach (var filter in request.Collection.Filters.Where(f => f.SearchTable is not null))
+        foreach (var filter in request.Collection.Filters)
+        foreach (var table in filter.SearchTables)
         {
             if (!request.Filters.TryGetValue(filter.Name, out var values)) continue;
             try
             {
                 // The table name comes from the collection's fixed definition, never from the request.
                 await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                    $"SELECT 1 FROM {filter.SearchTable} WHERE {filter.SearchTable} MATCH @q LIMIT 1", new { q = values[0] }, cancellationToken: cancellationToken));
+                    $"SELECT 1 FROM {table} WHERE {table} MATCH @q LIMIT 1", new { q = values[0] }, cancellationToken: cancellationToken));
             }
             catch (SqliteException e) when (e.SqliteErrorCode == 1)
             {
@@ -137,7 +138,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         foreach (var filter in request.Collection.Filters)
         {
             if (!request.Filters.TryGetValue(filter.Name, out var values)) continue;
-            conditions.Add(filter.Condition);
+            if (filter.Condition.Length > 0) conditions.Add(filter.Condition);
             // Repeatable filters are written `column IN @name`; Dapper expands the array into one
             // parameter per value.
             parameters.Add(filter.Name, filter.Repeatable ? values : values[0]);

@@ -83,6 +83,8 @@ public sealed class ListRequest
             }
             filters[filter.Name] = values.Select(v => v!).Distinct().Order(StringComparer.Ordinal).ToArray();
         }
+        foreach (var required in collection.Filters.Where(f => f.Required && !query.ContainsKey(f.Name)))
+            Fail(required.Name, "is required.");
         if (filters.TryGetValue("from", out var from) && filters.TryGetValue("to", out var to) &&
             !problems.ContainsKey("from") && !problems.ContainsKey("to") && string.CompareOrdinal(from[0], to[0]) > 0)
             Fail("to", $"must not be before from ({from[0]}); got '{to[0]}'.");

@@ -66,5 +66,12 @@ public static class Examples
         "After the deadly Yekaterinburg raid on Azerbaijanis in June 2025 and the arrests of Sputnik Azerbaijan staff in Baku, relations between Azerbaijan and Russia fell to a low.",
         5);
 
+    public static readonly Page<Search.SearchHit> SearchPage = new(
+    [
+        new("stance", "ismailov-rift-point-of-no-return", Rift.Title, "/v1/stances/ismailov-rift-point-of-no-return", -3.92,
+            "This is already the <mark>point</mark> <mark>of</mark> <mark>no</mark> <mark>return</mark>. Going forward, naturally Azerbaijan and the Azerbaijani people…",
+            new Search.HitArticle(ArticleSummary.Id, ArticleSummary.Title)),
+    ], ExampleCursor, null);
+
     public static readonly Page<Topic> TopicPage = new([Topic], null, 8);
 }

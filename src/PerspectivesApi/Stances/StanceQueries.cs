@@ -35,7 +35,7 @@ public static class StanceQueries
             new("q", FilterKind.Search, "stances_fts MATCH @q", ArticleQueries.SearchDescription("stance quotes"), "diaspora")
             {
                 Join = "JOIN stances_fts ON stances_fts.rowid = s.rowid",
-                SearchTable = "stances_fts",
+                SearchTables = ["stances_fts"],
             },
         ],
         Sorts:
