@@ -112,6 +112,19 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
             Assert.False(plan.Any(step => step == $"SCAN {table}" || step.StartsWith($"SCAN {table} ")), all);
     }
 
+    [Fact]
+    public async Task Topic_summaries_find_their_stances_through_the_topic_index()
+    {
+        await using var connection = await app.OpenAsync();
+        foreach (var sql in PerspectivesApi.Topics.TopicSummaryQueries.CountQueries)
+        {
+            var plan = (await connection.QueryAsync<(long, long, long, string Detail)>("EXPLAIN QUERY PLAN " + sql, new { topics = new[] { "baku-moscow-rift-is-permanent" } }))
+                .Select(r => r.Detail).ToList();
+            Assert.True(plan.Any(step => step.Contains("USING INDEX ix_stances_topic")), string.Join("\n", plan));
+            Assert.False(plan.Any(step => FullScan().IsMatch(step)), string.Join("\n", plan));
+        }
+    }
+
     private static string AnotherValue(Filter filter) => filter.Kind switch
     {
         FilterKind.Choice => filter.Choices!.First(c => c != filter.Example),

@@ -26,6 +26,13 @@ public static class EndpointDocs
         return endpoint;
     }
 
+    /// <summary>A fixed document (not a collection, no id): 200 with an ETag, or 304.</summary>
+    public static RouteHandlerBuilder ProducesDocument<T>(this RouteHandlerBuilder endpoint, T example) where T : notnull =>
+        endpoint
+            .WithMetadata(new ResponseExample(example))
+            .Produces<T>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status304NotModified);
+
     /// <summary>A single-resource endpoint: the resource, 404 when there is none, 304 for a current ETag.</summary>
     public static RouteHandlerBuilder FindsResource<T>(this RouteHandlerBuilder endpoint, string resource, T example) where T : notnull =>
         endpoint

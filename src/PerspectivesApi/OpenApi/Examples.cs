@@ -73,5 +73,18 @@ public static class Examples
             new Search.HitArticle(ArticleSummary.Id, ArticleSummary.Title)),
     ], ExampleCursor, null);
 
+    public static readonly TopicSummary TopicSummary = new(Rift, Topic.Proposition,
+        new PositionCounts(2, 1, 1, 1),
+        [
+            new OutletPositions(null, new PositionCounts(0, 0, 1, 1)),
+            new OutletPositions(new OutletRef("charter97", "Charter97.org"), new PositionCounts(1, 0, 0, 0)),
+            new OutletPositions(GeorgiaToday, new PositionCounts(1, 0, 0, 0)),
+        ],
+        [
+            new AuthorPositions(new AuthorRef("dmitry-peskov", "Dmitry Peskov"), new PositionCounts(0, 1, 0, 0)),
+            new AuthorPositions(Ismailov, new PositionCounts(1, 0, 0, 0)),
+        ],
+        [new MonthPositions("2025-07", new PositionCounts(2, 1, 0, 1)), new MonthPositions(null, new PositionCounts(0, 0, 1, 0))]);
+
     public static readonly Page<Topic> TopicPage = new([Topic], null, 8);
 }

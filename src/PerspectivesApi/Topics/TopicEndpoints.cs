@@ -16,6 +16,24 @@ public static class TopicEndpoints
             .WithDescription("The questions the archive compares perspectives on, each framed as a proposition, with how many stances address it.")
             .ListsCollection<Topic>(TopicQueries.Collection, Examples.TopicPage);
 
+        // Declared before /{id}: a literal segment wins, so "summary" is not read as a topic id.
+        topics.MapGet("/summary", Summaries)
+            .WithName("getTopicSummaries")
+            .WithSummary("Summarize every topic")
+            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice and by month, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title.")
+            .ProducesDocument<TopicSummaries>(new TopicSummaries([Examples.TopicSummary]));
+
+        topics.MapGet("/{id}/summary", Summary)
+            .WithName("getTopicSummary")
+            .WithSummary("Summarize a topic")
+            .WithDescription("""
+                Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards the
+                proposition, overall, by the outlet of the article, by the voice holding the stance (null: unsigned editorial voice)
+                and by the month of publication (null: a date unknown or known only to the year). The counts are those of
+                GET /v1/topics/{id}/stances.
+                """)
+            .FindsResource<TopicSummary>("topic", Examples.TopicSummary);
+
         topics.MapGet("/{id}", Get)
             .WithName("getTopic")
             .WithSummary("Get a topic")
@@ -34,6 +52,15 @@ public static class TopicEndpoints
 
     private static Task<IResult> Get(string id, ResourceReader reader, CancellationToken cancellationToken) =>
         reader.FindAsync("topic", id, TopicQueries.FindAsync, cancellationToken);
+
+    private static Task<IResult> Summary(string id, ResourceReader reader, CancellationToken cancellationToken) =>
+        reader.FindAsync("topic", id, TopicSummaryQueries.FindAsync, cancellationToken);
+
+    private static async Task<IResult> Summaries(PerspectivesApi.Data.Database database, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return new CachedJson<TopicSummaries>(await TopicSummaryQueries.AllAsync(connection, cancellationToken));
+    }
 
     private static Task<IResult> ListStances(string id, HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
         reader.ListAsync<StanceQueries.Row, Stance>(http, StanceQueries.OfTopic, StanceQueries.ItemsAsync, cancellationToken, pathValue: id);
