@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using PerspectivesApi.Articles;
 using PerspectivesApi.Authors;
+using PerspectivesApi.Exports;
 using PerspectivesApi.Outlets;
 using PerspectivesApi.Search;
 using PerspectivesApi.Stances;
@@ -52,5 +53,6 @@ public static class V1
         v1.MapTopics();
         v1.MapStances();
         v1.MapSearch();
+        v1.MapExports();
     }
 }

@@ -32,10 +32,15 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
 
         operation.Responses ??= [];
         if (metadata.OfType<ResponseExample>().FirstOrDefault() is { } example &&
-            operation.Responses.TryGetValue("200", out var ok) && ok.Content?.TryGetValue("application/json", out var media) == true)
+            operation.Responses.TryGetValue("200", out var ok) && ok.Content is { Count: > 0 } content)
         {
+            // JSON when the operation answers JSON, else its one media type (the SQLite snapshot).
+            var media = content.TryGetValue("application/json", out var jsonMedia) ? jsonMedia : content.Values.First();
             media.Example = JsonSerializer.SerializeToNode(example.Value, example.Value.GetType(), json);
-            if (doc is not null) AddExportContent(ok.Content, example.Value);
+            if (content.ContainsKey(Exports.ArchiveSnapshot.MediaType))
+                // A file's raw bytes, not base64 text.
+                media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "An SQLite 3 database file." };
+            if (doc is not null) AddExportContent(content, example.Value);
         }
 
         operation.Responses["500"] = new OpenApiResponse
