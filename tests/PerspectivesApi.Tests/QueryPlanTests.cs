@@ -69,6 +69,17 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
             var alias = collection.IdColumn.Split('.')[0];
             if (filters.Keys.Any(k => k is not ("from" or "to")))
                 Assert.False(plan.Any(step => step == $"SCAN {alias}" || step.StartsWith($"SCAN {alias} ")), "filtered but scanned: " + description);
+            if (filters.Keys.Any(k => k is not ("from" or "to")) && !withCursor && sort == collection.Sorts[0].Name)
+            {
+                // Facets count the filtered set: with an equality filter they too must seek, not scan.
+                foreach (var facet in collection.Facets)
+                {
+                    var (facetSql, facetParameters) = CollectionReader.FacetQuery(request, facet, pathValue);
+                    var facetPlan = await PlanAsync(connection, facetSql, facetParameters);
+                    Assert.False(facetPlan.Any(step => FullScan().IsMatch(step) || step == $"SCAN {alias}" || step.StartsWith($"SCAN {alias} ")),
+                        $"facet {facet.Name}: {description}\n{string.Join("\n", facetPlan)}");
+                }
+            }
             if (filters.Count > 0)
             {
                 var (countSql, countParameters) = CollectionReader.CountQuery(request, pathValue);

@@ -47,6 +47,23 @@ public static class ArticleQueries
         DefaultSort: "-published")
     {
         DefaultSortWithSearch = "relevance",
+        Facets =
+        [
+            new("outlet", "a.outlet_id", "o.name", "Articles per outlet (null: outlet unknown)."),
+            new("author", "fc.author_id", "fa.name", "Articles per credited person, in any role.")
+            {
+                Join = "JOIN credits fc ON fc.article_id = a.id JOIN authors fa ON fa.id = fc.author_id",
+                Count = "count(DISTINCT a.id)",
+            },
+            new("topic", "fs.topic_id", "ft.title", "Articles per topic they hold a stance on.")
+            {
+                Join = "JOIN stances fs ON fs.article_id = a.id JOIN topics ft ON ft.id = fs.topic_id",
+                Count = "count(DISTINCT a.id)",
+            },
+            new("language", "a.language", null, "Articles per language."),
+            new("genre", "a.genre", null, "Articles per genre."),
+            new("year", "substr(a.published_date, 1, 4)", null, "Articles per year of publication (null: date unknown)."),
+        ],
     };
 
     /// <summary>How every full-text parameter is described.</summary>

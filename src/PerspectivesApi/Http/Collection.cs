@@ -34,6 +34,26 @@ public sealed record Filter(string Name, FilterKind Kind, string Condition, stri
     public bool Required { get; init; }
 }
 
+/// <summary>A dimension a collection can be counted by (<c>facet=</c>): <see cref="Value"/> and
+/// <see cref="Label"/> are SQL expressions over the collection's FROM (plus <see cref="Join"/> for a
+/// many-valued facet such as an article's authors, which then counts distinct items).</summary>
+public sealed record Facet(string Name, string Value, string? Label, string Description)
+{
+    public string? Join { get; init; }
+
+    /// <summary>What one item counts as: count(*) for a single-valued facet, count(DISTINCT id) when the join fans out.</summary>
+    public string Count { get; init; } = "count(*)";
+}
+
+/// <summary>One value of a facet and how many items of the filtered collection have it.</summary>
+/// <param name="Value">The value (an id, a code, a year); null counts the items where it is unknown.</param>
+/// <param name="Label">A display name for ids (the outlet's name); null otherwise.</param>
+/// <param name="Count">How many items of the whole filtered collection have the value.</param>
+public sealed record FacetCount(
+    [property: System.ComponentModel.Description("The value (an id, a code, a year); null counts the items where it is unknown.")] string? Value,
+    [property: System.ComponentModel.Description("A display name when the value is an id (the outlet's name); otherwise null.")] string? Label,
+    [property: System.ComponentModel.Description("How many items of the whole filtered collection have this value.")] long Count);
+
 /// <summary>An order a collection can be listed in. <see cref="Key"/> is a non-null SQL expression
 /// that, with the id as tie-breaker, totally orders the rows and is served by an index.</summary>
 public sealed record Sort(string Name, string Key, string Description)
@@ -54,6 +74,9 @@ public sealed record Collection(
     IReadOnlyList<Sort> Sorts,
     string DefaultSort)
 {
+    /// <summary>The dimensions <c>facet=</c> can count this collection by.</summary>
+    public IReadOnlyList<Facet> Facets { get; init; } = [];
+
     /// <summary>The sort used when the request has a full-text query and names no sort.</summary>
     public string? DefaultSortWithSearch { get; init; }
 
@@ -84,11 +107,14 @@ public sealed record ParentResource(string Name, string Table);
 /// <param name="Items">This page's items, in the requested order.</param>
 /// <param name="NextCursor">Pass as <c>cursor</c> to get the next page; null on the last page.</param>
 /// <param name="Total">How many items the whole filtered collection holds; only when <c>count=true</c>.</param>
+/// <param name="Facets">For each <c>facet=</c> asked for, each value's count over the whole filtered collection, most frequent first.</param>
 public sealed record Page<T>(
     IReadOnlyList<T> Items,
     string? NextCursor,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    long? Total);
+    long? Total,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, IReadOnlyList<FacetCount>>? Facets = null);
 
 /// <summary>A row read for a page: the resource's id and the value of the sort key, which the
 /// next page's cursor continues from.</summary>

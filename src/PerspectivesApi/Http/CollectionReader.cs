@@ -44,6 +44,15 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, countParameters, cancellationToken: cancellationToken));
         }
 
+        Dictionary<string, IReadOnlyList<FacetCount>>? facets = null;
+        foreach (var facet in request.Facets)
+        {
+            var (facetSql, facetParameters) = FacetQuery(request, facet, pathValue);
+            facets ??= [];
+            facets[facet.Name] = (await connection.QueryAsync<FacetRow>(new CommandDefinition(facetSql, facetParameters, cancellationToken: cancellationToken)))
+                .Select(r => new FacetCount(r.Value, r.Label, r.Count)).ToList();
+        }
+
         string? next = null;
         if (hasMore)
         {
@@ -51,7 +60,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             http.Response.Headers.Link = $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"";
         }
         var items = await project(connection, rows, cancellationToken);
-        return new CachedJson<Page<TItem>>(new Page<TItem>(items, next, total));
+        return new CachedJson<Page<TItem>>(new Page<TItem>(items, next, total, facets));
     }
 
     /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
@@ -120,6 +129,26 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             }
         }
         return null;
+    }
+
+    // Read by property, not by constructor: a facet without labels has an all-NULL column, whose
+    // type SQLite cannot name, and Dapper would refuse to match it to a constructor parameter.
+    private sealed class FacetRow
+    {
+        public string? Value { get; init; }
+        public string? Label { get; init; }
+        public long Count { get; init; }
+    }
+
+    /// <summary>The SQL that counts one facet's values over the whole filtered collection.</summary>
+    public static (string Sql, DynamicParameters Parameters) FacetQuery(ListRequest request, Facet facet, string? pathValue)
+    {
+        var (conditions, parameters) = Conditions(request, pathValue);
+        var sql = $"SELECT {facet.Value} AS value, {facet.Label ?? "NULL"} AS label, {facet.Count} AS count " +
+                  $"FROM {request.Collection.From}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
+                  (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
+                  " GROUP BY 1, 2 ORDER BY 3 DESC, 1";
+        return (sql, parameters);
     }
 
     private static string Joins(ListRequest request) =>

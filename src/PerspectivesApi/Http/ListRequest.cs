@@ -12,7 +12,7 @@ public sealed class ListRequest
     public const int MaxLimit = 100;
 
     /// <summary>Parameters every collection understands, beside its own filters.</summary>
-    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format"];
+    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format", "facet"];
 
     public required Collection Collection { get; init; }
     public required int Limit { get; init; }
@@ -21,6 +21,9 @@ public sealed class ListRequest
     public required bool Descending { get; init; }
     public required IReadOnlyDictionary<string, string[]> Filters { get; init; }
     public required string QueryFingerprint { get; init; }
+
+    /// <summary>The facets to count beside the page, in the order asked.</summary>
+    public IReadOnlyList<Facet> Facets { get; init; } = [];
     public Cursor? After { get; init; }
 
     /// <summary>JSON pages, or the whole collection as CSV or NDJSON; null when the Accept header
@@ -120,11 +123,24 @@ public sealed class ListRequest
                 Fail(paging, $"does not apply to a {format.ToString()!.ToUpperInvariant()} export, which streams the whole filtered collection.");
         }
 
+        var facets = new List<Facet>();
+        foreach (var name in query["facet"])
+        {
+            var facet = collection.Facets.FirstOrDefault(f => f.Name == name);
+            if (facet is null)
+                Fail("facet", collection.Facets.Count == 0
+                    ? $"{collection.Name} have no facets; got '{name}'."
+                    : $"must be one of {string.Join(", ", collection.Facets.Select(f => f.Name))}; got '{name}'.");
+            else if (!facets.Contains(facet)) facets.Add(facet);
+        }
+        if (facets.Count > 0 && format is ListFormat.Csv or ListFormat.Ndjson)
+            Fail("facet", "does not apply to an export, which streams items only.");
+
         errors = problems.ToDictionary(p => p.Key, p => p.Value.ToArray());
         return new ListRequest
         {
             Collection = collection, Limit = limit, Count = count, Sort = sort, Descending = descending,
-            Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format,
+            Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format, Facets = facets,
         };
     }
 

@@ -141,6 +141,25 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                           "A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String },
         });
+        if (collection.Facets.Count > 0)
+        {
+            parameters.Add(new OpenApiParameter
+            {
+                Name = "facet",
+                In = ParameterLocation.Query,
+                Description = "Count the whole filtered collection by these dimensions; the counts come back in `facets`, " +
+                              "beside the page, most frequent value first. Repeat for several. " +
+                              string.Join(" ", collection.Facets.Select(f => $"`{f.Name}`: {f.Description}")),
+                Style = ParameterStyle.Form,
+                Explode = true,
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Items = new OpenApiSchema { Type = JsonSchemaType.String, Enum = collection.Facets.Select(f => (JsonNode)JsonValue.Create(f.Name)!).ToList() },
+                },
+                Example = new JsonArray(collection.Facets[0].Name),
+            });
+        }
         parameters.Add(new OpenApiParameter
         {
             Name = "format",

@@ -50,7 +50,10 @@ public static class Examples
         Ismailov, "supports", PointOfNoReturn,
         "Ismailov says relations have already passed the point of no return, while stressing that Azerbaijanis want good-neighbourly relations with Russia on equal terms.");
 
-    public static readonly Page<Stance> StancePage = new([Stance], null, 1);
+    public static readonly Page<Stance> StancePage = new([Stance], null, 1, new Dictionary<string, IReadOnlyList<FacetCount>>
+    {
+        ["position"] = [new("supports", null, 1)],
+    });
 
     public static readonly Author Author = new("aslan-ismailov", "Aslan Ismailov", "Azerbaijani lawyer and human rights defender", 1, 8);
 

@@ -21,7 +21,14 @@ public static class OutletQueries
             new("kind", FilterKind.Choice, "o.kind IN @kind", "Only outlets of this kind. Repeat for several.", "newspaper", CorpusImport.OutletKinds),
         ],
         Sorts: [new("name", "o.name", "By name (binary order)."), new("id", "o.id", "By id.")],
-        DefaultSort: "name");
+        DefaultSort: "name")
+    {
+        Facets =
+        [
+            new("country", "o.country", null, "Outlets per country (null: not certain)."),
+            new("kind", "o.kind", null, "Outlets per kind (null: not certain)."),
+        ],
+    };
 
     public sealed class Row : IPageRow
     {

@@ -36,7 +36,10 @@ public static class SearchQueries
             new("kind", FilterKind.Choice, "h.kind IN @kind", "Only hits of this kind. Repeat for both (the default).", "stance", ["article", "stance"]),
         ],
         Sorts: [new("relevance", "h.rank", "By bm25 rank, best first.")],
-        DefaultSort: "relevance");
+        DefaultSort: "relevance")
+    {
+        Facets = [new("kind", "h.kind", null, "Hits per kind: article or stance.")],
+    };
 
     public sealed class Row : IPageRow
     {

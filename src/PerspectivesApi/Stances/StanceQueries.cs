@@ -46,6 +46,15 @@ public static class StanceQueries
         DefaultSort: "id")
     {
         DefaultSortWithSearch = "relevance",
+        Facets =
+        [
+            new("position", "s.position", null, "Stances per position."),
+            new("topic", "s.topic_id", "t.title", "Stances per topic."),
+            new("author", "s.author_id", "au.name", "Stances per voice (null: the unsigned editorial voice)."),
+            new("outlet", "a.outlet_id", "o.name", "Stances per outlet of their article (null: outlet unknown)."),
+            new("article", "s.article_id", "a.title", "Stances per article."),
+            new("year", "substr(a.published_date, 1, 4)", null, "Stances per year their article was published (null: date unknown)."),
+        ],
     };
 
     public static readonly Collection OfTopic = Collection.Under("topic", "topic", "topics");
