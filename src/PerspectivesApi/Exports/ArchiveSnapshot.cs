@@ -37,8 +37,7 @@ public static class ArchiveSnapshot
         var etag = new EntityTagHeaderValue($"\"archive-v{Migrator.LatestVersion}-r{revision}\"");
         http.Response.Headers.ETag = etag.ToString();
         http.Response.Headers.CacheControl = "no-cache";
-        if (EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags) &&
-            tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag == etag.Tag))
+        if (ETags.Matches(http.Request.Headers.IfNoneMatch, etag.Tag.ToString()))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
         var path = Path.Combine(Path.GetTempPath(), $"perspectives-snapshot-{Guid.NewGuid():N}.sqlite");

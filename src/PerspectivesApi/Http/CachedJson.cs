@@ -22,7 +22,7 @@ public sealed class CachedJson<T>(T value, int statusCode = StatusCodes.Status20
         var response = http.Response;
         response.Headers.ETag = etag;
         response.Headers.CacheControl = "no-cache";
-        if (Matches(http.Request.Headers.IfNoneMatch, etag))
+        if (ETags.Matches(http.Request.Headers.IfNoneMatch, etag))
         {
             response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -33,7 +33,13 @@ public sealed class CachedJson<T>(T value, int statusCode = StatusCodes.Status20
         await response.Body.WriteAsync(body, http.RequestAborted);
     }
 
-    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
+}
+
+public static class ETags
+{
+    /// <summary>Whether a request's If-None-Match names <paramref name="etag"/> (a quoted tag) or
+    /// is <c>*</c>: then the client's copy is current and the answer is 304.</summary>
+    public static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
     {
         if (ifNoneMatch.Count == 0) return false;
         if (!EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags)) return false;
