@@ -1,4 +1,5 @@
 using PerspectivesApi;
+using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
@@ -10,6 +11,7 @@ builder.Services.AddArchive(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IProblemDetailsWriter, ProblemWriter>(); // first, so it is the one used
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddArchiveHealth();
+builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
 // The archive is public and read anonymously: any web page may call it from the browser.
 builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
@@ -20,11 +22,17 @@ var app = builder.Build();
 // Migrate, and seed a new archive, before the first request is served.
 await app.Services.GetRequiredService<ArchiveStartup>().RunAsync();
 
+// `dotnet run --project src/PerspectivesApi -- keys create --name alice`: manage curator keys and exit.
+if (KeysCommand.Matches(args))
+    return await KeysCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
+
 // Every error leaves as application/problem+json: exceptions (never with a stack trace), and
 // empty 4xx/5xx answers such as an unknown route or a wrong method.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.UseArchiveOpenApi();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
@@ -32,6 +40,7 @@ app.MapArchiveHealth();
 app.MapV1();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

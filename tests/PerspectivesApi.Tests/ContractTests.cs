@@ -63,22 +63,29 @@ public sealed class ContractTests(ArchiveApp app) : IClassFixture<ArchiveApp>
             }
 
             var responses = operation["responses"]!.AsObject();
-            foreach (var code in new[] { "200", "304", "500" })
+            var success = method == "get" ? "200" : method == "delete" ? "204" : path.EndsWith("/restore") || method != "post" ? "200" : "201";
+            foreach (var code in method == "get" ? new[] { success, "304", "500" } : new[] { success, "401", "500" })
                 if (!responses.ContainsKey(code)) problems.Add($"{name}: does not declare {code}");
+            if (method != "get")
+            {
+                if (operation["security"] is null) problems.Add($"{name}: a write must declare its security requirement");
+                if (method is "post" or "put" or "patch" && !path.EndsWith("/restore") && operation["requestBody"]?["content"]?["application/json"]?["example"] is null)
+                    problems.Add($"{name}: the request body has no example");
+            }
             if (path.Contains("{id}") && !responses.ContainsKey("404")) problems.Add($"{name}: does not declare 404");
             if (operation["parameters"]?.AsArray().Any(p => p!["name"]!.GetValue<string>() == "limit") == true && !responses.ContainsKey("400"))
                 problems.Add($"{name}: takes parameters but does not declare 400");
             foreach (var (code, response) in responses)
             {
                 if (string.IsNullOrWhiteSpace(response!["description"]?.GetValue<string>())) problems.Add($"{name} {code}: no description");
-                if (code == "304") continue;
+                if (code is "304" or "204") continue;
                 var content = response["content"]?.AsObject();
                 if (content is null || content.Count == 0) { problems.Add($"{name} {code}: no content"); continue; }
                 foreach (var (mediaType, media) in content)
                 {
                     if (media!["schema"] is null) problems.Add($"{name} {code} {mediaType}: no schema");
                     if (media["example"] is null && media["examples"] is null) problems.Add($"{name} {code} {mediaType}: no example");
-                    if (code != "200" && mediaType != "application/problem+json") problems.Add($"{name} {code}: errors must be application/problem+json, not {mediaType}");
+                    if (code[0] is '4' or '5' && mediaType != "application/problem+json") problems.Add($"{name} {code}: errors must be application/problem+json, not {mediaType}");
                 }
             }
         }

@@ -24,6 +24,7 @@ public static class ArchiveServices
         services.AddSingleton(sp => new CursorCodec(sp.GetRequiredService<ArchiveStartup>().CursorSecretAsync().GetAwaiter().GetResult()));
         services.AddSingleton<CollectionReader>();
         services.AddSingleton<ResourceReader>();
+        services.AddSingleton<Curation.ResourceWriter>();
         return services;
     }
 }

@@ -17,7 +17,7 @@ public sealed class CachedJson<T>(T value, int statusCode = StatusCodes.Status20
     {
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var body = JsonSerializer.SerializeToUtf8Bytes(value, options);
-        var etag = $"\"{System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(body)[..16])}\"";
+        var etag = CachedJson.ETagOf(body);
 
         var response = http.Response;
         response.Headers.ETag = etag;
@@ -35,8 +35,22 @@ public sealed class CachedJson<T>(T value, int statusCode = StatusCodes.Status20
 
 }
 
+public static class CachedJson
+{
+    /// <summary>The strong ETag of a representation: a hash of its exact bytes.</summary>
+    public static string ETagOf(byte[] body) => $"\"{System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(body)[..16])}\"";
+}
+
 public static class ETags
 {
+    /// <summary>Whether If-Match names <paramref name="etag"/> or is <c>*</c>. If-Match uses the strong
+    /// comparison (RFC 9110 §13.1.1): a weak tag never matches.</summary>
+    public static bool MatchesStrongly(Microsoft.Extensions.Primitives.StringValues ifMatch, string etag)
+    {
+        if (!EntityTagHeaderValue.TryParseList(ifMatch, out var tags)) return false;
+        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || (!t.IsWeak && t.Tag.Equals(etag, StringComparison.Ordinal)));
+    }
+
     /// <summary>Whether a request's If-None-Match names <paramref name="etag"/> (a quoted tag) or
     /// is <c>*</c>: then the client's copy is current and the answer is 304.</summary>
     public static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)

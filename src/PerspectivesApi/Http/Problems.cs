@@ -24,6 +24,37 @@ public static class Problems
             title: $"No such {resource}",
             detail: $"The archive has no {resource} with the id '{id}'.");
 
+    public const string InvalidFieldsType = "/problems/invalid-fields";
+
+    /// <summary>422: the body parsed, but fields are missing, malformed, unknown or refer to nothing.</summary>
+    public static IResult InvalidFields(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Type = InvalidFieldsType,
+            Title = "Invalid fields",
+            Detail = $"The request has {errors.Count} invalid field{(errors.Count == 1 ? "" : "s")}: {string.Join(", ", errors.Keys.Select(k => $"'{k}'"))}. Nothing was written.",
+        });
+
+    public static IResult MalformedBody(string reason) => Problem(StatusCodes.Status400BadRequest, "/problems/malformed-body", "Malformed request body",
+        $"The body is not the JSON object expected: {reason} Nothing was written.");
+
+    public static IResult UnsupportedMediaType() => Problem(StatusCodes.Status415UnsupportedMediaType, "/problems/unsupported-media-type", "Unsupported media type",
+        "Send the body as JSON, with Content-Type: application/json.");
+
+    public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "/problems/conflict", "Conflict", detail);
+
+    public static IResult Gone(string resource, string id, string at, string curator, string revisions) =>
+        Problem(StatusCodes.Status410Gone, "/problems/deleted", $"Deleted {resource}",
+            $"The {resource} '{id}' was deleted at {at} by {curator}. Its history, from which it can be restored, is at {revisions}.");
+
+    public static IResult PreconditionRequired(string detail) => Problem(StatusCodes.Status428PreconditionRequired, "/problems/precondition-required", "If-Match required", detail);
+
+    public static IResult PreconditionFailed(string detail) => Problem(StatusCodes.Status412PreconditionFailed, "/problems/stale-etag", "The resource has changed", detail);
+
+    private static IResult Problem(int status, string type, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, type: type, title: title, detail: detail);
+
     public static IResult NotAcceptable(IList<string> accept) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status406NotAcceptable,
@@ -43,7 +74,12 @@ public static class Problems
         problem.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(problem.Status.Value);
         problem.Instance ??= context.HttpContext.Request.Path + context.HttpContext.Request.QueryString;
         problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
-        if (problem.Status is StatusCodes.Status405MethodNotAllowed)
+        if (problem.Status is StatusCodes.Status401Unauthorized)
+        {
+            problem.Detail ??= Curation.CuratorAuthentication.FailureReason(context.HttpContext)
+                               ?? "Writes need a curator key: Authorization: Bearer <key>.";
+        }
+        else if (problem.Status is StatusCodes.Status405MethodNotAllowed)
         {
             problem.Detail ??= $"{context.HttpContext.Request.Method} is not allowed on {context.HttpContext.Request.Path}; " +
                                $"the allowed methods are in the Allow header.";
@@ -52,9 +88,14 @@ public static class Problems
         {
             problem.Detail = $"No resource is at {context.HttpContext.Request.Path}. GET /v1 lists the collections.";
         }
+        else if (problem.Status is StatusCodes.Status415UnsupportedMediaType)
+        {
+            problem.Detail ??= $"The body's Content-Type ({context.HttpContext.Request.ContentType ?? "none"}) is not accepted here: send JSON, with Content-Type: application/json.";
+        }
         else if (problem.Status >= 500 && problem.Detail is null)
         {
             problem.Detail = "The archive could not answer this request. The error was logged with the traceId below.";
         }
+        problem.Detail ??= problem.Title + ".";
     }
 }

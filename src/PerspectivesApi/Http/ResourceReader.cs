@@ -1,3 +1,4 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
 
@@ -13,6 +14,13 @@ public sealed class ResourceReader(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var value = await find(connection, id, cancellationToken);
-        return value is null ? Problems.NotFound(resource, id) : new CachedJson<T>(value);
+        if (value is not null) return new CachedJson<T>(value);
+        // A deleted resource is a tombstone: say so, and where its history is.
+        var deleted = await connection.QuerySingleOrDefaultAsync<(string Action, string At, string Curator)>(new CommandDefinition(
+            "SELECT action, at, curator FROM revisions WHERE collection = @collection AND resource_id = @id ORDER BY seq DESC LIMIT 1",
+            new { collection = resource + "s", id }, cancellationToken: cancellationToken));
+        return deleted.Action == "delete"
+            ? Problems.Gone(resource, id, deleted.At, deleted.Curator, $"/v1/{resource}s/{id}/revisions")
+            : Problems.NotFound(resource, id);
     }
 }

@@ -5,6 +5,7 @@ namespace PerspectivesApi.OpenApi;
 public static class ArchiveOpenApi
 {
     public const string DocumentPath = "/swagger/v1/swagger.json";
+    public const string CuratorScheme = "curatorKey";
 
     public static IServiceCollection AddArchiveOpenApi(this IServiceCollection services)
     {
@@ -35,6 +36,12 @@ public static class ArchiveOpenApi
             });
             // Relative, so the document works wherever the archive is served.
             options.AddServer(new OpenApiServer { Url = "/", Description = "The archive serving this document" });
+            options.AddSecurityDefinition(CuratorScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A curator's API key (created with `dotnet run --project src/PerspectivesApi -- keys create --name NAME`), sent as Authorization: Bearer <key>. Reads need none.",
+            });
             options.OperationFilter<ArchiveOperationFilter>();
             options.SchemaFilter<NullableReferenceSchemaFilter>();
             options.SupportNonNullableReferenceTypes();

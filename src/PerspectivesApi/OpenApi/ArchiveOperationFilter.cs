@@ -23,6 +23,8 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
 
         if (metadata.OfType<ResourceDoc>().FirstOrDefault() is { } resource)
             DescribeId(operation, $"The {resource.Resource}'s id (a slug).");
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Name == "seq"))
+            parameter.Description = "The revision's sequence number, as GET …/revisions lists it.";
         var doc = metadata.OfType<CollectionDoc>().FirstOrDefault();
         if (doc is not null)
         {
@@ -31,8 +33,20 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         }
 
         operation.Responses ??= [];
+        if (metadata.OfType<WriteDoc>().FirstOrDefault() is { } write)
+        {
+            if (operation.RequestBody is OpenApiRequestBody { Content: { } requestContent } requestBody && requestContent.TryGetValue("application/json", out var requestMedia))
+            {
+                requestBody.Description = "The resource as curators write it; unknown fields are refused.";
+                requestMedia.Example = JsonSerializer.SerializeToNode(Examples.DocumentOf(write.DocumentType), write.DocumentType, json);
+            }
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ArchiveOpenApi.CuratorScheme, context.Document)] = [] }];
+        }
+        if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any() && operation.Security is not { Count: > 0 })
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ArchiveOpenApi.CuratorScheme, context.Document)] = [] }];
+
         if (metadata.OfType<ResponseExample>().FirstOrDefault() is { } example &&
-            operation.Responses.TryGetValue("200", out var ok) && ok.Content is { Count: > 0 } content)
+            (operation.Responses.TryGetValue("200", out var ok) || operation.Responses.TryGetValue("201", out ok)) && ok.Content is { Count: > 0 } content)
         {
             // JSON when the operation answers JSON, else its one media type (the SQLite snapshot).
             var media = content.TryGetValue("application/json", out var jsonMedia) ? jsonMedia : content.Values.First();
@@ -202,6 +216,15 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             if (response is not OpenApiResponse r) continue;
             r.Description = code switch
             {
+                "201" => "Created: the new resource, with its Location and ETag.",
+                "204" => "Deleted; the history stays readable at …/revisions.",
+                "401" => "No curator key, or an unknown or revoked one (see WWW-Authenticate).",
+                "409" => "The change conflicts with the archive: the id is taken (ids are never reused), or other resources refer to this one.",
+                "410" => "The resource was deleted; its history, from which it can be restored, stays readable.",
+                "412" => "If-Match does not match the current ETag: the resource changed meanwhile.",
+                "415" => "The body is not JSON (Content-Type: application/json).",
+                "422" => "Fields are missing, malformed, unknown or refer to nothing; `errors` lists every one. Nothing was written.",
+                "428" => "If-Match is required on updates and deletes.",
                 "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.",
                 "406" => "The Accept header allows none of application/json, text/csv and application/x-ndjson.",
                 "304" => "The client's copy (its If-None-Match ETag) is current; no body.",
@@ -231,6 +254,30 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                     type = Problems.NotFoundType, title = "No such article", status = 404,
                     detail = "The archive has no article with the id 'no-such-article'.", instance = "/v1/articles/no-such-article",
                     traceId = "0HNA1B2C3D4E5:00000002",
+                }, json),
+                "401" or "409" or "410" or "412" or "415" or "428" => JsonSerializer.SerializeToNode(new
+                {
+                    type = code switch { "401" => "about:blank", "409" => "/problems/conflict", "410" => "/problems/deleted", "412" => "/problems/stale-etag", "415" => "/problems/unsupported-media-type", _ => "/problems/precondition-required" },
+                    title = code switch { "401" => "Unauthorized", "409" => "Conflict", "410" => "Deleted outlet", "412" => "The resource has changed", "415" => "Unsupported media type", _ => "If-Match required" },
+                    status = int.Parse(code),
+                    detail = code switch
+                    {
+                        "401" => "The request has no Authorization header; writes need a curator key: Authorization: Bearer <key>.",
+                        "409" => "1 article(s) name the outlet 'georgia-today' as publisher or original source; change or delete them first.",
+                        "410" => "The outlet 'example-outlet' was deleted at 2026-11-23T10:15:00.000Z by alice. Its history, from which it can be restored, is at /v1/outlets/example-outlet/revisions.",
+                        "412" => "The outlet has changed since that ETag was read (it is now \"0t5NLqxxT_AL059W5goMYQ\"). GET it again, re-apply the change and retry.",
+                        "415" => "Send the body as JSON, with Content-Type: application/json.",
+                        _ => "Send If-Match with the ETag of GET /v1/outlets/georgia-today, so that a change made meanwhile is not overwritten.",
+                    },
+                    instance = "/v1/outlets/georgia-today", traceId = "0HNA1B2C3D4E5:00000005",
+                }, json),
+                "422" => JsonSerializer.SerializeToNode(new
+                {
+                    type = Problems.InvalidFieldsType, title = "Invalid fields", status = 422,
+                    detail = "The request has 2 invalid fields: 'name', 'colour'. Nothing was written.",
+                    instance = "/v1/outlets",
+                    errors = new Dictionary<string, string[]> { ["name"] = ["is required."], ["colour"] = ["is not a field of this resource."] },
+                    traceId = "0HNA1B2C3D4E5:00000006",
                 }, json),
                 "500" => JsonSerializer.SerializeToNode(new
                 {

@@ -9,6 +9,9 @@ public sealed record ResourceDoc(string Resource);
 
 public sealed record ResponseExample(object Value);
 
+/// <summary>The document type a write endpoint accepts, for its request example.</summary>
+public sealed record WriteDoc(Type DocumentType);
+
 /// <summary>What the route tables say about each endpoint: the responses it can give and their examples.</summary>
 public static class EndpointDocs
 {
@@ -25,6 +28,41 @@ public static class EndpointDocs
         if (collection.Parent is not null) endpoint.ProducesProblem(StatusCodes.Status404NotFound);
         return endpoint;
     }
+
+    /// <summary>A write: needs a curator key; answers the resource (with its new ETag) or a problem.</summary>
+    public static RouteHandlerBuilder Writes<TDocument>(this RouteHandlerBuilder endpoint, object representationExample, int success, params int[] problems)
+    {
+        endpoint
+            .RequireAuthorization(Curation.CuratorAuthentication.Policy)
+            .WithMetadata(new ResponseExample(representationExample), new WriteDoc(typeof(TDocument)))
+            .Accepts<TDocument>("application/json")
+            .Produces(success, representationExample.GetType(), "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        foreach (var status in problems) endpoint.ProducesProblem(status);
+        return endpoint;
+    }
+
+    /// <summary>A delete: needs a curator key; 204, or a problem.</summary>
+    public static RouteHandlerBuilder Deletes(this RouteHandlerBuilder endpoint, params int[] problems)
+    {
+        endpoint
+            .RequireAuthorization(Curation.CuratorAuthentication.Policy)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        foreach (var status in problems) endpoint.ProducesProblem(status);
+        return endpoint;
+    }
+
+    /// <summary>A resource's history.</summary>
+    public static RouteHandlerBuilder ListsRevisions(this RouteHandlerBuilder endpoint) =>
+        endpoint
+            .WithMetadata(new ResponseExample(Examples.RevisionPage))
+            .Produces<Page<Curation.Revision>>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>A fixed document (not a collection, no id): 200 with an ETag, or 304.</summary>
     public static RouteHandlerBuilder ProducesDocument<T>(this RouteHandlerBuilder endpoint, T example) where T : notnull =>

@@ -89,5 +89,24 @@ public static class Examples
         ],
         [new MonthPositions("2025-07", new PositionCounts(2, 1, 0, 1)), new MonthPositions(null, new PositionCounts(0, 0, 1, 0))]);
 
+    public static readonly Page<Curation.Revision> RevisionPage = new(
+    [
+        new(41, "outlets", "georgia-today", "update", "alice", "2026-11-23T10:15:00.000Z",
+            System.Text.Json.JsonDocument.Parse("""{"id":"georgia-today","name":"Georgia Today","kind":"newspaper","country":"GE","url":null,"description":null}""").RootElement,
+            System.Text.Json.JsonDocument.Parse("""{"id":"georgia-today","name":"Georgia Today","kind":"newspaper","country":"GE","url":"https://georgiatoday.ge","description":null}""").RootElement,
+            null),
+    ], null, null);
+
+    public static readonly OutletDocument OutletDocument = new()
+    {
+        Id = "georgia-today", Name = "Georgia Today", Kind = "newspaper", Country = "GE", Url = "https://georgiatoday.ge",
+        Description = "English-language newspaper in Tbilisi.",
+    };
+
+    /// <summary>The request example for a write endpoint's document type.</summary>
+    public static object DocumentOf(Type type) =>
+        type == typeof(OutletDocument) ? OutletDocument
+        : throw new InvalidOperationException($"No example document for {type.Name}: add one to Examples.");
+
     public static readonly Page<Topic> TopicPage = new([Topic], null, 8);
 }

@@ -1,4 +1,5 @@
 using PerspectivesApi.Articles;
+using PerspectivesApi.Curation;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 
@@ -27,6 +28,8 @@ public static class OutletEndpoints
             .WithSummary("List an outlet's articles")
             .WithDescription("Articles this outlet published, newest first. Same filters and paging as GET /v1/articles, less `outlet`.")
             .ListsCollection<ArticleSummary>(ArticleQueries.OfOutlet, Examples.ArticlePage);
+
+        outlets.MapWrites(OutletWrites.Model, Examples.Outlet);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

@@ -1,0 +1,369 @@
+using System.Collections;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using PerspectivesApi.Data;
+using PerspectivesApi.Http;
+
+namespace PerspectivesApi.Curation;
+
+/// <summary>One revision of a resource, as GET /v1/{collection}/{id}/revisions lists it.</summary>
+public sealed record Revision(long Seq, string Collection, string Id, string Action, string Curator, string At, JsonElement? Before, JsonElement? After, string? Note);
+
+/// <summary>The one mechanism behind every write: parse and validate the body (listing every
+/// error), check If-Match, honour Idempotency-Key, apply the change and record its revision, all in
+/// one write transaction, so that a failure leaves nothing behind and two writers cannot both win.</summary>
+public sealed class ResourceWriter(Database database, IOptions<JsonOptions> jsonOptions)
+{
+    private JsonSerializerOptions Json => jsonOptions.Value.SerializerOptions;
+
+    public async Task<IResult> CreateAsync<T>(HttpContext http, WriteModel<T> model, CancellationToken cancellationToken) where T : class
+    {
+        var (body, raw, parseErrors, problem) = await ReadAsync<T>(http, cancellationToken);
+        if (problem is not null) return problem;
+        var requestHash = Convert.ToHexStringLower(SHA256.HashData(raw));
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        if (idempotencyKey.Length > 255) return Problems.InvalidParameters(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["must be at most 255 characters."] });
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await InTransactionAsync(connection, async () =>
+        {
+            if (idempotencyKey.Length > 0 && await ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
+
+            var id = model.IdOf(body!) ?? (model.NameOf(body!) is { Length: > 0 } name ? Slugs.From(name) : null);
+            var errors = parseErrors;
+            if (id is null) errors.Add("id", $"is required when the {model.Resource} has no name to derive it from.");
+            else if (!CorpusImport.IsSlug(id)) errors.Add("id", $"'{id}' is not a slug: lowercase letters, digits and single hyphens, at most 80 characters.");
+            var document = id is null ? body! : model.WithId(body!, id);
+            document = await model.ValidateAsync(connection, document, errors);
+            if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
+
+            if (await model.LoadAsync(connection, id!) is not null)
+                return Problems.Conflict($"An {model.Resource} with the id '{id}' already exists: replace it with PUT, or choose another id.");
+            if (await LastRevisionAsync(connection, model.Collection, id!) is { Action: "delete" })
+                return Problems.Conflict($"The id '{id}' belonged to a deleted {model.Resource}; ids are never reused. Restore it from /v1/{model.Collection}/{id}/revisions, or choose another id.");
+
+            await model.InsertAsync(connection, document);
+            await RecordAsync(connection, http, model.Collection, id!, "create", null, document);
+            var result = await RespondAsync(connection, http, model, id!, StatusCodes.Status201Created);
+            if (idempotencyKey.Length > 0) await RememberAsync(connection, http, idempotencyKey, requestHash, result);
+            return result.Result;
+        });
+    }
+
+    public Task<IResult> ReplaceAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class =>
+        ChangeAsync(http, model, id, async (current, connection) =>
+        {
+            var (body, _, parseErrors, problem) = await ReadAsync<T>(http, cancellationToken);
+            if (problem is not null) return (null, null, problem);
+            if (model.IdOf(body!) is { } bodyId && bodyId != id) parseErrors.Add("id", $"is '{bodyId}' but the URL names '{id}'; ids cannot be changed.");
+            return (model.WithId(body!, id), parseErrors, null);
+        }, cancellationToken);
+
+    public Task<IResult> PatchAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class =>
+        ChangeAsync(http, model, id, async (current, connection) =>
+        {
+            // JSON Merge Patch (RFC 7396): members replace, null removes, objects merge.
+            JsonNode? patch;
+            try { patch = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken); }
+            catch (JsonException e) { return (null, null, Problems.MalformedBody(e.Message)); }
+            if (patch is not JsonObject) return (null, null, Problems.MalformedBody("A merge patch must be a JSON object."));
+            var merged = MergePatch(JsonSerializer.SerializeToNode(current, Json)!, patch);
+            var (document, parseErrors, problem) = Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(merged, Json));
+            if (problem is not null) return (null, null, problem);
+            if (model.IdOf(document!) is { } bodyId && bodyId != id) parseErrors.Add("id", $"cannot be changed (from '{id}' to '{bodyId}').");
+            return (model.WithId(document!, id), parseErrors, null);
+        }, cancellationToken);
+
+    /// <summary>PUT and PATCH: If-Match against the current representation, then the new document.</summary>
+    private async Task<IResult> ChangeAsync<T>(
+        HttpContext http, WriteModel<T> model, string id,
+        Func<T, SqliteConnection, Task<(T? Document, FieldErrors? Errors, IResult? Problem)>> produce, CancellationToken cancellationToken) where T : class
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await InTransactionAsync(connection, async () =>
+        {
+            var current = await model.LoadAsync(connection, id);
+            if (current is null) return await MissingAsync(connection, model, id);
+            if (await CheckIfMatchAsync(connection, http, model, id, cancellationToken) is { } precondition) return precondition;
+
+            var (document, errors, problem) = await produce(current, connection);
+            if (problem is not null) return problem;
+            document = await model.ValidateAsync(connection, document!, errors!);
+            if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
+
+            await model.UpdateAsync(connection, document);
+            await RecordAsync(connection, http, model.Collection, id, "update", current, document);
+            return (await RespondAsync(connection, http, model, id, StatusCodes.Status200OK)).Result;
+        });
+    }
+
+    public async Task<IResult> DeleteAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class
+    {
+        var cascade = http.Request.Query["cascade"].ToString() == "true";
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await InTransactionAsync(connection, async () =>
+        {
+            var current = await model.LoadAsync(connection, id);
+            if (current is null) return await MissingAsync(connection, model, id);
+            if (await CheckIfMatchAsync(connection, http, model, id, cancellationToken) is { } precondition) return precondition;
+
+            if (await model.DeleteBlockerAsync(connection, id) is { } blocker)
+            {
+                if (!cascade || model.CascadeAsync is null)
+                    return Problems.Conflict(blocker + (model.CascadeAsync is null ? "" : " Send ?cascade=true to delete them with it; each deletion is recorded."));
+                foreach (var (collection, dependantId, document) in await model.CascadeAsync(connection, id))
+                    await RecordAsync(connection, http, collection, dependantId, "delete", document, null, $"cascade from {model.Resource} {id}");
+            }
+            await model.DeleteAsync(connection, id);
+            await RecordAsync(connection, http, model.Collection, id, "delete", current, null, cascade ? "cascade" : null);
+            return TypedResults.NoContent();
+        });
+    }
+
+    /// <summary>Makes the resource what revision <paramref name="seq"/> recorded (its after-state, or
+    /// for a deletion its before-state), as a new revision: history is never rewritten.</summary>
+    public async Task<IResult> RestoreAsync<T>(HttpContext http, WriteModel<T> model, string id, long seq, CancellationToken cancellationToken) where T : class
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await InTransactionAsync(connection, async () =>
+        {
+            var revision = await connection.QuerySingleOrDefaultAsync<RevisionRow>(
+                "SELECT seq, collection, resource_id, action, curator, at, before, after, note FROM revisions WHERE seq = @seq AND collection = @collection AND resource_id = @id",
+                new { seq, collection = model.Collection, id });
+            if (revision is null) return Problems.NotFound("revision", $"{seq} of {model.Resource} {id}");
+            var state = revision.After ?? revision.Before;
+            var document = JsonSerializer.Deserialize<T>(state!, Json)!;
+
+            var current = await model.LoadAsync(connection, id);
+            if (current is not null && await CheckIfMatchAsync(connection, http, model, id, cancellationToken) is { } precondition) return precondition;
+            var errors = new FieldErrors();
+            document = await model.ValidateAsync(connection, document, errors);
+            if (errors.Count > 0)
+                return Problems.Conflict($"Revision {seq} cannot be restored as it is: {string.Join(" ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(" ", e.Value)}"))}");
+
+            if (current is null) await model.InsertAsync(connection, document);
+            else await model.UpdateAsync(connection, document);
+            await RecordAsync(connection, http, model.Collection, id, "restore", current, document, $"restored revision {seq}");
+            return (await RespondAsync(connection, http, model, id, StatusCodes.Status200OK)).Result;
+        });
+    }
+
+    public async Task<IResult> RevisionsAsync(string collection, string resource, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<RevisionRow>(new CommandDefinition(
+            "SELECT seq, collection, resource_id, action, curator, at, before, after, note FROM revisions WHERE collection = @collection AND resource_id = @id ORDER BY seq",
+            new { collection, id }, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count == 0 && await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM {collection} WHERE id = @id", new { id }) == 0)
+            return Problems.NotFound(resource, id);
+        return new CachedJson<Page<Revision>>(new Page<Revision>(rows.Select(r => r.ToRevision()).ToList(), null, null));
+    }
+
+    internal sealed class RevisionRow
+    {
+        public long Seq { get; init; }
+        public string Collection { get; init; } = "";
+        public string ResourceId { get; init; } = "";
+        public string Action { get; init; } = "";
+        public string Curator { get; init; } = "";
+        public string At { get; init; } = "";
+        public string? Before { get; init; }
+        public string? After { get; init; }
+        public string? Note { get; init; }
+
+        public Revision ToRevision() => new(Seq, Collection, ResourceId, Action, Curator, At,
+            Before is null ? null : JsonDocument.Parse(Before).RootElement.Clone(),
+            After is null ? null : JsonDocument.Parse(After).RootElement.Clone(), Note);
+    }
+
+    private static async Task<RevisionRow?> LastRevisionAsync(SqliteConnection connection, string collection, string id) =>
+        await connection.QuerySingleOrDefaultAsync<RevisionRow>(
+            "SELECT seq, collection, resource_id, action, curator, at, before, after, note FROM revisions WHERE collection = @collection AND resource_id = @id ORDER BY seq DESC LIMIT 1",
+            new { collection, id });
+
+    /// <summary>404, or 410 for a resource that was deleted (its history stays readable).</summary>
+    private static async Task<IResult> MissingAsync<T>(SqliteConnection connection, WriteModel<T> model, string id) where T : class =>
+        await LastRevisionAsync(connection, model.Collection, id) is { Action: "delete" } deleted
+            ? Problems.Gone(model.Resource, id, deleted.At, deleted.Curator, $"/v1/{model.Collection}/{id}/revisions")
+            : Problems.NotFound(model.Resource, id);
+
+    private async Task<IResult?> CheckIfMatchAsync<T>(SqliteConnection connection, HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class
+    {
+        var ifMatch = http.Request.Headers.IfMatch;
+        if (ifMatch.Count == 0)
+            return Problems.PreconditionRequired($"Send If-Match with the ETag of GET /v1/{model.Collection}/{id}, so that a change made meanwhile is not overwritten.");
+        var representation = await model.RepresentAsync(connection, id, cancellationToken);
+        var etag = CachedJson.ETagOf(JsonSerializer.SerializeToUtf8Bytes(representation, representation!.GetType(), Json));
+        if (!ETags.MatchesStrongly(ifMatch, etag))
+            return Problems.PreconditionFailed($"The {model.Resource} has changed since that ETag was read (it is now {etag}). GET it again, re-apply the change and retry.");
+        return null;
+    }
+
+    private async Task<(IResult Result, int Status, string Location, string ETag, byte[] Body)> RespondAsync<T>(
+        SqliteConnection connection, HttpContext http, WriteModel<T> model, string id, int status) where T : class
+    {
+        var representation = await model.RepresentAsync(connection, id, http.RequestAborted);
+        var body = JsonSerializer.SerializeToUtf8Bytes(representation, representation!.GetType(), Json);
+        var etag = CachedJson.ETagOf(body);
+        var location = $"/v1/{model.Collection}/{id}";
+        return (new StoredResponse(status, location, etag, body), status, location, etag, body);
+    }
+
+    private static async Task RecordAsync(SqliteConnection connection, HttpContext http, string collection, string id, string action, object? before, object? after, string? note = null)
+    {
+        var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        await connection.ExecuteAsync("""
+            INSERT INTO revisions (collection, resource_id, action, curator, at, before, after, note)
+            VALUES (@collection, @id, @action, @curator, @at, @before, @after, @note)
+            """,
+            new
+            {
+                collection, id, action, curator = http.CuratorName(), at = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
+                before = before is null ? null : JsonSerializer.Serialize(before, before.GetType(), json),
+                after = after is null ? null : JsonSerializer.Serialize(after, after.GetType(), json),
+                note,
+            });
+    }
+
+    private static async Task<IResult?> ReplayAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash)
+    {
+        var stored = await connection.QuerySingleOrDefaultAsync<(string RequestHash, long Status, string? Location, string? Etag, string Body)>(
+            "SELECT request_hash, status, location, etag, body FROM idempotency WHERE key_id = @keyId AND idempotency_key = @idempotencyKey",
+            new { keyId = http.CuratorKeyId(), idempotencyKey });
+        if (stored.Body is null) return null;
+        if (stored.RequestHash != requestHash)
+            return Problems.InvalidFields(new Dictionary<string, string[]>
+            {
+                ["Idempotency-Key"] = [$"'{idempotencyKey}' was already used with a different request body; use a new key for a new request."],
+            });
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return new StoredResponse((int)stored.Status, stored.Location, stored.Etag, Encoding.UTF8.GetBytes(stored.Body));
+    }
+
+    private static Task RememberAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash,
+        (IResult Result, int Status, string Location, string ETag, byte[] Body) response) =>
+        connection.ExecuteAsync("""
+            INSERT INTO idempotency (key_id, idempotency_key, request_hash, status, location, etag, body, created_at)
+            VALUES (@keyId, @idempotencyKey, @requestHash, @status, @location, @etag, @body, @now)
+            """,
+            new
+            {
+                keyId = http.CuratorKeyId(), idempotencyKey, requestHash, status = response.Status, location = response.Location,
+                etag = response.ETag, body = Encoding.UTF8.GetString(response.Body), now = DateTimeOffset.UtcNow.ToString("O"),
+            });
+
+    /// <summary>Runs <paramref name="work"/> in BEGIN IMMEDIATE … COMMIT: the write lock is taken
+    /// first, so concurrent writers are serialised; any answer but a 2xx, or any exception, rolls back.</summary>
+    private static async Task<IResult> InTransactionAsync(SqliteConnection connection, Func<Task<IResult>> work)
+    {
+        await connection.ExecuteAsync("BEGIN IMMEDIATE");
+        try
+        {
+            var result = await work();
+            var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : 200;
+            await connection.ExecuteAsync(status is >= 200 and < 300 ? "COMMIT" : "ROLLBACK");
+            return result;
+        }
+        catch
+        {
+            await connection.ExecuteAsync("ROLLBACK");
+            throw;
+        }
+    }
+
+    /// <summary>Reads the body as <typeparamref name="T"/>, listing every unknown member and type error.</summary>
+    /// <summary>Reads the body as <typeparamref name="T"/>. Unknown members are collected as field
+    /// errors (to be reported with the validation's, all at once); a body that is not JSON, or a field
+    /// of the wrong type, ends the request here.</summary>
+    private async Task<(T? Body, byte[] Raw, FieldErrors Errors, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken cancellationToken) where T : class
+    {
+        if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return (null, [], new FieldErrors(), Problems.UnsupportedMediaType());
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
+        var raw = buffer.ToArray();
+        var (body, errors, problem) = Deserialize<T>(raw);
+        return (body, raw, errors, problem);
+    }
+
+    private (T? Body, FieldErrors Errors, IResult? Problem) Deserialize<T>(byte[] raw) where T : class
+    {
+        var errors = new FieldErrors();
+        JsonElement element;
+        try { element = JsonDocument.Parse(raw).RootElement; }
+        catch (JsonException e) { return (null, errors, Problems.MalformedBody(e.Message)); }
+        if (element.ValueKind != JsonValueKind.Object) return (null, errors, Problems.MalformedBody("The body must be a JSON object."));
+
+        CheckMembers(element, typeof(T), "", errors);
+        try
+        {
+            // Unknown members are already errors; the rest of the document is still validated.
+            return (element.Deserialize<T>(Json), errors, null);
+        }
+        catch (JsonException e)
+        {
+            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+            errors.Add(path.Length == 0 ? "body" : path, "has the wrong type: " + e.Message.Split(" Path:")[0]);
+            return (null, errors, Problems.InvalidFields(errors.ToDictionary()));
+        }
+    }
+
+    /// <summary>No mass assignment: a member the document type does not have is an error, not ignored.</summary>
+    private static void CheckMembers(JsonElement element, Type type, string path, FieldErrors errors)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .ToDictionary(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]);
+        foreach (var member in element.EnumerateObject())
+        {
+            var at = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
+            if (!properties.TryGetValue(member.Name, out var property)) { errors.Add(at, "is not a field of this resource."); continue; }
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (member.Value.ValueKind == JsonValueKind.Object && propertyType.IsClass && propertyType != typeof(string))
+                CheckMembers(member.Value, propertyType, at, errors);
+            else if (member.Value.ValueKind == JsonValueKind.Array && propertyType.IsGenericType && typeof(IEnumerable).IsAssignableFrom(propertyType))
+            {
+                var itemType = propertyType.GetGenericArguments()[0];
+                var index = 0;
+                foreach (var item in member.Value.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.Object && itemType.IsClass && itemType != typeof(string)) CheckMembers(item, itemType, $"{at}[{index}]", errors);
+                    index++;
+                }
+            }
+        }
+    }
+
+    private static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject patchObject) return patch?.DeepClone();
+        var result = target as JsonObject ?? new JsonObject();
+        foreach (var (name, value) in patchObject)
+        {
+            if (value is null) result.Remove(name);
+            else result[name] = MergePatch(result[name]?.DeepClone(), value);
+        }
+        return result;
+    }
+}
+
+/// <summary>A write's answer, as first sent and as replayed for a retried Idempotency-Key.</summary>
+public sealed class StoredResponse(int status, string? location, string? etag, byte[] body) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => status;
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        http.Response.StatusCode = status;
+        if (location is not null) http.Response.Headers.Location = location;
+        if (etag is not null) http.Response.Headers.ETag = etag;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
+    }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using Dapper;
+using PerspectivesApi.Curation;
+using PerspectivesApi.Data;
+
+namespace PerspectivesApi.Outlets;
+
+/// <summary>An outlet as curators write it (and as its revisions record it).</summary>
+public sealed record OutletDocument
+{
+    [Description("A slug; derived from the name when left out on creation.")] public string? Id { get; init; }
+    [Description("The outlet's name. Required.")] public string? Name { get; init; }
+    [Description("newspaper, magazine, broadcaster, news-site, news-agency or blog; null when not certain.")] public string? Kind { get; init; }
+    [Description("ISO 3166-1 alpha-2 country code in capitals; null when not certain.")] public string? Country { get; init; }
+    [Description("The outlet's home page (absolute http(s) URL); null when not certain.")] public string? Url { get; init; }
+    [Description("A sentence about the outlet.")] public string? Description { get; init; }
+}
+
+public static class OutletWrites
+{
+    public static readonly WriteModel<OutletDocument> Model = new()
+    {
+        Collection = "outlets",
+        Resource = "outlet",
+        Table = "outlets",
+        IdOf = d => d.Id,
+        NameOf = d => d.Name,
+        WithId = (d, id) => d with { Id = id },
+        LoadAsync = (connection, id) => connection.QuerySingleOrDefaultAsync<OutletDocument>(
+            "SELECT id, name, kind, country, url, description FROM outlets WHERE id = @id", new { id }),
+        RepresentAsync = async (connection, id, cancellationToken) => await OutletQueries.FindAsync(connection, id, cancellationToken),
+        ValidateAsync = (connection, d, errors) =>
+        {
+            errors.Required("name", d.Name, 200);
+            errors.OneOf("kind", d.Kind, CorpusImport.OutletKinds, optional: true);
+            if (d.Country is not null && !CorpusImport.CountryPattern().IsMatch(d.Country))
+                errors.Add("country", $"must be an ISO 3166-1 alpha-2 code in capitals, such as GE; got '{d.Country}'.");
+            errors.Url("url", d.Url);
+            errors.MaxLength("description", d.Description, 2000);
+            return Task.FromResult(d);
+        },
+        InsertAsync = (connection, d) => connection.ExecuteAsync(
+            "INSERT INTO outlets (id, name, kind, country, url, description) VALUES (@Id, @Name, @Kind, @Country, @Url, @Description)", d),
+        UpdateAsync = (connection, d) => connection.ExecuteAsync(
+            "UPDATE outlets SET name = @Name, kind = @Kind, country = @Country, url = @Url, description = @Description WHERE id = @Id", d),
+        DeleteBlockerAsync = async (connection, id) =>
+        {
+            var articles = await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM articles WHERE outlet_id = @id OR republished_from_outlet_id = @id", new { id });
+            return articles == 0 ? null : $"{articles} article(s) name the outlet '{id}' as publisher or original source; change or delete them first.";
+        },
+        DeleteAsync = (connection, id) => connection.ExecuteAsync("DELETE FROM outlets WHERE id = @id", new { id }),
+    };
+}

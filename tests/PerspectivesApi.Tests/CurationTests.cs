@@ -1,0 +1,288 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PerspectivesApi.Curation;
+
+namespace PerspectivesApi.Tests;
+
+/// <summary>The service with every log message kept, to prove that keys never reach the logs.</summary>
+public sealed class ArchiveWithLogs : ArchiveApp
+{
+    public ConcurrentQueue<string> Messages { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Logging:LogLevel:Default", "Trace");
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Messages)));
+    }
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> messages) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(messages);
+        public void Dispose() { }
+    }
+
+    private sealed class CapturingLogger(ConcurrentQueue<string> messages) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            messages.Enqueue(formatter(state, exception) + " " + state + " " + exception);
+            if (state is IEnumerable<KeyValuePair<string, object?>> values)
+                foreach (var (_, value) in values) messages.Enqueue(value?.ToString() ?? "");
+        }
+    }
+}
+
+public sealed class CurationTests(ArchiveWithLogs app) : IClassFixture<ArchiveWithLogs>
+{
+    private async Task<HttpClient> CuratorAsync(string name)
+    {
+        var (_, secret) = await app.Services.GetRequiredService<ApiKeys>().CreateAsync(name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    private static async Task<EntityTagHeaderValue> ETagAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.ETag!;
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string url, object? body = null, EntityTagHeaderValue? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (body is not null) request.Content = Json(body);
+        if (ifMatch is not null) request.Headers.IfMatch.Add(ifMatch);
+        return request;
+    }
+
+    [Fact]
+    public async Task Every_write_route_needs_a_valid_unrevoked_key()
+    {
+        _ = app.Services;
+        var keys = app.Services.GetRequiredService<ApiKeys>();
+        var (revoked, revokedSecret) = await keys.CreateAsync("revoked-" + Guid.NewGuid().ToString("N")[..8]);
+        await keys.RevokeAsync(revoked.Name);
+
+        var writes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Route: e.RoutePattern.RawText!)))
+            .Where(e => e.Method is not ("GET" or "HEAD" or "OPTIONS"))
+            .ToList();
+        Assert.True(writes.Count >= 5, $"only {writes.Count} write routes are mapped");
+
+        foreach (var (method, route) in writes)
+        {
+            var url = route.Replace("{id}", "georgia-today").Replace("{seq:long}", "1");
+            foreach (var authorization in new string?[] { null, "Bearer pa_not-a-key", "Bearer " + revokedSecret, "Basic YWxpY2U6c2VjcmV0" })
+            {
+                using var request = Request(new HttpMethod(method), url, new { name = "X" });
+                if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                using var response = await app.CreateClient().SendAsync(request);
+                await ProblemAssert.IsProblemAsync(response, 401);
+                Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString());
+            }
+        }
+        await using var connection = await app.OpenAsync();
+        Assert.Equal("Georgia Today", await connection.ExecuteScalarAsync<string>("SELECT name FROM outlets WHERE id = 'georgia-today'"));
+    }
+
+    [Fact]
+    public async Task A_created_resource_gets_a_derived_id_a_location_and_the_etag_a_get_returns()
+    {
+        var client = await CuratorAsync("alice");
+        using var response = await client.PostAsync("/v1/outlets", Json(new { name = "Turan Information Agency", kind = "news-agency", country = "AZ" }));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("/v1/outlets/turan-information-agency", response.Headers.Location?.ToString());
+        var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("news-agency", created.GetProperty("kind").GetString());
+        Assert.Equal(response.Headers.ETag, await ETagAsync(client, "/v1/outlets/turan-information-agency"));
+    }
+
+    [Fact]
+    public async Task Validation_lists_every_field_at_once_and_writes_nothing()
+    {
+        var client = await CuratorAsync("alice");
+        await using var connection = await app.OpenAsync();
+        var before = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outlets") + await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM revisions");
+
+        using var response = await client.PostAsync("/v1/outlets", Json(new { id = "Bad Id!", name = "", kind = "tv", country = "ge", url = "ftp://example.org", colour = "red" }));
+        var problem = await ProblemAssert.IsProblemAsync(response, 422);
+        var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToList();
+        Assert.Equal(["colour", "country", "id", "kind", "name", "url"], fields);
+        Assert.Equal(before, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outlets") + await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM revisions"));
+    }
+
+    [Theory]
+    [InlineData("{not json", 400)]
+    [InlineData("[1, 2]", 400)]
+    [InlineData("{\"name\": 5}", 422)]
+    public async Task A_malformed_body_is_a_problem(string body, int status)
+    {
+        var client = await CuratorAsync("alice");
+        using var response = await client.PostAsync("/v1/outlets", new StringContent(body, Encoding.UTF8, "application/json"));
+        await ProblemAssert.IsProblemAsync(response, status);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_415()
+    {
+        var client = await CuratorAsync("alice");
+        using var response = await client.PostAsync("/v1/outlets", new StringContent("name=X", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        await ProblemAssert.IsProblemAsync(response, 415);
+    }
+
+    [Fact]
+    public async Task Updates_need_if_match_and_a_stale_etag_is_refused()
+    {
+        var client = await CuratorAsync("alice");
+        (await client.PostAsync("/v1/outlets", Json(new { id = "precondition-test", name = "Before" }))).EnsureSuccessStatusCode();
+        var etag = await ETagAsync(client, "/v1/outlets/precondition-test");
+
+        using (var noIfMatch = await client.SendAsync(Request(HttpMethod.Put, "/v1/outlets/precondition-test", new { name = "After" })))
+            await ProblemAssert.IsProblemAsync(noIfMatch, 428);
+        using (var deleteNoIfMatch = await client.SendAsync(Request(HttpMethod.Delete, "/v1/outlets/precondition-test")))
+            await ProblemAssert.IsProblemAsync(deleteNoIfMatch, 428);
+        using (var ok = await client.SendAsync(Request(HttpMethod.Patch, "/v1/outlets/precondition-test", new { name = "After" }, etag)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.NotEqual(etag, ok.Headers.ETag);
+        }
+        using (var stale = await client.SendAsync(Request(HttpMethod.Put, "/v1/outlets/precondition-test", new { name = "Lost update" }, etag)))
+            await ProblemAssert.IsProblemAsync(stale, 412);
+        Assert.Equal("After", (await app.GetJsonAsync("/v1/outlets/precondition-test")).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Of_two_concurrent_updates_with_the_same_etag_exactly_one_wins()
+    {
+        var client = await CuratorAsync("alice");
+        (await client.PostAsync("/v1/outlets", Json(new { id = "race-test", name = "Start" }))).EnsureSuccessStatusCode();
+        var etag = await ETagAsync(client, "/v1/outlets/race-test");
+
+        var attempts = Enumerable.Range(0, 2).Select(i => Task.Run(async () =>
+        {
+            using var response = await client.SendAsync(Request(HttpMethod.Put, "/v1/outlets/race-test", new { name = $"Writer {i}" }, etag));
+            return response.StatusCode;
+        }));
+        var statuses = await Task.WhenAll(attempts);
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.PreconditionFailed));
+    }
+
+    [Fact]
+    public async Task Ten_parallel_posts_with_one_idempotency_key_create_one_record()
+    {
+        var client = await CuratorAsync("alice");
+        var key = Guid.NewGuid().ToString();
+        var posts = Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
+        {
+            using var request = Request(HttpMethod.Post, "/v1/outlets", new { id = "idempotent-outlet", name = "Idempotent" });
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(), response.Headers.ETag);
+        }));
+        var results = await Task.WhenAll(posts);
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        Assert.Single(results.Select(r => r.Body).Distinct());
+
+        await using var connection = await app.OpenAsync();
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM revisions WHERE resource_id = 'idempotent-outlet'"));
+
+        using var other = Request(HttpMethod.Post, "/v1/outlets", new { id = "idempotent-outlet-2", name = "Another body" });
+        other.Headers.Add("Idempotency-Key", key);
+        using var reused = await client.SendAsync(other);
+        var problem = await ProblemAssert.IsProblemAsync(reused, 422);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outlets WHERE id = 'idempotent-outlet-2'"));
+    }
+
+    [Fact]
+    public async Task A_delete_then_a_restore_gives_back_the_same_resource()
+    {
+        var client = await CuratorAsync("alice");
+        (await client.PostAsync("/v1/outlets", Json(new { id = "restore-test", name = "Restore Me", kind = "blog", country = "AZ", url = "https://example.org", description = "A test." }))).EnsureSuccessStatusCode();
+        var before = (await app.GetJsonAsync("/v1/outlets/restore-test")).GetRawText();
+
+        using (var deleted = await client.SendAsync(Request(HttpMethod.Delete, "/v1/outlets/restore-test", ifMatch: await ETagAsync(client, "/v1/outlets/restore-test"))))
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using (var gone = await client.GetAsync("/v1/outlets/restore-test"))
+            Assert.Contains("/v1/outlets/restore-test/revisions", (await ProblemAssert.IsProblemAsync(gone, 410)).GetProperty("detail").GetString());
+        using (var reuse = await client.PostAsync("/v1/outlets", Json(new { id = "restore-test", name = "Squatter" })))
+            await ProblemAssert.IsProblemAsync(reuse, 409);
+
+        var revisions = (await app.GetJsonAsync("/v1/outlets/restore-test/revisions")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["create", "delete"], revisions.Select(r => r.GetProperty("action").GetString()));
+        var deletion = revisions[^1];
+        Assert.Equal(JsonValueKind.Null, deletion.GetProperty("after").ValueKind);
+        using (var restored = await client.PostAsync($"/v1/outlets/restore-test/revisions/{deletion.GetProperty("seq").GetInt64()}/restore", null))
+            Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        Assert.Equal(before, (await app.GetJsonAsync("/v1/outlets/restore-test")).GetRawText());
+    }
+
+    [Fact]
+    public async Task Deleting_an_outlet_that_articles_name_is_a_409_and_changes_nothing()
+    {
+        var client = await CuratorAsync("alice");
+        using var response = await client.SendAsync(Request(HttpMethod.Delete, "/v1/outlets/georgia-today", ifMatch: await ETagAsync(client, "/v1/outlets/georgia-today")));
+        await ProblemAssert.IsProblemAsync(response, 409);
+        Assert.Equal("Georgia Today", (await app.GetJsonAsync("/v1/outlets/georgia-today")).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Reads_after_a_write_are_never_stale()
+    {
+        var client = await CuratorAsync("alice");
+        var listEtag = await ETagAsync(client, "/v1/outlets?facet=kind");
+        (await client.PostAsync("/v1/outlets", Json(new { id = "fresh-outlet", name = "Fresh", kind = "magazine" }))).EnsureSuccessStatusCode();
+
+        using (var revalidate = new HttpRequestMessage(HttpMethod.Get, "/v1/outlets?facet=kind"))
+        {
+            revalidate.Headers.IfNoneMatch.Add(listEtag);
+            using var response = await client.SendAsync(revalidate);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode); // not a stale 304
+        }
+        var page = await app.GetJsonAsync("/v1/outlets?facet=kind&limit=100");
+        Assert.Contains("fresh-outlet", page.Ids());
+        Assert.Contains(page.GetProperty("facets").GetProperty("kind").EnumerateArray(), v => v.GetProperty("value").GetString() == "magazine");
+        Assert.Contains("fresh-outlet", await client.GetStringAsync("/v1/outlets?format=csv"));
+    }
+
+    [Fact]
+    public async Task Keys_never_reach_the_logs()
+    {
+        var (_, secret) = await app.Services.GetRequiredService<ApiKeys>().CreateAsync("logged-" + Guid.NewGuid().ToString("N")[..8]);
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        (await client.PostAsync("/v1/outlets", Json(new { id = "log-test", name = "Log Test" }))).EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret + "x");
+        await client.PostAsync("/v1/outlets", Json(new { name = "Refused" }));
+
+        Assert.NotEmpty(app.Messages);
+        Assert.DoesNotContain(app.Messages, m => m.Contains(secret[3..]));
+    }
+
+    [Fact]
+    public async Task Keys_are_stored_only_as_hashes()
+    {
+        var (_, secret) = await app.Services.GetRequiredService<ApiKeys>().CreateAsync("hashed-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var connection = await app.OpenAsync();
+        var stored = string.Join("|", await connection.QueryAsync<string>("SELECT name || secret_hash || prefix FROM api_keys"));
+        Assert.DoesNotContain(secret, stored);
+        Assert.DoesNotContain(secret[8..], stored);
+    }
+}
