@@ -285,4 +285,39 @@ public sealed class CurationTests(ArchiveWithLogs app) : IClassFixture<ArchiveWi
         Assert.DoesNotContain(secret, stored);
         Assert.DoesNotContain(secret[8..], stored);
     }
+
+    public static TheoryData<string, string, string, string> Lifecycles => new()
+    {
+        // collection, creation body, a patch, an id that other resources refer to
+        { "outlets", """{"name":"Lifecycle Outlet","kind":"blog"}""", """{"country":"AZ"}""", "georgia-today" },
+        { "authors", """{"name":"Lifecycle Author","affiliation":"Analyst"}""", """{"affiliation":null}""", "aslan-ismailov" },
+        { "topics", """{"title":"Lifecycle Topic","proposition":"Lifecycles are testable."}""", """{"description":"Context."}""", "baku-moscow-rift-is-permanent" },
+    };
+
+    [Theory, MemberData(nameof(Lifecycles))]
+    public async Task Each_resource_can_be_created_patched_deleted_and_restored(string collection, string creation, string patch, string referenced)
+    {
+        var client = await CuratorAsync("bob");
+        using var created = await client.PostAsync($"/v1/{collection}", new StringContent(creation, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var url = created.Headers.Location!.ToString();
+
+        using (var patched = await client.SendAsync(new HttpRequestMessage(HttpMethod.Patch, url)
+               { Content = new StringContent(patch, Encoding.UTF8, "application/json"), Headers = { IfMatch = { created.Headers.ETag! } } }))
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var before = (await app.GetJsonAsync(url)).GetRawText();
+
+        using (var deleted = await client.SendAsync(Request(HttpMethod.Delete, url, ifMatch: await ETagAsync(client, url))))
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using (var gone = await client.GetAsync(url)) await ProblemAssert.IsProblemAsync(gone, 410);
+
+        var revisions = (await app.GetJsonAsync(url + "/revisions")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["create", "update", "delete"], revisions.Select(r => r.GetProperty("action").GetString()));
+        using (var restored = await client.PostAsync($"{url}/revisions/{revisions[^1].GetProperty("seq").GetInt64()}/restore", null))
+            Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        Assert.Equal(before, (await app.GetJsonAsync(url)).GetRawText());
+
+        using var blocked = await client.SendAsync(Request(HttpMethod.Delete, $"/v1/{collection}/{referenced}", ifMatch: await ETagAsync(client, $"/v1/{collection}/{referenced}")));
+        await ProblemAssert.IsProblemAsync(blocked, 409);
+    }
 }

@@ -1,4 +1,5 @@
 using PerspectivesApi.Articles;
+using PerspectivesApi.Curation;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 using PerspectivesApi.Stances;
@@ -34,6 +35,8 @@ public static class AuthorEndpoints
             .WithSummary("List an author's stances")
             .WithDescription("The positions this person holds across the archive, with quotes. Same filters and paging as GET /v1/stances, less `author`.")
             .ListsCollection<Stance>(StanceQueries.OfAuthor, Examples.StancePage);
+
+        authors.MapWrites(AuthorWrites.Model, Examples.Author);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

@@ -103,9 +103,21 @@ public static class Examples
         Description = "English-language newspaper in Tbilisi.",
     };
 
+    public static readonly AuthorDocument AuthorDocument = new()
+    {
+        Id = "aslan-ismailov", Name = "Aslan Ismailov", Affiliation = "Azerbaijani lawyer and human rights defender",
+    };
+
+    public static readonly TopicDocument TopicDocument = new()
+    {
+        Id = Rift.Id, Title = Rift.Title, Proposition = Topic.Proposition, Description = Topic.Description,
+    };
+
     /// <summary>The request example for a write endpoint's document type.</summary>
     public static object DocumentOf(Type type) =>
         type == typeof(OutletDocument) ? OutletDocument
+        : type == typeof(AuthorDocument) ? AuthorDocument
+        : type == typeof(TopicDocument) ? TopicDocument
         : throw new InvalidOperationException($"No example document for {type.Name}: add one to Examples.");
 
     public static readonly Page<Topic> TopicPage = new([Topic], null, 8);

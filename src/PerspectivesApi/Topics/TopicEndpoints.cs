@@ -1,3 +1,4 @@
+using PerspectivesApi.Curation;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 using PerspectivesApi.Stances;
@@ -45,6 +46,8 @@ public static class TopicEndpoints
             .WithSummary("List a topic's stances")
             .WithDescription("Every recorded position on one question, side by side: who, where, when, which way, in their own words. Filter by `position` to see one side. Same filters and paging as GET /v1/stances, less `topic`.")
             .ListsCollection<Stance>(StanceQueries.OfTopic, Examples.StancePage);
+
+        topics.MapWrites(TopicWrites.Model, Examples.Topic);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

@@ -1,0 +1,44 @@
+using System.ComponentModel;
+using Dapper;
+using PerspectivesApi.Curation;
+
+namespace PerspectivesApi.Topics;
+
+/// <summary>A topic as curators write it (and as its revisions record it).</summary>
+public sealed record TopicDocument
+{
+    [Description("A slug; derived from the title when left out on creation.")] public string? Id { get; init; }
+    [Description("A short title for the question. Required.")] public string? Title { get; init; }
+    [Description("The proposition stances take a position on. Required.")] public string? Proposition { get; init; }
+    [Description("Context for the question.")] public string? Description { get; init; }
+}
+
+public static class TopicWrites
+{
+    public static readonly WriteModel<TopicDocument> Model = new()
+    {
+        Collection = "topics",
+        Resource = "topic",
+        Table = "topics",
+        IdOf = d => d.Id,
+        NameOf = d => d.Title,
+        WithId = (d, id) => d with { Id = id },
+        LoadAsync = (connection, id) => connection.QuerySingleOrDefaultAsync<TopicDocument>("SELECT id, title, proposition, description FROM topics WHERE id = @id", new { id }),
+        RepresentAsync = async (connection, id, cancellationToken) => await TopicQueries.FindAsync(connection, id, cancellationToken),
+        ValidateAsync = (connection, d, errors) =>
+        {
+            errors.Required("title", d.Title, 300);
+            errors.Required("proposition", d.Proposition, 1000);
+            errors.MaxLength("description", d.Description, 4000);
+            return Task.FromResult(d);
+        },
+        InsertAsync = (connection, d) => connection.ExecuteAsync("INSERT INTO topics (id, title, proposition, description) VALUES (@Id, @Title, @Proposition, @Description)", d),
+        UpdateAsync = (connection, d) => connection.ExecuteAsync("UPDATE topics SET title = @Title, proposition = @Proposition, description = @Description WHERE id = @Id", d),
+        DeleteBlockerAsync = async (connection, id) =>
+        {
+            var stances = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stances WHERE topic_id = @id", new { id });
+            return stances == 0 ? null : $"{stances} stance(s) take a position on the topic '{id}'; change or delete them first.";
+        },
+        DeleteAsync = (connection, id) => connection.ExecuteAsync("DELETE FROM topics WHERE id = @id", new { id }),
+    };
+}
