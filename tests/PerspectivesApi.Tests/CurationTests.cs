@@ -292,6 +292,10 @@ public sealed class CurationTests(ArchiveWithLogs app) : IClassFixture<ArchiveWi
         { "outlets", """{"name":"Lifecycle Outlet","kind":"blog"}""", """{"country":"AZ"}""", "georgia-today" },
         { "authors", """{"name":"Lifecycle Author","affiliation":"Analyst"}""", """{"affiliation":null}""", "aslan-ismailov" },
         { "topics", """{"title":"Lifecycle Topic","proposition":"Lifecycles are testable."}""", """{"description":"Context."}""", "baku-moscow-rift-is-permanent" },
+        { "articles", """{"title":"Lifecycle Article","genre":"news","language":"en","body":"One paragraph.\n\nAnother one.","credits":[]}""",
+          """{"outlet":"charter97","published":{"date":"2025","precision":"year","inferred":true,"reasoning":"Test."}}""", "point-of-no-return-aslan-ismailov" },
+        { "stances", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"A test stance."}""",
+          """{"position":"supports"}""", "" },
     };
 
     [Theory, MemberData(nameof(Lifecycles))]
@@ -317,7 +321,67 @@ public sealed class CurationTests(ArchiveWithLogs app) : IClassFixture<ArchiveWi
             Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
         Assert.Equal(before, (await app.GetJsonAsync(url)).GetRawText());
 
+        if (referenced.Length == 0) return; // nothing refers to a stance
         using var blocked = await client.SendAsync(Request(HttpMethod.Delete, $"/v1/{collection}/{referenced}", ifMatch: await ETagAsync(client, $"/v1/{collection}/{referenced}")));
         await ProblemAssert.IsProblemAsync(blocked, 409);
+    }
+
+    [Fact]
+    public async Task A_stance_quote_gets_its_offsets_from_the_body_and_must_be_the_articles_own_words()
+    {
+        var client = await CuratorAsync("carol");
+        using var created = await client.PostAsync("/v1/stances", Json(new
+        {
+            id = "quote-test", topic = "russia-heading-for-collapse", article = "empire-collapsing-but-not-russia-denysenko",
+            author = "vadym-denysenko", position = "opposes", quote = "Unfortunately, there will be no collapse of Russia in the near future.", summary = "No collapse soon.",
+        }));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var stance = await app.GetJsonAsync("/v1/stances/quote-test");
+        var body = (await app.GetJsonAsync("/v1/articles/empire-collapsing-but-not-russia-denysenko")).GetProperty("body").GetString()!;
+        var runes = body.EnumerateRunes().ToArray();
+        var quote = stance.GetProperty("quote");
+        Assert.Equal(quote.GetProperty("text").GetString(),
+            string.Concat(runes[quote.GetProperty("start").GetInt32()..quote.GetProperty("end").GetInt32()].Select(r => r.ToString())));
+
+        foreach (var (text, start, end) in new (string, int?, int?)[] { ("Russia", null, null), ("Words nobody wrote.", null, null), ("Unfortunately", 0, 13) })
+        {
+            using var refused = await client.PostAsync("/v1/stances", Json(new
+            {
+                topic = "russia-heading-for-collapse", article = "empire-collapsing-but-not-russia-denysenko", position = "mixed", quote = text, start, end, summary = "x",
+            }));
+            var problem = await ProblemAssert.IsProblemAsync(refused, 422);
+            Assert.True(problem.GetProperty("errors").TryGetProperty("quote", out _), problem.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task An_article_body_change_that_would_break_a_quote_is_refused()
+    {
+        var client = await CuratorAsync("carol");
+        var article = await app.GetJsonAsync("/v1/articles/kremlin-fears-russia-azerbaijan-brink-of-war");
+        using var response = await client.SendAsync(Request(HttpMethod.Patch, "/v1/articles/kremlin-fears-russia-azerbaijan-brink-of-war",
+            new { body = "A rewritten body." }, await ETagAsync(client, "/v1/articles/kremlin-fears-russia-azerbaijan-brink-of-war")));
+        var problem = await ProblemAssert.IsProblemAsync(response, 422);
+        Assert.Contains("stance", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+        Assert.Equal(article.GetProperty("body").GetString(), (await app.GetJsonAsync("/v1/articles/kremlin-fears-russia-azerbaijan-brink-of-war")).GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Deleting_an_article_with_stances_needs_cascade_and_records_every_deletion()
+    {
+        var client = await CuratorAsync("carol");
+        (await client.PostAsync("/v1/articles", Json(new { id = "cascade-test", title = "Cascade", genre = "news", language = "en", body = "Words about wombats.", credits = Array.Empty<object>() }))).EnsureSuccessStatusCode();
+        (await client.PostAsync("/v1/stances", Json(new { id = "cascade-stance", topic = "russia-heading-for-collapse", article = "cascade-test", position = "neutral", quote = "wombats", summary = "x" }))).EnsureSuccessStatusCode();
+
+        using (var refused = await client.SendAsync(Request(HttpMethod.Delete, "/v1/articles/cascade-test", ifMatch: await ETagAsync(client, "/v1/articles/cascade-test"))))
+            await ProblemAssert.IsProblemAsync(refused, 409);
+        using (var cascaded = await client.SendAsync(Request(HttpMethod.Delete, "/v1/articles/cascade-test?cascade=true", ifMatch: await ETagAsync(client, "/v1/articles/cascade-test"))))
+            Assert.Equal(HttpStatusCode.NoContent, cascaded.StatusCode);
+
+        using (var gone = await client.GetAsync("/v1/stances/cascade-stance")) await ProblemAssert.IsProblemAsync(gone, 410);
+        var stanceHistory = (await app.GetJsonAsync("/v1/stances/cascade-stance/revisions")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal("delete", stanceHistory[^1].GetProperty("action").GetString());
+        Assert.Contains("cascade", stanceHistory[^1].GetProperty("note").GetString());
+        Assert.Empty((await app.GetJsonAsync("/v1/search?q=wombats")).GetProperty("items").EnumerateArray());
     }
 }

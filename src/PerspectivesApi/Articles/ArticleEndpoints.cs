@@ -1,3 +1,4 @@
+using PerspectivesApi.Curation;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 using PerspectivesApi.Stances;
@@ -31,6 +32,8 @@ public static class ArticleEndpoints
             .WithSummary("List an article's stances")
             .WithDescription("The stances recorded in one article: whose position on which topic, with the exact quote. Same filters and paging as GET /v1/stances, less `article`.")
             .ListsCollection<Stance>(StanceQueries.OfArticle, Examples.StancePage);
+
+        articles.MapWrites(ArticleWrites.Model, Examples.ArticleDetail);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

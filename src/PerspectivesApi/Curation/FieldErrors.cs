@@ -14,6 +14,21 @@ public sealed class FieldErrors
 
     public int Count => errors.Count;
 
+    public bool Has(string field) => errors.ContainsKey(field);
+
+    /// <summary>Takes the errors the corpus importer found in a one-record manifest, with their
+    /// <c>articles[0].</c> or <c>stances[0].</c> prefix removed.</summary>
+    public void AddFromImport(CorpusValidationException exception, string list)
+    {
+        var prefix = list + "[0].";
+        foreach (var (key, messages) in exception.Errors)
+        {
+            var field = key.StartsWith(prefix, StringComparison.Ordinal) ? key[prefix.Length..] : key;
+            if (field == "id" && Has("id")) continue; // the writer has said so already
+            foreach (var message in messages) Add(field, message);
+        }
+    }
+
     public IDictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 
     public void Add(string field, string message)

@@ -37,6 +37,17 @@ public static class ArticleText
 
     public static int CodePointLength(string text) => text.EnumerateRunes().Count();
 
+    /// <summary>Where <paramref name="quote"/> stands in <paramref name="text"/>, as code-point offsets.</summary>
+    public static IEnumerable<(int Start, int End)> Occurrences(string text, string quote)
+    {
+        if (quote.Length == 0) yield break;
+        for (var index = text.IndexOf(quote, StringComparison.Ordinal); index >= 0; index = text.IndexOf(quote, index + 1, StringComparison.Ordinal))
+        {
+            var start = CodePointLength(text[..index]);
+            yield return (start, start + CodePointLength(quote));
+        }
+    }
+
     /// <summary>The opening of a body for list views: about 280 characters, cut at a word.</summary>
     public static string Excerpt(string body)
     {

@@ -38,6 +38,7 @@ public sealed record ArticleEntry(
     string? Outlet,
     string? Url,
     PublishedEntry? Published,
+    /// <summary>In db/seed, the body file's path; in an API write or an HTTP import, the text itself.</summary>
     string Body,
     IReadOnlyList<CreditEntry> Credits,
     RepublishedEntry? RepublishedFrom,
@@ -51,9 +52,11 @@ public sealed record RepublishedEntry(string? Outlet, string? Url, string? Note)
 
 public sealed record ProvenanceEntry(string SeedFile, string Sha256);
 
+/// <param name="Start">Code-point offset of the quote in the article body; when left out, the
+/// importer finds the quote's one occurrence (and refuses an ambiguous or absent one).</param>
 public sealed record StanceEntry(
     string Id, string Topic, string Article, string? Author, string Position,
-    string Quote, int Start, int End, string Summary);
+    string Quote, int? Start, int? End, string Summary);
 
 /// <summary>The curated corpus of db/seed, embedded in the assembly at build time.</summary>
 public static class SeedCorpus

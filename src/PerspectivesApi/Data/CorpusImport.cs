@@ -40,8 +40,30 @@ public static partial class CorpusImport
         SqliteConnection connection, CorpusManifest manifest, Func<string, string> readBody, CancellationToken cancellationToken = default)
     {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
-        var bodies = manifest.Articles.ToDictionary(a => a.Id, a => readBody(a.Body));
-        await ValidateAsync(connection, transaction, manifest, bodies);
+        var (report, _) = await ApplyInTransactionAsync(connection, transaction, manifest, readBody);
+        await transaction.CommitAsync(cancellationToken);
+        return report;
+    }
+
+    /// <summary>Validates and applies <paramref name="manifest"/> inside a transaction the caller
+    /// owns (<paramref name="transaction"/> is null when it is a SQL-level one, as in the write API).
+    /// Stances without offsets get those of the quote's one occurrence.</summary>
+    public static async Task<(ImportReport Report, CorpusManifest Applied)> ApplyInTransactionAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, CorpusManifest manifest, Func<string, string> readBody)
+    {
+        var bodies = Bodies(manifest, readBody);
+        manifest = await ValidateAsync(connection, transaction, manifest, bodies);
+        return (await UpsertAsync(connection, transaction, manifest, bodies), manifest);
+    }
+
+    /// <summary>Each article's body text, by article id.</summary>
+    public static IReadOnlyDictionary<string, string> Bodies(CorpusManifest manifest, Func<string, string> readBody) =>
+        manifest.Articles.ToDictionary(a => a.Id ?? "", a => readBody(a.Body ?? ""));
+
+    /// <summary>Creates or updates every record of a validated manifest.</summary>
+    public static async Task<ImportReport> UpsertAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, CorpusManifest manifest, IReadOnlyDictionary<string, string> bodies)
+    {
 
         var report = new ImportReport(
             await UpsertAllAsync(connection, transaction, manifest.Outlets, o => o.Id, OutletSql),
@@ -49,7 +71,6 @@ public static partial class CorpusImport
             await UpsertAllAsync(connection, transaction, manifest.Topics, t => t.Id, TopicSql),
             await UpsertArticlesAsync(connection, transaction, manifest.Articles, bodies),
             await UpsertAllAsync(connection, transaction, manifest.Stances, s => s.Id, StanceSql));
-        await transaction.CommitAsync(cancellationToken);
         return report;
     }
 
@@ -106,7 +127,7 @@ public static partial class CorpusImport
             AND source_sha256 IS @SourceSha256 AND excerpt IS @Excerpt AND body IS @Body)
         """;
 
-    private static async Task<ImportCounts> UpsertAllAsync<T>(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<T> entries, Func<T, string> idOf, UpsertSql sql)
+    private static async Task<ImportCounts> UpsertAllAsync<T>(SqliteConnection connection, SqliteTransaction? transaction, IEnumerable<T> entries, Func<T, string> idOf, UpsertSql sql)
         where T : notnull
     {
         int created = 0, updated = 0, unchanged = 0;
@@ -125,7 +146,7 @@ public static partial class CorpusImport
     }
 
     private static async Task<ImportCounts> UpsertArticlesAsync(
-        SqliteConnection connection, SqliteTransaction transaction, IEnumerable<ArticleEntry> articles, IReadOnlyDictionary<string, string> bodies)
+        SqliteConnection connection, SqliteTransaction? transaction, IEnumerable<ArticleEntry> articles, IReadOnlyDictionary<string, string> bodies)
     {
         int created = 0, updated = 0, unchanged = 0;
         foreach (var article in articles)
@@ -169,18 +190,19 @@ public static partial class CorpusImport
         return new ImportCounts(created, updated, unchanged);
     }
 
-    private static Task InsertCreditsAsync(SqliteConnection connection, SqliteTransaction transaction, ArticleEntry article) =>
+    private static Task InsertCreditsAsync(SqliteConnection connection, SqliteTransaction? transaction, ArticleEntry article) =>
         connection.ExecuteAsync(
             "INSERT INTO credits (article_id, author_id, role, ordinal) VALUES (@ArticleId, @Author, @Role, @Ordinal)",
             article.Credits.Select((c, i) => new { ArticleId = article.Id, c.Author, c.Role, Ordinal = i + 1 }),
             transaction);
 
-    private static async Task<bool> ExistsAsync(SqliteConnection connection, IDbTransaction transaction, string table, string id) =>
+    private static async Task<bool> ExistsAsync(SqliteConnection connection, IDbTransaction? transaction, string table, string id) =>
         // The table name comes from the fixed UpsertSql definitions above, never from input.
         await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table} WHERE id = @id", new { id }, transaction) > 0;
 
-    private static async Task ValidateAsync(
-        SqliteConnection connection, SqliteTransaction transaction, CorpusManifest manifest, IReadOnlyDictionary<string, string> bodies)
+    /// <returns>The manifest as it will be applied: stances given without offsets have them.</returns>
+    public static async Task<CorpusManifest> ValidateAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, CorpusManifest manifest, IReadOnlyDictionary<string, string> bodies)
     {
         var errors = new Dictionary<string, List<string>>();
         void Fail(string field, string message)
@@ -189,16 +211,18 @@ public static partial class CorpusImport
             list.Add(message);
         }
 
-        async Task<HashSet<string>> IdsAsync<T>(string table, string list, IReadOnlyList<T> entries, Func<T, string> id)
+        // The ids a manifest may refer to: its own, and those stored (looked up one by one, so a
+        // write to a million-article archive does not read every id).
+        async Task<IdSet> IdsAsync<T>(string table, string list, IReadOnlyList<T> entries, Func<T, string> id)
         {
-            var ids = new HashSet<string>(await connection.QueryAsync<string>($"SELECT id FROM {table}", transaction: transaction));
+            var ids = new IdSet(connection, transaction, table);
             var seen = new HashSet<string>();
             for (var i = 0; i < entries.Count; i++)
             {
                 var value = id(entries[i]);
                 if (!IsSlug(value)) Fail($"{list}[{i}].id", $"'{value}' is not a slug (lowercase letters, digits and single hyphens, at most 80 characters).");
-                if (!seen.Add(value)) Fail($"{list}[{i}].id", $"'{value}' appears more than once.");
-                ids.Add(value);
+                if (value is not null && !seen.Add(value)) Fail($"{list}[{i}].id", $"'{value}' appears more than once.");
+                if (value is not null) ids.Add(value);
             }
             return ids;
         }
@@ -212,9 +236,13 @@ public static partial class CorpusImport
             if (value is null && optional) return;
             if (value is null || !allowed.Contains(value)) Fail(field, $"must be one of {string.Join(", ", allowed)}.");
         }
-        void Refers(string field, string? value, HashSet<string> ids, string what)
+        async Task Refers(string field, string? value, IdSet ids, string what)
         {
-            if (value is not null && !ids.Contains(value)) Fail(field, $"refers to {what} '{value}', which is neither in the manifest nor in the archive.");
+            if (value is not null && !await ids.ContainsAsync(value)) Fail(field, $"refers to {what} '{value}', which is neither in the manifest nor in the archive.");
+        }
+        void Length(string field, string? value, int max)
+        {
+            if (value is not null && value.Length > max) Fail(field, $"must be at most {max} characters; it has {value.Length}.");
         }
 
         var outlets = await IdsAsync("outlets", "outlets", manifest.Outlets, o => o.Id);
@@ -227,6 +255,7 @@ public static partial class CorpusImport
         {
             var o = manifest.Outlets[i];
             Require($"outlets[{i}].name", o.Name);
+            Length($"outlets[{i}].name", o.Name, 200);
             OneOf($"outlets[{i}].kind", o.Kind, OutletKinds, optional: true);
             if (o.Country is not null && !CountryPattern().IsMatch(o.Country)) Fail($"outlets[{i}].country", "must be an ISO 3166-1 alpha-2 code such as GE.");
         }
@@ -241,46 +270,83 @@ public static partial class CorpusImport
             var a = manifest.Articles[i];
             var at = $"articles[{i}]";
             Require($"{at}.title", a.Title);
+            Length($"{at}.title", a.Title, 500);
+            Length($"{at}.url", a.Url, 2048);
             OneOf($"{at}.genre", a.Genre, Genres);
             if (a.Language is null || !LanguagePattern().IsMatch(a.Language)) Fail($"{at}.language", "must be a BCP 47 language tag such as en or pt-BR.");
-            Refers($"{at}.outlet", a.Outlet, outlets, "outlet");
-            Refers($"{at}.republishedFrom.outlet", a.RepublishedFrom?.Outlet, outlets, "outlet");
+            await Refers($"{at}.outlet", a.Outlet, outlets, "outlet");
+            await Refers($"{at}.republishedFrom.outlet", a.RepublishedFrom?.Outlet, outlets, "outlet");
             if (a.Published is { } p)
             {
                 OneOf($"{at}.published.precision", p.Precision, Precisions);
                 if (!PublishedDate.IsValid(p.Date, p.Precision)) Fail($"{at}.published.date", $"'{p.Date}' is not a valid date at precision '{p.Precision}' (day: 2025-07-04, month: 2025-07, year: 2025).");
             }
-            if (string.IsNullOrWhiteSpace(bodies[a.Id])) Fail($"{at}.body", "the body is empty.");
-            for (var c = 0; c < a.Credits.Count; c++)
+            if (string.IsNullOrWhiteSpace(bodies[a.Id ?? ""])) Fail($"{at}.body", "is required: the piece's own text.");
+            Length($"{at}.body", bodies[a.Id ?? ""], 1_000_000);
+            var credits = a.Credits ?? [];
+            for (var c = 0; c < credits.Count; c++)
             {
-                Refers($"{at}.credits[{c}].author", a.Credits[c].Author, authors, "author");
-                OneOf($"{at}.credits[{c}].role", a.Credits[c].Role, Roles);
+                await Refers($"{at}.credits[{c}].author", credits[c].Author, authors, "author");
+                OneOf($"{at}.credits[{c}].role", credits[c].Role, Roles);
             }
-            if (a.Credits.GroupBy(c => (c.Author, c.Role)).Any(g => g.Count() > 1)) Fail($"{at}.credits", "credits the same author in the same role twice.");
+            if (credits.GroupBy(c => (c.Author, c.Role)).Any(g => g.Count() > 1)) Fail($"{at}.credits", "credits the same author in the same role twice.");
         }
-        for (var i = 0; i < manifest.Stances.Count; i++)
+        var stances = manifest.Stances.ToList();
+        for (var i = 0; i < stances.Count; i++)
         {
-            var s = manifest.Stances[i];
+            var s = stances[i];
             var at = $"stances[{i}]";
-            Refers($"{at}.topic", s.Topic, topics, "topic");
-            Refers($"{at}.author", s.Author, authors, "author");
+            Require($"{at}.topic", s.Topic);
+            await Refers($"{at}.topic", s.Topic, topics, "topic");
+            await Refers($"{at}.author", s.Author, authors, "author");
             OneOf($"{at}.position", s.Position, Positions);
             Require($"{at}.summary", s.Summary);
+            Length($"{at}.summary", s.Summary, 1000);
             Require($"{at}.quote", s.Quote);
-            if (!articles.Contains(s.Article)) { Refers($"{at}.article", s.Article, articles, "article"); continue; }
+            Length($"{at}.quote", s.Quote, 5000);
+            Require($"{at}.article", s.Article);
+            if (s.Article is null || !await articles.ContainsAsync(s.Article)) { await Refers($"{at}.article", s.Article, articles, "article"); continue; }
+            if (string.IsNullOrEmpty(s.Quote)) continue;
             var body = bodies.TryGetValue(s.Article, out var b)
                 ? b
                 : await connection.ExecuteScalarAsync<string>("SELECT body FROM articles WHERE id = @id", new { id = s.Article }, transaction);
-            if (body is not null && ArticleText.Slice(body, s.Start, s.End) != s.Quote)
+            if (body is null) continue;
+            if (s.Start is null && s.End is null)
+            {
+                // No offsets given: the quote's one occurrence fixes them.
+                var occurrences = ArticleText.Occurrences(body, s.Quote).Take(2).ToList();
+                if (occurrences.Count == 1) stances[i] = s with { Start = occurrences[0].Start, End = occurrences[0].End };
+                else Fail($"{at}.quote", occurrences.Count == 0
+                    ? $"does not occur in the body of article '{s.Article}': a quote must be the article's own words, character for character."
+                    : $"occurs more than once in article '{s.Article}': give start and end (code points) to say which.");
+            }
+            else if (s.Start is null || s.End is null || ArticleText.Slice(body, s.Start.Value, s.End.Value) != s.Quote)
                 Fail($"{at}.quote", $"is not the text of article '{s.Article}' at code points {s.Start}–{s.End}.");
         }
 
         if (errors.Count > 0) throw new CorpusValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        return manifest with { Stances = stances };
     }
 
     /// <summary>An ISO 3166-1 alpha-2 country code, in capitals.</summary>
     [GeneratedRegex("^[A-Z]{2}$")]
     public static partial Regex CountryPattern();
+
+    /// <summary>Ids of one table that a manifest may refer to: its own, then the archive's, each
+    /// looked up once.</summary>
+    private sealed class IdSet(SqliteConnection connection, SqliteTransaction? transaction, string table)
+    {
+        private readonly Dictionary<string, bool> known = [];
+
+        public void Add(string id) => known[id] = true;
+
+        public async Task<bool> ContainsAsync(string id)
+        {
+            if (known.TryGetValue(id, out var exists)) return exists;
+            // The table name comes from the fixed calls in ValidateAsync, never from input.
+            return known[id] = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM {table} WHERE id = @id", new { id }, transaction) > 0;
+        }
+    }
 
     /// <summary>A BCP 47 language tag such as en or pt-BR.</summary>
     [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]

@@ -113,11 +113,23 @@ public static class Examples
         Id = Rift.Id, Title = Rift.Title, Proposition = Topic.Proposition, Description = Topic.Description,
     };
 
+    public static readonly Data.StanceEntry StanceDocument = new("ismailov-rift-point-of-no-return", Rift.Id, ArticleSummary.Id, Ismailov.Id,
+        "supports", "This is already the point of no return.", null, null,
+        "Ismailov says relations have already passed the point of no return.");
+
+    public static readonly Data.ArticleEntry ArticleDocument = new("point-of-no-return-aslan-ismailov", ArticleSummary.Title, "interview", "en",
+        GeorgiaToday.Id, null, new Data.PublishedEntry("2025-07-04", "day", false, "The page states 'July 4, 2025' under the byline."),
+        "He is one of Azerbaijan’s best-known lawyers and an outspoken human rights defender — …\n\nLET’S LOOK AT THIS CHRONOLOGICALLY — …",
+        [new Data.CreditEntry("vazha-tavberidze", "interviewer"), new Data.CreditEntry(Ismailov.Id, "interviewee")],
+        new Data.RepublishedEntry("rfe-rl-georgian-service", null, "A conversation with Radio Free Europe’s Georgian Service."), null);
+
     /// <summary>The request example for a write endpoint's document type.</summary>
     public static object DocumentOf(Type type) =>
         type == typeof(OutletDocument) ? OutletDocument
         : type == typeof(AuthorDocument) ? AuthorDocument
         : type == typeof(TopicDocument) ? TopicDocument
+        : type == typeof(Data.StanceEntry) ? StanceDocument
+        : type == typeof(Data.ArticleEntry) ? ArticleDocument
         : throw new InvalidOperationException($"No example document for {type.Name}: add one to Examples.");
 
     public static readonly Page<Topic> TopicPage = new([Topic], null, 8);

@@ -1,3 +1,4 @@
+using PerspectivesApi.Curation;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 
@@ -24,6 +25,8 @@ public static class StanceEndpoints
             .WithSummary("Get a stance")
             .WithDescription("One stance with its topic, article, voice, position, quote (with code-point offsets into the article body) and paraphrase.")
             .FindsResource<Stance>("stance", Examples.Stance);
+
+        stances.MapWrites(StanceWrites.Model, Examples.Stance);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
