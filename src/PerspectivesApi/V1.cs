@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using PerspectivesApi.Articles;
 using PerspectivesApi.Authors;
+using PerspectivesApi.Curation;
 using PerspectivesApi.Exports;
 using PerspectivesApi.Outlets;
 using PerspectivesApi.Search;
@@ -54,5 +55,6 @@ public static class V1
         v1.MapStances();
         v1.MapSearch();
         v1.MapExports();
+        v1.MapImportsAndChanges();
     }
 }

@@ -216,21 +216,8 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         return (new StoredResponse(status, location, etag, body), status, location, etag, body);
     }
 
-    private static async Task RecordAsync(SqliteConnection connection, HttpContext http, string collection, string id, string action, object? before, object? after, string? note = null)
-    {
-        var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        await connection.ExecuteAsync("""
-            INSERT INTO revisions (collection, resource_id, action, curator, at, before, after, note)
-            VALUES (@collection, @id, @action, @curator, @at, @before, @after, @note)
-            """,
-            new
-            {
-                collection, id, action, curator = http.CuratorName(), at = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"),
-                before = before is null ? null : JsonSerializer.Serialize(before, before.GetType(), json),
-                after = after is null ? null : JsonSerializer.Serialize(after, after.GetType(), json),
-                note,
-            });
-    }
+    private static Task RecordAsync(SqliteConnection connection, HttpContext http, string collection, string id, string action, object? before, object? after, string? note = null) =>
+        History.RecordAsync(connection, http.CuratorName(), collection, id, action, before, after, note);
 
     private static async Task<IResult?> ReplayAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash)
     {
@@ -261,7 +248,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
 
     /// <summary>Runs <paramref name="work"/> in BEGIN IMMEDIATE … COMMIT: the write lock is taken
     /// first, so concurrent writers are serialised; any answer but a 2xx, or any exception, rolls back.</summary>
-    private static async Task<IResult> InTransactionAsync(SqliteConnection connection, Func<Task<IResult>> work)
+    internal static async Task<IResult> InTransactionAsync(SqliteConnection connection, Func<Task<IResult>> work)
     {
         await connection.ExecuteAsync("BEGIN IMMEDIATE");
         try
@@ -282,7 +269,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
     /// <summary>Reads the body as <typeparamref name="T"/>. Unknown members are collected as field
     /// errors (to be reported with the validation's, all at once); a body that is not JSON, or a field
     /// of the wrong type, ends the request here.</summary>
-    private async Task<(T? Body, byte[] Raw, FieldErrors Errors, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken cancellationToken) where T : class
+    internal async Task<(T? Body, byte[] Raw, FieldErrors Errors, IResult? Problem)> ReadAsync<T>(HttpContext http, CancellationToken cancellationToken) where T : class
     {
         if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return (null, [], new FieldErrors(), Problems.UnsupportedMediaType());

@@ -130,6 +130,10 @@ public static class Examples
         : type == typeof(TopicDocument) ? TopicDocument
         : type == typeof(Data.StanceEntry) ? StanceDocument
         : type == typeof(Data.ArticleEntry) ? ArticleDocument
+        : type == typeof(Data.CorpusManifest) ? new Data.CorpusManifest(
+            [new Data.OutletEntry("turan-information-agency", "Turan Information Agency", "news-agency", "AZ", null, null)], [], [],
+            [ArticleDocument with { Id = "an-imported-article", Outlet = "turan-information-agency", RepublishedFrom = null }],
+            [StanceDocument with { Id = "an-imported-stance", Article = "an-imported-article", Quote = "an outspoken human rights defender" }])
         : throw new InvalidOperationException($"No example document for {type.Name}: add one to Examples.");
 
     public static readonly Page<Topic> TopicPage = new([Topic], null, 8);

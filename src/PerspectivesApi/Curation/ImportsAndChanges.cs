@@ -1,0 +1,138 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using PerspectivesApi.Data;
+using PerspectivesApi.Http;
+using PerspectivesApi.OpenApi;
+
+namespace PerspectivesApi.Curation;
+
+/// <summary>One change in the feed: what happened to which resource, and the resource as it then was.</summary>
+public sealed record Change(
+    [property: Description("The change's position in the archive's history; pass the last one seen as `since`.")] long Seq,
+    [property: Description("outlets, authors, articles, topics or stances.")] string Collection,
+    [property: Description("The resource's id.")] string Id,
+    [property: Description("create, update, delete or restore.")] string Action,
+    [property: Description("Who made it: a curator key's name, or seed-corpus.")] string Curator,
+    [property: Description("When (UTC).")] string At,
+    [property: Description("The resource's writable document after the change; null for a deletion.")] JsonElement? Document,
+    [property: Description("Why, when recorded: an import, a cascade, a restore.")] string? Note);
+
+/// <summary>What an import created, updated and left unchanged.</summary>
+public sealed record ImportResult(
+    [property: Description("Counts per kind of record.")] ImportReport Report,
+    [property: Description("The history position after the import; GET /v1/changes?since=… shows from here on.")] long Seq);
+
+public static class ImportsAndChanges
+{
+    public const int MaxChangesPage = 1000;
+
+    public static void MapImportsAndChanges(this IEndpointRouteBuilder v1)
+    {
+        v1.MapPost("/imports", ImportAsync)
+            .WithTags("Curation")
+            .WithName("importManifest")
+            .WithSummary("Import a manifest of outlets, authors, topics, articles and stances")
+            .WithDescription("""
+                Applies a manifest in the seed corpus's format (db/seed/README.md), with each article's `body` as its text, atomically:
+                everything is validated first (references may point into the manifest or the archive; stance offsets may be left out)
+                and either all of it is applied or none of it. Existing records are updated, equal ones left alone, and each change is
+                recorded as a revision. The answer counts what was created, updated and unchanged.
+                """)
+            .RequireAuthorization(CuratorAuthentication.Policy)
+            .WithMetadata(new ResponseExample(new ImportResult(
+                new ImportReport(new(1, 0, 3), new(0, 0, 12), new(0, 0, 8), new(1, 0, 5), new(3, 1, 35)), 120)), new WriteDoc(typeof(CorpusManifest)))
+            .Accepts<CorpusManifest>("application/json")
+            .Produces<ImportResult>(StatusCodes.Status200OK, "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+        v1.MapGet("/changes", ChangesAsync)
+            .WithTags("Curation")
+            .WithName("listChanges")
+            .WithSummary("Follow every change to the archive")
+            .WithDescription("""
+                The archive's history in order, from the seed corpus on: each change's seq, resource, action, curator, time and the
+                resource's document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking
+                for `since` it; replaying the whole feed into an empty store reproduces the archive. `nextCursor` (and the Link
+                header) is the next `since`, null when the feed is exhausted for now.
+                """)
+            .WithMetadata(new ResponseExample(new Page<Change>(
+                [new Change(121, "outlets", "turan-information-agency", "create", "alice", "2026-11-23T10:15:00.000Z",
+                    JsonDocument.Parse("""{"id":"turan-information-agency","name":"Turan Information Agency","kind":"news-agency","country":"AZ","url":null,"description":null}""").RootElement, null)],
+                "121", null)))
+            .Produces<Page<Change>>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext http, ResourceWriter writer, Database database, CancellationToken cancellationToken)
+    {
+        var (manifest, _, errors, problem) = await writer.ReadAsync<CorpusManifest>(http, cancellationToken);
+        if (problem is not null) return problem;
+        if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
+        manifest = manifest! with
+        {
+            Outlets = manifest.Outlets ?? [], Authors = manifest.Authors ?? [], Topics = manifest.Topics ?? [],
+            Articles = (manifest.Articles ?? []).Select(a => a with { Credits = a.Credits ?? [], Body = a.Body is null ? null! : ArticleText.NormalizeBodyFile(a.Body) }).ToList(),
+            Stances = manifest.Stances ?? [],
+        };
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ResourceWriter.InTransactionAsync(connection, async () =>
+        {
+            try
+            {
+                var report = await History.ImportAsync(connection, null, manifest, body => body, http.CuratorName(), "import");
+                var seq = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(seq), 0) FROM revisions");
+                return TypedResults.Ok(new ImportResult(report, seq));
+            }
+            catch (CorpusValidationException e)
+            {
+                return Problems.InvalidFields(e.Errors.ToDictionary(x => x.Key, x => x.Value));
+            }
+        });
+    }
+
+    private sealed class ChangeRow
+    {
+        public long Seq { get; init; }
+        public string Collection { get; init; } = "";
+        public string ResourceId { get; init; } = "";
+        public string Action { get; init; } = "";
+        public string Curator { get; init; } = "";
+        public string At { get; init; } = "";
+        public string? After { get; init; }
+        public string? Note { get; init; }
+    }
+
+    private static async Task<IResult> ChangesAsync(HttpContext http, Database database, CancellationToken cancellationToken)
+    {
+        var query = http.Request.Query;
+        var errors = new Dictionary<string, string[]>();
+        foreach (var name in query.Keys.Where(k => k is not ("since" or "limit")))
+            errors[name] = ["is not a parameter of the changes feed; the parameters are: limit, since."];
+        long since = 0;
+        if (query.TryGetValue("since", out var sinceText) && (sinceText.Count > 1 || !long.TryParse(sinceText[0], NumberStyles.None, CultureInfo.InvariantCulture, out since)))
+            errors["since"] = [$"must be a whole number, the seq of the last change seen (0 for the beginning); got '{sinceText}'."];
+        var limit = 100;
+        if (query.TryGetValue("limit", out var limitText) && (limitText.Count > 1 || !int.TryParse(limitText[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxChangesPage))
+            errors["limit"] = [$"must be a whole number from 1 to {MaxChangesPage}; got '{limitText}'."];
+        if (errors.Count > 0) return Problems.InvalidParameters(errors);
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<ChangeRow>(new CommandDefinition(
+            "SELECT seq, collection, resource_id, action, curator, at, after, note FROM revisions WHERE seq > @since ORDER BY seq LIMIT @take",
+            new { since, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
+        var more = rows.Count > limit;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        string? next = more ? rows[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
+        if (next is not null)
+            http.Response.Headers.Link = $"<{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/v1/changes?since={next}&limit={limit}>; rel=\"next\"";
+        return new CachedJson<Page<Change>>(new Page<Change>(rows.Select(r => new Change(r.Seq, r.Collection, r.ResourceId, r.Action, r.Curator, r.At,
+            r.After is null ? null : JsonDocument.Parse(r.After).RootElement.Clone(), r.Note)).ToList(), next, null));
+    }
+}
