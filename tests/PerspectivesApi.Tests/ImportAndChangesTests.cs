@@ -83,6 +83,48 @@ public sealed class ImportAndChangesTests(ArchiveApp app) : IClassFixture<Archiv
         Assert.Equal("import", georgia[^1].GetProperty("note").GetString());
     }
 
+    [Fact]
+    public async Task A_retried_import_with_the_same_idempotency_key_applies_nothing_again()
+    {
+        var client = await CuratorAsync(app);
+        var key = Guid.NewGuid().ToString();
+        var manifest = new { authors = new[] { new { id = "idempotent-import-author", name = "Once" } } };
+        string? first = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/imports") { Content = Json(manifest) };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            first ??= body;
+            Assert.Equal(first, body); // the first answer, replayed: "created": 1 each time
+        }
+        Assert.Single((await app.GetJsonAsync("/v1/authors/idempotent-import-author/revisions")).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_new_stance_shows_at_once_in_search_summaries_facets_exports_and_the_snapshot_etag()
+    {
+        var client = await CuratorAsync(app);
+        var summary = await app.GetJsonAsync("/v1/topics/diaspora-pressure-effective-lever/summary");
+        var snapshotEtag = (await app.CreateClient().GetAsync("/v1/export/archive.sqlite")).Headers.ETag!.Tag;
+
+        using (var created = await client.PostAsync("/v1/stances", Json(new
+        {
+            id = "freshness-stance", topic = "diaspora-pressure-effective-lever", article = "aliyev-erdogan-show-kremlin-who-is-master-preobrazhensky",
+            author = "ivan-preobrazhensky", position = "supports", quote = "is the easiest option", summary = "Hitting the diaspora is the easiest option.",
+        }))) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        Assert.Contains("freshness-stance", (await app.GetJsonAsync("/v1/search?q=%22easiest%20option%22&kind=stance")).Ids());
+        var after = await app.GetJsonAsync("/v1/topics/diaspora-pressure-effective-lever/summary");
+        Assert.Equal(summary.GetProperty("positions").GetProperty("supports").GetInt32() + 1, after.GetProperty("positions").GetProperty("supports").GetInt32());
+        var facet = (await app.GetJsonAsync("/v1/stances?topic=diaspora-pressure-effective-lever&facet=position&limit=1")).GetProperty("facets").GetProperty("position");
+        Assert.Contains(facet.EnumerateArray(), v => v.GetProperty("value").GetString() == "supports");
+        Assert.Contains("freshness-stance", await app.CreateClient().GetStringAsync("/v1/stances?format=ndjson&topic=diaspora-pressure-effective-lever"));
+        Assert.NotEqual(snapshotEtag, (await app.CreateClient().GetAsync("/v1/export/archive.sqlite")).Headers.ETag!.Tag);
+    }
+
     [Theory]
     [InlineData("/v1/changes?since=-1", "since")]
     [InlineData("/v1/changes?since=abc", "since")]

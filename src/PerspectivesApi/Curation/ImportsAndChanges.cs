@@ -38,7 +38,8 @@ public static class ImportsAndChanges
                 Applies a manifest in the seed corpus's format (db/seed/README.md), with each article's `body` as its text, atomically:
                 everything is validated first (references may point into the manifest or the archive; stance offsets may be left out)
                 and either all of it is applied or none of it. Existing records are updated, equal ones left alone, and each change is
-                recorded as a revision. The answer counts what was created, updated and unchanged.
+                recorded as a revision. The answer counts what was created, updated and unchanged. With an Idempotency-Key, a retry
+                answers as the first request did and applies nothing again.
                 """)
             .RequireAuthorization(CuratorAuthentication.Policy)
             .WithMetadata(new ResponseExample(new ImportResult(
@@ -71,7 +72,7 @@ public static class ImportsAndChanges
 
     private static async Task<IResult> ImportAsync(HttpContext http, ResourceWriter writer, Database database, CancellationToken cancellationToken)
     {
-        var (manifest, _, errors, problem) = await writer.ReadAsync<CorpusManifest>(http, cancellationToken);
+        var (manifest, raw, errors, problem) = await writer.ReadAsync<CorpusManifest>(http, cancellationToken);
         if (problem is not null) return problem;
         if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
         manifest = manifest! with
@@ -82,13 +83,19 @@ public static class ImportsAndChanges
         };
 
         await using var connection = await database.OpenAsync(cancellationToken);
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        var requestHash = ResourceWriter.RequestHash(raw);
         return await ResourceWriter.InTransactionAsync(connection, async () =>
         {
+            // A retried import (same Idempotency-Key, same body) answers as the first did and applies nothing again.
+            if (idempotencyKey.Length > 0 && await ResourceWriter.ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
             try
             {
                 var report = await History.ImportAsync(connection, null, manifest, body => body, http.CuratorName(), "import");
                 var seq = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(seq), 0) FROM revisions");
-                return TypedResults.Ok(new ImportResult(report, seq));
+                var body = JsonSerializer.SerializeToUtf8Bytes(new ImportResult(report, seq), History.Json);
+                if (idempotencyKey.Length > 0) await ResourceWriter.RememberAsync(connection, http, idempotencyKey, requestHash, StatusCodes.Status200OK, null, null, body);
+                return new StoredResponse(StatusCodes.Status200OK, null, null, body);
             }
             catch (CorpusValidationException e)
             {

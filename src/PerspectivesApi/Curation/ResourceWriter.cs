@@ -27,7 +27,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
     {
         var (body, raw, parseErrors, problem) = await ReadAsync<T>(http, cancellationToken);
         if (problem is not null) return problem;
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(raw));
+        var requestHash = RequestHash(raw);
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length > 255) return Problems.InvalidParameters(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["must be at most 255 characters."] });
 
@@ -219,7 +219,9 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
     private static Task RecordAsync(SqliteConnection connection, HttpContext http, string collection, string id, string action, object? before, object? after, string? note = null) =>
         History.RecordAsync(connection, http.CuratorName(), collection, id, action, before, after, note);
 
-    private static async Task<IResult?> ReplayAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash)
+    internal static string RequestHash(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
+
+    internal static async Task<IResult?> ReplayAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash)
     {
         var stored = await connection.QuerySingleOrDefaultAsync<(string RequestHash, long Status, string? Location, string? Etag, string Body)>(
             "SELECT request_hash, status, location, etag, body FROM idempotency WHERE key_id = @keyId AND idempotency_key = @idempotencyKey",
@@ -236,14 +238,18 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
 
     private static Task RememberAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash,
         (IResult Result, int Status, string Location, string ETag, byte[] Body) response) =>
+        RememberAsync(connection, http, idempotencyKey, requestHash, response.Status, response.Location, response.ETag, response.Body);
+
+    internal static Task RememberAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash,
+        int status, string? location, string? etag, byte[] body) =>
         connection.ExecuteAsync("""
             INSERT INTO idempotency (key_id, idempotency_key, request_hash, status, location, etag, body, created_at)
             VALUES (@keyId, @idempotencyKey, @requestHash, @status, @location, @etag, @body, @now)
             """,
             new
             {
-                keyId = http.CuratorKeyId(), idempotencyKey, requestHash, status = response.Status, location = response.Location,
-                etag = response.ETag, body = Encoding.UTF8.GetString(response.Body), now = DateTimeOffset.UtcNow.ToString("O"),
+                keyId = http.CuratorKeyId(), idempotencyKey, requestHash, status, location,
+                etag, body = Encoding.UTF8.GetString(body), now = DateTimeOffset.UtcNow.ToString("O"),
             });
 
     /// <summary>Runs <paramref name="work"/> in BEGIN IMMEDIATE … COMMIT: the write lock is taken
