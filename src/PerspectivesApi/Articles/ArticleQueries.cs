@@ -93,7 +93,8 @@ public static class ArticleQueries
         public long StanceCount { get; init; }
     }
 
-    private sealed class DetailRow
+    /// <summary>An article's stored columns, as both GET and the write API read them.</summary>
+    internal sealed class DetailRow
     {
         public string Id { get; init; } = "";
         public string Title { get; init; } = "";
@@ -146,9 +147,8 @@ public static class ArticleQueries
             r.Url, credits[r.Id].ToList(), r.StanceCount, r.Excerpt)).ToList();
     }
 
-    public static async Task<ArticleDetail?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition("""
+    internal static Task<DetailRow?> RowAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition("""
             SELECT a.id, a.title, a.genre, a.language, a.outlet_id, o.name AS outlet_name, a.url,
                    a.published_date, a.published_precision, a.published_inferred, a.published_reasoning,
                    a.republished_from_outlet_id, r.name AS republished_from_outlet_name, a.republished_from_url, a.republished_note,
@@ -158,6 +158,10 @@ public static class ArticleQueries
             LEFT JOIN outlets r ON r.id = a.republished_from_outlet_id
             WHERE a.id = @id
             """, new { id }, cancellationToken: cancellationToken));
+
+    public static async Task<ArticleDetail?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    {
+        var row = await RowAsync(connection, id, cancellationToken);
         if (row is null) return null;
 
         var credits = await CreditsAsync(connection, [id], cancellationToken);

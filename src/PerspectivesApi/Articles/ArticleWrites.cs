@@ -11,33 +11,9 @@ public static class ArticleWrites
 {
     private static CorpusManifest Manifest(ArticleEntry article) => new([], [], [], [article], []);
 
-    private sealed class Row
-    {
-        public string Id { get; init; } = "";
-        public string Title { get; init; } = "";
-        public string Genre { get; init; } = "";
-        public string Language { get; init; } = "";
-        public string? OutletId { get; init; }
-        public string? Url { get; init; }
-        public string? PublishedDate { get; init; }
-        public string? PublishedPrecision { get; init; }
-        public long? PublishedInferred { get; init; }
-        public string? PublishedReasoning { get; init; }
-        public string? RepublishedFromOutletId { get; init; }
-        public string? RepublishedFromUrl { get; init; }
-        public string? RepublishedNote { get; init; }
-        public string? SourceFile { get; init; }
-        public string? SourceSha256 { get; init; }
-        public string Body { get; init; } = "";
-    }
-
     public static async Task<ArticleEntry?> LoadAsync(SqliteConnection connection, string id)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<Row>("""
-            SELECT id, title, genre, language, outlet_id, url, published_date, published_precision, published_inferred, published_reasoning,
-                   republished_from_outlet_id, republished_from_url, republished_note, source_file, source_sha256, body
-            FROM articles WHERE id = @id
-            """, new { id });
+        var row = await ArticleQueries.RowAsync(connection, id, CancellationToken.None);
         if (row is null) return null;
         var credits = (await connection.QueryAsync<(string Author, string Role)>(
             "SELECT author_id, role FROM credits WHERE article_id = @id ORDER BY ordinal", new { id })).Select(c => new CreditEntry(c.Author, c.Role)).ToList();

@@ -104,18 +104,6 @@ public static class ImportsAndChanges
         });
     }
 
-    private sealed class ChangeRow
-    {
-        public long Seq { get; init; }
-        public string Collection { get; init; } = "";
-        public string ResourceId { get; init; } = "";
-        public string Action { get; init; } = "";
-        public string Curator { get; init; } = "";
-        public string At { get; init; } = "";
-        public string? After { get; init; }
-        public string? Note { get; init; }
-    }
-
     private static async Task<IResult> ChangesAsync(HttpContext http, Database database, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
@@ -131,8 +119,8 @@ public static class ImportsAndChanges
         if (errors.Count > 0) return Problems.InvalidParameters(errors);
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<ChangeRow>(new CommandDefinition(
-            "SELECT seq, collection, resource_id, action, curator, at, after, note FROM revisions WHERE seq > @since ORDER BY seq LIMIT @take",
+        var rows = (await connection.QueryAsync<ResourceWriter.RevisionRow>(new CommandDefinition(
+            "SELECT seq, collection, resource_id, action, curator, at, before, after, note FROM revisions WHERE seq > @since ORDER BY seq LIMIT @take",
             new { since, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var more = rows.Count > limit;
         if (more) rows.RemoveAt(rows.Count - 1);
