@@ -19,6 +19,16 @@ builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
 
 var app = builder.Build();
 
+// `dotnet run -c Release --project src/PerspectivesApi -- generate --articles 1000000 --seed 1`: build a
+// synthetic archive for benchmarks in the configured (new) database file, and exit.
+if (args is ["generate", ..])
+{
+    var articles = args.SkipWhile(a => a != "--articles").Skip(1).Select(int.Parse).FirstOrDefault(1_000_000);
+    var seed = args.SkipWhile(a => a != "--seed").Skip(1).Select(int.Parse).FirstOrDefault(1);
+    await ArchiveGenerator.GenerateAsync(app.Services.GetRequiredService<Database>(), new GeneratorOptions(articles, seed), Console.Out);
+    return 0;
+}
+
 // Migrate, and seed a new archive, before the first request is served.
 await app.Services.GetRequiredService<ArchiveStartup>().RunAsync();
 

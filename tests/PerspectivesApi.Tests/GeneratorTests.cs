@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using PerspectivesApi.Data;
+
+namespace PerspectivesApi.Tests;
+
+/// <summary>The benchmark generator makes a consistent archive: the counts asked for, every
+/// reference resolving, every quote at its offsets, marker terms at their rates, the same archive for
+/// the same seed; and the service serves it.</summary>
+public sealed class GeneratorTests : IDisposable
+{
+    private const int Articles = 3_000;
+    private readonly string directory = Directory.CreateTempSubdirectory("perspectives-generator-").FullName;
+
+    private async Task<Database> GenerateAsync(string name, int seed)
+    {
+        var database = new Database(Path.Combine(directory, name));
+        await ArchiveGenerator.GenerateAsync(database, new GeneratorOptions(Articles, seed), TextWriter.Null);
+        return database;
+    }
+
+    [Fact]
+    public async Task The_generated_archive_is_consistent()
+    {
+        var database = await GenerateAsync("a.db", 7);
+        await using var connection = await database.OpenAsync();
+        var options = new GeneratorOptions(Articles, 7);
+
+        Assert.Equal(Articles, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM articles"));
+        Assert.Equal(options.Outlets, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outlets"));
+        Assert.Equal(options.Authors, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM authors"));
+        Assert.Equal(options.Topics, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM topics"));
+        var stances = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stances");
+        Assert.InRange(stances / (double)Articles, 2.7, 3.3);
+
+        Assert.Empty(await connection.QueryAsync("PRAGMA foreign_key_check"));
+        Assert.Equal("ok", await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
+        foreach (var (quote, start, end, body) in await connection.QueryAsync<(string, long, long, string)>(
+                     "SELECT s.quote, s.quote_start, s.quote_end, a.body FROM stances s JOIN articles a ON a.id = s.article_id"))
+            Assert.Equal(quote, ArticleText.Slice(body, (int)start, (int)end));
+
+        Assert.Equal(Articles / 10, await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '{ArchiveGenerator.CommonTerm}'"));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '{ArchiveGenerator.RareTerm}'"));
+        Assert.Equal(24, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")); // restored
+        var words = await connection.ExecuteScalarAsync<double>("SELECT avg(length(body) - length(replace(body, ' ', '')) + 1) FROM articles");
+        Assert.InRange(words, 250, 450);
+    }
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_archive_and_another_seed_another()
+    {
+        async Task<string> FingerprintAsync(Database database)
+        {
+            await using var connection = await database.OpenAsync();
+            var text = new StringBuilder();
+            foreach (var row in await connection.QueryAsync<string>("SELECT id || title || body || coalesce(outlet_id, '') || coalesce(published_date, '') FROM articles ORDER BY id"))
+                text.Append(row);
+            foreach (var row in await connection.QueryAsync<string>("SELECT id || topic_id || position || quote || coalesce(author_id, '') FROM stances ORDER BY id"))
+                text.Append(row);
+            return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        }
+        var first = await FingerprintAsync(await GenerateAsync("one.db", 3));
+        Assert.Equal(first, await FingerprintAsync(await GenerateAsync("two.db", 3)));
+        Assert.NotEqual(first, await FingerprintAsync(await GenerateAsync("three.db", 4)));
+    }
+
+    [Fact]
+    public async Task The_generator_refuses_an_archive_that_is_not_empty()
+    {
+        var database = await GenerateAsync("full.db", 1);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ArchiveGenerator.GenerateAsync(database, new GeneratorOptions(10), TextWriter.Null));
+    }
+
+    [Fact]
+    public async Task The_service_serves_a_generated_archive()
+    {
+        using var app = new EmptyArchive();
+        _ = app.Services; // migrated, not seeded
+        await ArchiveGenerator.GenerateAsync(new Database(app.DatabasePath), new GeneratorOptions(Articles, 2), TextWriter.Null);
+        var page = await app.GetJsonAsync($"/v1/articles?count=true&q={ArchiveGenerator.CommonTerm}&limit=5");
+        Assert.Equal(Articles / 10, page.GetProperty("total").GetInt64());
+        Assert.Equal(5, page.GetProperty("items").GetArrayLength());
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+}
