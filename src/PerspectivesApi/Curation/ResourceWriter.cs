@@ -93,9 +93,9 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             if (current is null) return await MissingAsync(connection, model, id);
             if (await CheckIfMatchAsync(connection, http, model, id, cancellationToken) is { } precondition) return precondition;
 
-            var (document, errors, problem) = await produce(current, connection);
-            if (problem is not null) return problem;
-            document = await model.ValidateAsync(connection, document!, errors!);
+            var (produced, errors, problem) = await produce(current, connection);
+            if (problem is not null || produced is null || errors is null) return problem ?? Problems.MalformedBody("The body could not be read.");
+            var document = await model.ValidateAsync(connection, produced, errors);
             if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
 
             await model.UpdateAsync(connection, document);
