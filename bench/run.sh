@@ -60,8 +60,10 @@ write("deep-page", [f"/v1/articles?limit=20&cursor={urllib.parse.quote(cursor)}"
 print(f"deep page: cursor after {seen:,} rows")
 PY
 
-rss_peak() { # pid -> while the caller's command runs, the max VmRSS in MB, written to $out/rss.max
-  ( peak=0; while kill -0 "$1" 2>/dev/null; do r=$(awk '/VmRSS/{print $2}' "/proc/$1/status"); [ "$r" -gt "$peak" ] && peak=$r && echo $peak >"$out/rss.max"; sleep 0.1; done ) & echo $!
+rss_peak() { # pid -> starts a sampler writing the max VmRSS (KB) seen to $out/rss.max; prints the sampler's pid
+  # The sampler's own output goes nowhere: $(rss_peak …) would otherwise wait for it to end.
+  ( peak=0; while kill -0 "$1" 2>/dev/null; do r=$(awk '/VmRSS/{print $2}' "/proc/$1/status"); [ "$r" -gt "$peak" ] && peak=$r && echo $peak >"$out/rss.max"; sleep 0.1; done ) >/dev/null 2>&1 &
+  echo $!
 }
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}'; }
 wrk_run() { # url-or-paths-file base -> "rps p50 p99 non2xx"

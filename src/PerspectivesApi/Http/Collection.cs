@@ -77,6 +77,10 @@ public sealed record Collection(
     /// <summary>The dimensions <c>facet=</c> can count this collection by.</summary>
     public IReadOnlyList<Facet> Facets { get; init; } = [];
 
+    /// <summary>Whether a page is read in two steps (the page's ids first, then their columns);
+    /// false when the FROM is itself a computed set (the search's union) that must not be evaluated twice.</summary>
+    public bool TwoPhase { get; init; } = true;
+
     /// <summary>The sort used when the request has a full-text query and names no sort.</summary>
     public string? DefaultSortWithSearch { get; init; }
 

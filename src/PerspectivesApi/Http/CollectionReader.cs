@@ -84,17 +84,22 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             parameters.Add("__id", after.Id);
         }
         var direction = request.Descending ? "DESC" : "ASC";
-        var sql = new StringBuilder()
-            .Append("SELECT ").Append(collection.Columns).Append(", ").Append(request.Sort.Key).Append(" AS sort_key")
-            .Append(" FROM ").Append(collection.From).Append(Joins(request));
-        if (conditions.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
-        sql.Append($" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction}");
-        if (paged)
+        var where = conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "";
+        var order = $" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction}";
+        if (paged) parameters.Add("__limit", request.Limit + 1);
+
+        if (paged && collection.TwoPhase)
         {
-            sql.Append(" LIMIT @__limit");
-            parameters.Add("__limit", request.Limit + 1);
+            // Two steps: the page's ids in order, with nothing else computed (a search may match
+            // 100,000 rows, which must not each get their correlated counts and joins); then the
+            // full columns for those ids only.
+            var sql = $"SELECT {collection.Columns}, page.sort_key AS sort_key " +
+                      $"FROM (SELECT {collection.IdColumn} AS page_id, {request.Sort.Key} AS sort_key FROM {collection.From}{Joins(request)}{where}{order} LIMIT @__limit) page, " +
+                      $"{collection.From} WHERE {collection.IdColumn} = page.page_id " +
+                      $"ORDER BY page.sort_key {direction}, page.page_id {direction}";
+            return (sql, parameters);
         }
-        return (sql.ToString(), parameters);
+        return ($"SELECT {collection.Columns}, {request.Sort.Key} AS sort_key FROM {collection.From}{Joins(request)}{where}{order}" + (paged ? " LIMIT @__limit" : ""), parameters);
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>

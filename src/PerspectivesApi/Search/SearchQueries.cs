@@ -39,6 +39,7 @@ public static class SearchQueries
         DefaultSort: "relevance")
     {
         Facets = [new("kind", "h.kind", null, "Hits per kind: article or stance.")],
+        TwoPhase = false,
     };
 
     public sealed class Row : IPageRow
