@@ -42,7 +42,10 @@ public static class ArticleQueries
             new("published", "a.published_key", "By publication date (the start of its period); unknown dates sort first ascending, last descending."),
             new("title", "a.title", "By title (binary order)."),
             new("id", "a.id", "By id."),
-            new("relevance", "articles_fts.rank", "By how well the article matches q (bm25), best first; only with q, and the default then.") { Requires = "q" },
+            new("relevance", "articles_fts.rank", "By how well the article matches q (bm25), best first; only with q, and the default then.")
+            {
+                Requires = "q", TieBreak = "articles_fts.rowid", Source = "articles_fts", SourceMatch = "a.rowid",
+            },
         ],
         DefaultSort: "-published")
     {
@@ -79,6 +82,7 @@ public static class ArticleQueries
     {
         public string Id { get; init; } = "";
         public object SortKey { get; init; } = "";
+        public object PageId { get; init; } = "";
         public string Title { get; init; } = "";
         public string Genre { get; init; } = "";
         public string Language { get; init; } = "";

@@ -30,6 +30,7 @@ public static class AuthorQueries
     {
         public string Id { get; init; } = "";
         public object SortKey { get; init; } = "";
+        public object PageId { get; init; } = "";
         public string Name { get; init; } = "";
         public string? Affiliation { get; init; }
         public long ArticleCount { get; init; }

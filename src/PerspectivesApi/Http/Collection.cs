@@ -60,6 +60,17 @@ public sealed record Sort(string Name, string Key, string Description)
 {
     /// <summary>A sort that only exists with a filter (relevance needs <c>q</c>).</summary>
     public string? Requires { get; init; }
+
+    /// <summary>The tie-breaker that makes the order total, and what a cursor records; the
+    /// collection's id unless the sort says otherwise (relevance: the full-text index's rowid).</summary>
+    public string? TieBreak { get; init; }
+
+    /// <summary>Where the page's keys can be read when <see cref="Requires"/> is the only filter:
+    /// relevance pages inside the full-text index, never touching the rows it does not return.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The column of the collection's FROM that <see cref="TieBreak"/> values match.</summary>
+    public string? SourceMatch { get; init; }
 }
 
 /// <summary>Everything the shared list machinery needs to know about one collection: what it
@@ -124,8 +135,9 @@ public sealed record Page<T>(
 /// next page's cursor continues from.</summary>
 public interface IPageRow
 {
-    string Id { get; }
-
     /// <summary>Text for most sorts, a number for relevance (the bm25 rank).</summary>
     object SortKey { get; }
+
+    /// <summary>The row's tie-breaker value (its id, or for relevance the index's rowid).</summary>
+    object PageId { get; }
 }

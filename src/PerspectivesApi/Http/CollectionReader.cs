@@ -56,7 +56,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         string? next = null;
         if (hasMore)
         {
-            next = cursors.Encode(new Cursor(request.QueryFingerprint, rows[^1].SortKey, rows[^1].Id));
+            next = cursors.Encode(new Cursor(request.QueryFingerprint, rows[^1].SortKey, rows[^1].PageId));
             http.Response.Headers.Link = $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"";
         }
         var items = await project(connection, rows, cancellationToken);
@@ -75,31 +75,37 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     private static (string Sql, DynamicParameters Parameters) SelectQuery(ListRequest request, string? pathValue, bool paged)
     {
         var collection = request.Collection;
+        var sort = request.Sort;
+        var tie = sort.TieBreak ?? collection.IdColumn;
         var (conditions, parameters) = Conditions(request, pathValue);
         if (paged && request.After is { } after)
         {
             // A row-value comparison that SQLite answers with a seek in the (key, id) index.
-            conditions.Add($"({request.Sort.Key}, {collection.IdColumn}) {(request.Descending ? "<" : ">")} (@__key, @__id)");
+            conditions.Add($"({sort.Key}, {tie}) {(request.Descending ? "<" : ">")} (@__key, @__id)");
             parameters.Add("__key", after.Key);
             parameters.Add("__id", after.Id);
         }
         var direction = request.Descending ? "DESC" : "ASC";
         var where = conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "";
-        var order = $" ORDER BY {request.Sort.Key} {direction}, {collection.IdColumn} {direction}";
+        var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
         if (paged) parameters.Add("__limit", request.Limit + 1);
 
         if (paged && collection.TwoPhase)
         {
-            // Two steps: the page's ids in order, with nothing else computed (a search may match
+            // Two steps: the page's keys in order, with nothing else computed (a search may match
             // 100,000 rows, which must not each get their correlated counts and joins); then the
-            // full columns for those ids only.
-            var sql = $"SELECT {collection.Columns}, page.sort_key AS sort_key " +
-                      $"FROM (SELECT {collection.IdColumn} AS page_id, {request.Sort.Key} AS sort_key FROM {collection.From}{Joins(request)}{where}{order} LIMIT @__limit) page, " +
-                      $"{collection.From} WHERE {collection.IdColumn} = page.page_id " +
+            // full columns for those rows only. A sort with its own source (relevance) reads the
+            // keys from the full-text index alone when nothing else filters.
+            var onlyItsFilter = sort.Source is not null && request.Filters.Keys.All(k => k == sort.Requires) && collection.PathFilter is null;
+            var source = onlyItsFilter ? sort.Source : collection.From + Joins(request);
+            var sql = $"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
+                      $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key FROM {source}{where}{order} LIMIT @__limit) page, " +
+                      $"{collection.From} WHERE {(sort.TieBreak is null ? collection.IdColumn : sort.SourceMatch)} = page.page_id " +
                       $"ORDER BY page.sort_key {direction}, page.page_id {direction}";
             return (sql, parameters);
         }
-        return ($"SELECT {collection.Columns}, {request.Sort.Key} AS sort_key FROM {collection.From}{Joins(request)}{where}{order}" + (paged ? " LIMIT @__limit" : ""), parameters);
+        return ($"SELECT {collection.Columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {collection.From}{Joins(request)}{where}{order}" +
+                (paged ? " LIMIT @__limit" : ""), parameters);
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>

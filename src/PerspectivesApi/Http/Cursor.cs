@@ -8,8 +8,8 @@ namespace PerspectivesApi.Http;
 /// <summary>The position after which the next page starts, bound to the query that produced it.</summary>
 /// <param name="Query">A fingerprint of the collection, filters and sort; a cursor is only valid for the same query.</param>
 /// <param name="Key">The sort key of the last item returned.</param>
-/// <param name="Id">The id of the last item returned.</param>
-public sealed record Cursor(string Query, object Key, string Id);
+/// <param name="Id">The tie-breaker of the last item returned (its id, or a full-text index rowid).</param>
+public sealed record Cursor(string Query, object Key, object Id);
 
 /// <summary>Turns cursors into opaque tokens and back. Tokens are signed (HMAC-SHA256 with the
 /// archive's own secret) so that a tampered or invented cursor is refused, not followed.</summary>
@@ -33,15 +33,9 @@ public sealed class CursorCodec(byte[] secret)
         try
         {
             var parts = JsonSerializer.Deserialize<JsonElement[]>(payload);
-            if (parts is not [{ ValueKind: JsonValueKind.String } query, var key, { ValueKind: JsonValueKind.String } id]) return false;
-            object? value = key.ValueKind switch
-            {
-                JsonValueKind.String => key.GetString(),
-                JsonValueKind.Number => key.GetDouble(),
-                _ => null,
-            };
-            if (value is null) return false;
-            cursor = new Cursor(query.GetString()!, value, id.GetString()!);
+            if (parts is not [{ ValueKind: JsonValueKind.String } query, var key, var id]) return false;
+            if (Value(key) is not { } keyValue || Value(id) is not { } idValue) return false;
+            cursor = new Cursor(query.GetString()!, keyValue, idValue);
             return true;
         }
         catch (JsonException)
@@ -49,6 +43,14 @@ public sealed class CursorCodec(byte[] secret)
             return false;
         }
     }
+
+    private static object? Value(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.Number when element.TryGetInt64(out var integer) => integer,
+        JsonValueKind.Number => element.GetDouble(),
+        _ => null,
+    };
 
     /// <summary>A short, stable fingerprint of a query, for binding cursors to it.</summary>
     public static string Fingerprint(string canonicalQuery) =>

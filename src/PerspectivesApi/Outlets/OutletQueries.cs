@@ -34,6 +34,7 @@ public static class OutletQueries
     {
         public string Id { get; init; } = "";
         public object SortKey { get; init; } = "";
+        public object PageId { get; init; } = "";
         public string Name { get; init; } = "";
         public string? Kind { get; init; }
         public string? Country { get; init; }

@@ -53,9 +53,7 @@ public static class SearchQueries
         public string ArticleTitle { get; init; } = "";
         public string Key { get; init; } = "";
         public object SortKey { get; init; } = 0.0;
-
-        // The cursor's tie-breaker is the unique key, not the resource id (an article and a stance may share one).
-        string IPageRow.Id => Key;
+        public object PageId { get; init; } = "";
     }
 
     public static Task<IReadOnlyList<SearchHit>> HitsAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>

@@ -41,7 +41,10 @@ public static class StanceQueries
         Sorts:
         [
             new("id", "s.id", "By id."),
-            new("relevance", "stances_fts.rank", "By how well the quote matches q (bm25), best first; only with q, and the default then.") { Requires = "q" },
+            new("relevance", "stances_fts.rank", "By how well the quote matches q (bm25), best first; only with q, and the default then.")
+            {
+                Requires = "q", TieBreak = "stances_fts.rowid", Source = "stances_fts", SourceMatch = "s.rowid",
+            },
         ],
         DefaultSort: "id")
     {
@@ -65,6 +68,7 @@ public static class StanceQueries
     {
         public string Id { get; init; } = "";
         public object SortKey { get; init; } = "";
+        public object PageId { get; init; } = "";
         public string Position { get; init; } = "";
         public string Quote { get; init; } = "";
         public long QuoteStart { get; init; }

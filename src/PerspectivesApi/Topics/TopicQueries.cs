@@ -25,6 +25,7 @@ public static class TopicQueries
     {
         public string Id { get; init; } = "";
         public object SortKey { get; init; } = "";
+        public object PageId { get; init; } = "";
         public string Title { get; init; } = "";
         public string Proposition { get; init; } = "";
         public string? Description { get; init; }
