@@ -24,6 +24,9 @@ public sealed class Database
     public Database(string path)
     {
         FilePath = System.IO.Path.GetFullPath(path);
+        // Once, here: opening a connection is on every request's path.
+        var directory = System.IO.Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
         ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
@@ -41,9 +44,6 @@ public sealed class Database
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var directory = System.IO.Path.GetDirectoryName(FilePath);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
