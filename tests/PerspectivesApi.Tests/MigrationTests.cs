@@ -20,7 +20,7 @@ public sealed class MigrationTests : IDisposable
         await using var connection = await database.OpenAsync();
         Assert.Equal(Migrator.LatestVersion, await Migrator.CurrentVersionAsync(connection));
         var tables = (await connection.QueryAsync<string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '%fts_%' ORDER BY name")).ToList();
-        Assert.Equal(["api_keys", "articles", "articles_fts", "authors", "credits", "idempotency", "meta", "outlets", "revisions", "stances", "stances_fts", "topics"], tables);
+        Assert.Equal(["api_keys", "articles", "articles_fts", "authors", "credits", "idempotency", "meta", "outlets", "revisions", "stances", "stances_fts", "topic_tallies", "topics"], tables);
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
     }
 

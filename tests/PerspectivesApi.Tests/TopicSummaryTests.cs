@@ -1,3 +1,4 @@
+using Dapper;
 using System.Text.Json;
 
 namespace PerspectivesApi.Tests;
@@ -28,28 +29,54 @@ public sealed class TopicSummaryTests(ArchiveApp app) : IClassFixture<ArchiveApp
         Assert.True(topics.Count >= 6);
         foreach (var topic in topics)
         {
-            var stances = (await app.GetJsonAsync($"/v1/topics/{topic}/stances?limit=100")).GetProperty("items").EnumerateArray().ToList();
-            var summary = await app.GetJsonAsync($"/v1/topics/{topic}/summary");
-            Assert.Equal(topic, summary.GetProperty("topic").GetProperty("id").GetString());
-
-            Assert.Equal(Expected(stances, _ => "all")["all"], Counts(summary.GetProperty("positions")));
-            Assert.Equal(stances.Count, summary.GetProperty("positions").GetProperty("total").GetInt64());
-
-            foreach (var (dimension, groupKey, group) in new (string, string, Func<JsonElement, string>)[]
-            {
-                ("byOutlet", "outlet", s => Key(s.GetProperty("article").GetProperty("outlet"))),
-                ("byAuthor", "author", s => Key(s.GetProperty("author"))),
-                ("byMonth", "month", Month),
-            })
-            {
-                var actual = summary.GetProperty(dimension).EnumerateArray().ToDictionary(
-                    g => groupKey == "month" ? g.GetProperty("month").GetString() ?? "(null)" : Key(g.GetProperty(groupKey)),
-                    g => Counts(g.GetProperty("positions")));
-                var expected = Expected(stances, group);
-                Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-                foreach (var key in expected.Keys) Assert.Equal(expected[key], actual[key]);
-            }
+            var summary = await AssertCountsListedStancesAsync(app, topic);
+            Assert.Equal(JsonValueKind.Null, summary.GetProperty("otherAuthors").ValueKind); // the seed has few voices per topic
         }
+    }
+
+    /// <summary>Checks a topic's summary against every stance GET /v1/topics/{id}/stances lists (as
+    /// NDJSON, so all of them in one request): overall, by outlet, by month, and by voice, where the
+    /// listed voices are those with most stances and otherAuthors holds exactly the rest.</summary>
+    internal static async Task<JsonElement> AssertCountsListedStancesAsync(ArchiveApp app, string topic)
+    {
+        using var export = await app.CreateClient().GetAsync($"/v1/topics/{topic}/stances?format=ndjson");
+        var stances = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        var summary = await app.GetJsonAsync($"/v1/topics/{topic}/summary");
+        Assert.Equal(topic, summary.GetProperty("topic").GetProperty("id").GetString());
+
+        Assert.Equal(Expected(stances, _ => "all")["all"], Counts(summary.GetProperty("positions")));
+        Assert.Equal(stances.Count, summary.GetProperty("positions").GetProperty("total").GetInt64());
+
+        foreach (var (dimension, groupKey, group) in new (string, string, Func<JsonElement, string>)[]
+        {
+            ("byOutlet", "outlet", s => Key(s.GetProperty("article").GetProperty("outlet"))),
+            ("byMonth", "month", Month),
+        })
+        {
+            var actual = summary.GetProperty(dimension).EnumerateArray().ToDictionary(
+                g => groupKey == "month" ? g.GetProperty("month").GetString() ?? "(null)" : Key(g.GetProperty(groupKey)),
+                g => Counts(g.GetProperty("positions")));
+            var expected = Expected(stances, group);
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            foreach (var key in expected.Keys) Assert.Equal(expected[key], actual[key]);
+        }
+
+        // Voices: the ones with most stances (ties by id, the editorial voice's being empty) up to the cap, in that order.
+        var byVoice = Expected(stances, s => Key(s.GetProperty("author")));
+        var ranked = byVoice.OrderByDescending(v => v.Value.Values.Sum()).ThenBy(v => v.Key == "(null)" ? "" : v.Key, StringComparer.Ordinal).ToList();
+        var listed = summary.GetProperty("byAuthor").EnumerateArray().ToList();
+        Assert.Equal(ranked.Take(PerspectivesApi.Topics.TopicSummaryQueries.ListedVoices).Select(v => v.Key), listed.Select(g => Key(g.GetProperty("author"))));
+        foreach (var g in listed) Assert.Equal(byVoice[Key(g.GetProperty("author"))], Counts(g.GetProperty("positions")));
+        var others = summary.GetProperty("otherAuthors");
+        var rest = ranked.Skip(listed.Count).ToList();
+        if (rest.Count == 0) Assert.Equal(JsonValueKind.Null, others.ValueKind);
+        else
+        {
+            Assert.Equal(rest.Count, others.GetProperty("voices").GetInt64());
+            Assert.Equal(new[] { "supports", "opposes", "mixed", "neutral" }.ToDictionary(p => p, p => rest.Sum(v => v.Value[p])), Counts(others.GetProperty("positions")));
+        }
+        return summary;
     }
 
     [Fact]
@@ -79,5 +106,85 @@ public sealed class TopicSummaryTests(ArchiveApp app) : IClassFixture<ArchiveApp
     {
         using var response = await app.CreateClient().GetAsync("/v1/topics/no-such-topic/summary");
         await ProblemAssert.IsProblemAsync(response, 404);
+    }
+}
+
+/// <summary>Summaries read precomputed tallies that triggers keep in step with the stances: after any
+/// write, by any code path, the tallies equal a full recount and the summary equals the listing.</summary>
+public sealed class TopicTallyTests(ArchiveApp app) : IClassFixture<ArchiveApp>
+{
+    private const string Topic = "many-voices", Other = "baku-moscow-rift-is-permanent";
+
+    private static async Task AssertNoDriftAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string step)
+    {
+        var drift = (await connection.QueryAsync(PerspectivesApi.Topics.TopicTallies.Drift)).ToList();
+        Assert.True(drift.Count == 0, $"after {step}, tallies differ from a recount: {string.Join("; ", drift.Select(d => (object)d))}");
+    }
+
+    [Fact]
+    public async Task Tallies_follow_every_kind_of_write_and_the_summary_lists_the_top_voices()
+    {
+        await using var connection = await app.OpenAsync();
+        await AssertNoDriftAsync(connection, "seeding");
+
+        // A topic with 120 voices over three articles (known outlet and day; unknown outlet and year; month),
+        // with skewed counts (17 voices hold more) so the ranking is not all ties, and some editorial (null) voices.
+        await connection.ExecuteAsync("INSERT INTO topics (id, title, proposition) VALUES (@Topic, 'Many voices', 'A proposition.')", new { Topic });
+        await connection.ExecuteAsync("INSERT INTO authors (id, name) VALUES (@id, @name)",
+            Enumerable.Range(0, 120).Select(i => new { id = $"voice-{i:000}", name = $"Voice {i}" }));
+        await connection.ExecuteAsync("""
+            INSERT INTO articles (id, title, genre, language, outlet_id, published_date, published_precision, published_inferred, excerpt, body)
+            VALUES (@id, 'A title', 'news', 'en', @outlet, @date, @precision, 0, 'x', 'Generated body.')
+            """, new[]
+            {
+                new { id = "tally-a", outlet = (string?)"charter97", date = (string?)"2025-07-04", precision = (string?)"day" },
+                new { id = "tally-b", outlet = (string?)null, date = (string?)"2025", precision = (string?)"year" },
+                new { id = "tally-c", outlet = (string?)"georgia-today", date = (string?)"2024-03", precision = (string?)"month" },
+            });
+        await connection.ExecuteAsync("""
+            INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary)
+            VALUES (@id, @topic, @article, @author, @position, 'Generated', 0, 9, 'A summary.')
+            """, Enumerable.Range(0, 600).Select(i => new
+            {
+                id = $"tally-s{i:000}", topic = Topic, article = new[] { "tally-a", "tally-b", "tally-c" }[i % 3],
+                author = i % 11 == 0 ? null : $"voice-{(i < 450 ? i % 113 : i % 17):000}", position = new[] { "supports", "opposes", "mixed", "neutral" }[i * 7 % 4],
+            }));
+        await AssertNoDriftAsync(connection, "inserting stances");
+        var summary = await TopicSummaryTests.AssertCountsListedStancesAsync(app, Topic);
+        Assert.Equal(PerspectivesApi.Topics.TopicSummaryQueries.ListedVoices, summary.GetProperty("byAuthor").GetArrayLength());
+        Assert.True(summary.GetProperty("otherAuthors").GetProperty("voices").GetInt64() > 0);
+
+        foreach (var (step, sql) in new[]
+        {
+            ("changing positions", "UPDATE stances SET position = 'opposes' WHERE id IN ('tally-s001', 'tally-s002', 'tally-s010')"),
+            ("changing voices", "UPDATE stances SET author_id = 'voice-007' WHERE id IN ('tally-s003', 'tally-s033')"),
+            ("making a voice editorial", "UPDATE stances SET author_id = NULL WHERE id = 'tally-s004'"),
+            ("moving stances to another topic", $"UPDATE stances SET topic_id = '{Other}' WHERE id IN ('tally-s005', 'tally-s006')"),
+            ("moving stances to another article", "UPDATE stances SET article_id = 'tally-b' WHERE id IN ('tally-s007', 'tally-s009')"),
+            ("changing an article's outlet", "UPDATE articles SET outlet_id = 'georgia-today' WHERE id = 'tally-a'"),
+            ("making an outlet unknown", "UPDATE articles SET outlet_id = NULL WHERE id = 'tally-c'"),
+            ("changing an article's date", "UPDATE articles SET published_date = '2023-11-02', published_precision = 'day' WHERE id = 'tally-b'"),
+            ("making a date year-only", "UPDATE articles SET published_date = '2024', published_precision = 'year' WHERE id = 'tally-c'"),
+            ("changing columns that are not counted", "UPDATE stances SET summary = 'Changed.' WHERE id = 'tally-s011'; UPDATE articles SET title = 'Changed' WHERE id = 'tally-a'"),
+            ("deleting stances", "DELETE FROM stances WHERE id IN ('tally-s012', 'tally-s013', 'tally-s005')"),
+            ("deleting an article with its stances", "DELETE FROM stances WHERE article_id = 'tally-c'; DELETE FROM articles WHERE id = 'tally-c'"),
+        })
+        {
+            await connection.ExecuteAsync(sql);
+            await AssertNoDriftAsync(connection, step);
+        }
+        await TopicSummaryTests.AssertCountsListedStancesAsync(app, Topic);
+        await TopicSummaryTests.AssertCountsListedStancesAsync(app, Other);
+    }
+
+    [Fact]
+    public async Task A_rebuild_recounts_tallies_that_were_lost()
+    {
+        await using var connection = await app.OpenAsync();
+        Assert.NotEmpty(await connection.QueryAsync("SELECT 1 FROM topic_tallies WHERE total > 0"));
+        await connection.ExecuteAsync("UPDATE topic_tallies SET supports = supports + 1 WHERE dimension = 'all'");
+        Assert.NotEmpty(await connection.QueryAsync(PerspectivesApi.Topics.TopicTallies.Drift)); // the check sees drift
+        await connection.ExecuteAsync(PerspectivesApi.Topics.TopicTallies.Rebuild);
+        await AssertNoDriftAsync(connection, "a rebuild");
     }
 }

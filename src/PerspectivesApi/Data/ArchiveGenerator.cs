@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using PerspectivesApi.Topics;
 
 namespace PerspectivesApi.Data;
 
@@ -121,6 +122,8 @@ public static partial class ArchiveGenerator
 
         await log.WriteLineAsync($"rebuilding the full-text indexes ({clock.Elapsed.TotalSeconds:F1} s)");
         await connection.ExecuteAsync("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild'); INSERT INTO stances_fts (stances_fts) VALUES ('rebuild');", transaction: transaction);
+        await log.WriteLineAsync($"counting the topic tallies ({clock.Elapsed.TotalSeconds:F1} s)");
+        await connection.ExecuteAsync(TopicTallies.Rebuild, transaction: transaction);
         foreach (var (_, sql) in triggers) await connection.ExecuteAsync(sql, transaction: transaction);
         await connection.ExecuteAsync("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'", transaction: transaction);
         await connection.ExecuteAsync("INSERT OR REPLACE INTO meta (key, value) VALUES ('corpus_seeded_at', @note)", new { note = $"generated: {options}" }, transaction);

@@ -46,10 +46,20 @@ public sealed class Database
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        using var pragma = connection.CreateCommand();
-        // busy_timeout is per connection and not a connection-string keyword: set it on every open.
-        pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        // busy_timeout is per connection and not a connection-string keyword. The pool hands back the
+        // same native handle many times, so set it once per handle rather than on every request.
+        if (!configuredHandles.TryGetValue(connection.Handle!, out _))
+        {
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            configuredHandles.AddOrUpdate(connection.Handle!, Configured);
+        }
         return connection;
     }
+
+    private static readonly object Configured = new();
+
+    /// <summary>Native handles already configured; weak, so a handle the pool closes is forgotten.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> configuredHandles = new();
 }

@@ -87,6 +87,7 @@ public static class Examples
             new AuthorPositions(new AuthorRef("dmitry-peskov", "Dmitry Peskov"), new PositionCounts(0, 1, 0, 0)),
             new AuthorPositions(Ismailov, new PositionCounts(1, 0, 0, 0)),
         ],
+        new OtherAuthors(3, new PositionCounts(1, 0, 1, 1)),
         [new MonthPositions("2025-07", new PositionCounts(2, 1, 0, 1)), new MonthPositions(null, new PositionCounts(0, 0, 1, 0))]);
 
     public static readonly Page<Curation.Revision> RevisionPage = new(

@@ -38,89 +38,135 @@ public sealed record MonthPositions(
     [property: Description("yyyy-MM; null for articles whose date is unknown or known only to the year.")] string? Month,
     [property: Description("The positions of the stances in that month's articles.")] PositionCounts Positions);
 
+/// <summary>The voices beyond those listed in <c>byAuthor</c>, counted together.</summary>
+public sealed record OtherAuthors(
+    [property: Description("How many voices are not listed in byAuthor.")] long Voices,
+    [property: Description("The positions of their stances, together.")] PositionCounts Positions);
+
 /// <summary>Where the perspectives on one question stand: positions overall, by outlet, by voice and by month.</summary>
 public sealed record TopicSummary(
     [property: Description("The topic.")] TopicRef Topic,
     [property: Description("The proposition stances take a position on.")] string Proposition,
     [property: Description("Positions of all the topic's stances.")] PositionCounts Positions,
     [property: Description("Positions by the outlet of the stance's article, most stances first.")] IReadOnlyList<OutletPositions> ByOutlet,
-    [property: Description("Positions by the voice holding the stance, most stances first.")] IReadOnlyList<AuthorPositions> ByAuthor,
+    [property: Description("Positions by the voice holding the stance: the 50 voices with most stances, most first (ties by id).")] IReadOnlyList<AuthorPositions> ByAuthor,
+    [property: Description("The voices beyond the 50 in byAuthor, counted together; null when byAuthor lists every voice. Count every voice with GET /v1/topics/{id}/stances?facet=author.")] OtherAuthors? OtherAuthors,
     [property: Description("Positions by the month the stance's article was published, oldest first; null (unknown or year-only dates) last.")] IReadOnlyList<MonthPositions> ByMonth);
 
 /// <summary>Every topic's summary.</summary>
 public sealed record TopicSummaries(
     [property: Description("One summary per topic, by title.")] IReadOnlyList<TopicSummary> Items);
 
+/// <summary>The precomputed counts behind topic summaries (db/migrations/0006_topic_tallies.sql).</summary>
+public static class TopicTallies
+{
+    /// <summary>Recounts every tally from the stances, through the view that defines them: for a bulk
+    /// load that set the triggers aside.</summary>
+    public const string Rebuild = """
+        DELETE FROM topic_tallies;
+        INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral)
+        SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies_recount;
+        """;
+
+    /// <summary>Tallies that differ from a full recount (zero rows aside): none when the triggers kept them in step.</summary>
+    public const string Drift = """
+        WITH kept AS (SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies WHERE total > 0),
+             recounted AS (SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies_recount)
+        SELECT 'kept' AS side, * FROM (SELECT * FROM kept EXCEPT SELECT * FROM recounted)
+        UNION ALL
+        SELECT 'recounted', * FROM (SELECT * FROM recounted EXCEPT SELECT * FROM kept)
+        """;
+}
+
+/// <summary>Reads summaries from the tallies that db/migrations/0006_topic_tallies.sql keeps in step
+/// with every write, so a summary costs a few index range reads however many stances a topic has.</summary>
 public static class TopicSummaryQueries
 {
-    private sealed class CountRow
+    /// <summary>How many voices byAuthor lists; the rest are counted together. A topic of a million-article
+    /// archive has thousands of voices, and listing them all made a summary half a megabyte.</summary>
+    public const int ListedVoices = 50;
+
+    private sealed class TallyRow
     {
         public string TopicId { get; init; } = "";
-        public string? GroupId { get; init; }
+        public string Dimension { get; init; } = "";
+        public string GroupKey { get; init; } = "";
         public string? GroupName { get; init; }
-        public string Position { get; init; } = "";
-        public long Count { get; init; }
+        public long Supports { get; init; }
+        public long Opposes { get; init; }
+        public long Mixed { get; init; }
+        public long Neutral { get; init; }
+
+        public PositionCounts Positions => new(Supports, Opposes, Mixed, Neutral);
+
+        /// <summary>The group's id, or null for the unknown outlet, the editorial voice, an unknown month.</summary>
+        public string? GroupId => GroupKey == "" ? null : GroupKey;
     }
 
     private sealed record TopicRow(string Id, string Title, string Proposition);
 
-    // One grouped count per dimension. The stances of a topic are found through its topic indexes;
-    // an article's outlet and date are read from the covering ix_articles_dating, named explicitly
-    // so the plan does not depend on statistics (reading article rows instead costs 2–3 times as
-    // much on a million articles: bench/RESULTS.md).
-    /// <summary>The grouped counts, for the query-plan test.</summary>
-    public static readonly string[] CountQueries = [ByOutlet, ByAuthor, ByMonth];
+    /// <summary>The reads one summary makes, for the query-plan test. Each is a range of one index.</summary>
+    public static readonly string[] TallyQueries = [Groups, TopVoices, VoiceCount];
 
-    private const string ByOutlet = """
-        SELECT s.topic_id, a.outlet_id AS group_id, o.name AS group_name, s.position, count(*) AS count
-        FROM stances s JOIN articles a INDEXED BY ix_articles_dating ON a.id = s.article_id LEFT JOIN outlets o ON o.id = a.outlet_id
-        WHERE s.topic_id IN @topics GROUP BY s.topic_id, a.outlet_id, s.position
+    // Every group of the dimensions that are listed whole: the topic's total, outlets and months.
+    private const string Groups = """
+        SELECT t.topic_id, t.dimension, t.group_key, o.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
+        FROM topic_tallies t LEFT JOIN outlets o ON t.dimension = 'outlet' AND o.id = t.group_key
+        WHERE t.topic_id = @topic AND t.dimension IN ('all', 'outlet', 'month') AND t.total > 0
         """;
-    private const string ByAuthor = """
-        SELECT s.topic_id, s.author_id AS group_id, au.name AS group_name, s.position, count(*) AS count
-        FROM stances s LEFT JOIN authors au ON au.id = s.author_id
-        WHERE s.topic_id IN @topics GROUP BY s.topic_id, s.author_id, s.position
+    // The voices with most stances, read in order from ix_topic_tallies_rank and stopped after the limit.
+    private const string TopVoices = """
+        SELECT t.topic_id, t.dimension, t.group_key, au.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
+        FROM topic_tallies t INDEXED BY ix_topic_tallies_rank LEFT JOIN authors au ON au.id = t.group_key
+        WHERE t.topic_id = @topic AND t.dimension = 'author' AND t.total > 0
+        ORDER BY t.total DESC, t.group_key
+        LIMIT @limit
         """;
-    private const string ByMonth = """
-        SELECT s.topic_id,
-               CASE WHEN a.published_precision IN ('day', 'month') THEN substr(a.published_date, 1, 7) END AS group_id,
-               NULL AS group_name, s.position, count(*) AS count
-        FROM stances s JOIN articles a INDEXED BY ix_articles_dating ON a.id = s.article_id
-        WHERE s.topic_id IN @topics GROUP BY s.topic_id, group_id, s.position
+    private const string VoiceCount = """
+        SELECT count(*) FROM topic_tallies INDEXED BY ix_topic_tallies_rank
+        WHERE topic_id = @topic AND dimension = 'author' AND total > 0
         """;
 
-    public static async Task<TopicSummary?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
-        (await SummarizeAsync(connection, [id], cancellationToken)).SingleOrDefault();
+    public static async Task<TopicSummary?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    {
+        var topic = await connection.QuerySingleOrDefaultAsync<TopicRow>(new CommandDefinition(
+            "SELECT id, title, proposition FROM topics WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+        return topic is null ? null : await SummarizeAsync(connection, topic, cancellationToken);
+    }
 
     public static async Task<TopicSummaries> AllAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        var ids = (await connection.QueryAsync<string>(new CommandDefinition("SELECT id FROM topics ORDER BY title, id", cancellationToken: cancellationToken))).ToArray();
-        return new TopicSummaries(await SummarizeAsync(connection, ids, cancellationToken));
+        var topics = await connection.QueryAsync<TopicRow>(new CommandDefinition(
+            "SELECT id, title, proposition FROM topics ORDER BY title, id", cancellationToken: cancellationToken));
+        var summaries = new List<TopicSummary>();
+        foreach (var topic in topics) summaries.Add(await SummarizeAsync(connection, topic, cancellationToken));
+        return new TopicSummaries(summaries);
     }
 
-    private static async Task<IReadOnlyList<TopicSummary>> SummarizeAsync(SqliteConnection connection, string[] topicIds, CancellationToken cancellationToken)
+    private static async Task<TopicSummary> SummarizeAsync(SqliteConnection connection, TopicRow topic, CancellationToken cancellationToken)
     {
-        var parameters = new { topics = topicIds };
-        var topics = (await connection.QueryAsync<TopicRow>(new CommandDefinition(
-            "SELECT id, title, proposition FROM topics WHERE id IN @topics ORDER BY title, id", parameters, cancellationToken: cancellationToken))).ToList();
-        async Task<ILookup<string, CountRow>> CountAsync(string sql) =>
-            (await connection.QueryAsync<CountRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToLookup(r => r.TopicId);
-        var byOutlet = await CountAsync(ByOutlet);
-        var byAuthor = await CountAsync(ByAuthor);
-        var byMonth = await CountAsync(ByMonth);
+        var parameters = new { topic = topic.Id, limit = ListedVoices };
+        var groups = (await connection.QueryAsync<TallyRow>(new CommandDefinition(Groups, parameters, cancellationToken: cancellationToken))).ToLookup(r => r.Dimension);
+        var voices = (await connection.QueryAsync<TallyRow>(new CommandDefinition(TopVoices, parameters, cancellationToken: cancellationToken))).ToList();
+        var voiceCount = await connection.ExecuteScalarAsync<long>(new CommandDefinition(VoiceCount, parameters, cancellationToken: cancellationToken));
 
-        static IEnumerable<(string? Id, string? Name, PositionCounts Positions)> Groups(IEnumerable<CountRow> rows) =>
-            rows.GroupBy(r => (r.GroupId, r.GroupName))
-                .Select(g => (g.Key.GroupId, g.Key.GroupName, PositionCounts.From(g.Select(r => (r.Position, r.Count)))));
+        var positions = groups["all"].SingleOrDefault()?.Positions ?? new PositionCounts(0, 0, 0, 0);
+        OtherAuthors? others = null;
+        if (voiceCount > voices.Count)
+        {
+            // Every stance has exactly one voice, so the unlisted voices hold what the listed ones do not.
+            others = new OtherAuthors(voiceCount - voices.Count, new PositionCounts(
+                positions.Supports - voices.Sum(v => v.Supports), positions.Opposes - voices.Sum(v => v.Opposes),
+                positions.Mixed - voices.Sum(v => v.Mixed), positions.Neutral - voices.Sum(v => v.Neutral)));
+        }
 
-        return topics.Select(t => new TopicSummary(
-            new TopicRef(t.Id, t.Title), t.Proposition,
-            PositionCounts.From(byAuthor[t.Id].Select(r => (r.Position, r.Count))),
-            Groups(byOutlet[t.Id]).OrderByDescending(g => g.Positions.Total).ThenBy(g => g.Name is null).ThenBy(g => g.Name, StringComparer.Ordinal)
-                .Select(g => new OutletPositions(OutletRef.From(g.Id, g.Name), g.Positions)).ToList(),
-            Groups(byAuthor[t.Id]).OrderByDescending(g => g.Positions.Total).ThenBy(g => g.Name is null).ThenBy(g => g.Name, StringComparer.Ordinal)
-                .Select(g => new AuthorPositions(AuthorRef.From(g.Id, g.Name), g.Positions)).ToList(),
-            Groups(byMonth[t.Id]).OrderBy(g => g.Id is null).ThenBy(g => g.Id, StringComparer.Ordinal)
-                .Select(g => new MonthPositions(g.Id, g.Positions)).ToList())).ToList();
+        return new TopicSummary(
+            new TopicRef(topic.Id, topic.Title), topic.Proposition, positions,
+            groups["outlet"].OrderByDescending(g => g.Positions.Total).ThenBy(g => g.GroupName is null).ThenBy(g => g.GroupName, StringComparer.Ordinal)
+                .Select(g => new OutletPositions(OutletRef.From(g.GroupId, g.GroupName), g.Positions)).ToList(),
+            voices.Select(v => new AuthorPositions(AuthorRef.From(v.GroupId, v.GroupName), v.Positions)).ToList(),
+            others,
+            groups["month"].OrderBy(g => g.GroupId is null).ThenBy(g => g.GroupId, StringComparer.Ordinal)
+                .Select(g => new MonthPositions(g.GroupId, g.Positions)).ToList());
     }
 }
