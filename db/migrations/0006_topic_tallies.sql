@@ -17,7 +17,9 @@ CREATE TABLE topic_tallies (
     opposes   INTEGER NOT NULL DEFAULT 0,
     mixed     INTEGER NOT NULL DEFAULT 0,
     neutral   INTEGER NOT NULL DEFAULT 0,
-    total     INTEGER NOT NULL GENERATED ALWAYS AS (supports + opposes + mixed + neutral) VIRTUAL,
+    -- The sum of the four, kept by the triggers rather than generated: SQLite does not read a generated
+    -- column from an index, so counting a topic's 3,000 voices looked up every row (1.7 ms, not 0.3 ms).
+    total     INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (topic_id, dimension, group_key)
 ) STRICT, WITHOUT ROWID;
 -- The voices with most stances first: the summary lists the top ones without reading the rest.
@@ -39,19 +41,19 @@ WITH stance_groups AS (
 )
 SELECT topic_id, dimension, group_key,
        sum(position = 'supports') AS supports, sum(position = 'opposes') AS opposes,
-       sum(position = 'mixed') AS mixed, sum(position = 'neutral') AS neutral
+       sum(position = 'mixed') AS mixed, sum(position = 'neutral') AS neutral, count(*) AS total
 FROM stance_groups
 GROUP BY topic_id, dimension, group_key;
 
-INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral)
-SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies_recount;
+INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
+SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral, total FROM topic_tallies_recount;
 
 -- A stance counts once in each dimension of its topic, under its position. `sign` is +1 when it
 -- arrives and -1 when it leaves; an update is a leave followed by an arrival.
 CREATE TRIGGER stances_tally_insert AFTER INSERT ON stances BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral)
+    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
     SELECT NEW.topic_id, g.dimension, g.group_key,
-           NEW.position = 'supports', NEW.position = 'opposes', NEW.position = 'mixed', NEW.position = 'neutral'
+           NEW.position = 'supports', NEW.position = 'opposes', NEW.position = 'mixed', NEW.position = 'neutral', 1
     FROM (SELECT 'all' AS dimension, '' AS group_key
           UNION ALL SELECT 'author', coalesce(NEW.author_id, '')
           UNION ALL SELECT 'outlet', coalesce(a.outlet_id, '') FROM articles a WHERE a.id = NEW.article_id
@@ -59,13 +61,14 @@ CREATE TRIGGER stances_tally_insert AFTER INSERT ON stances BEGIN
                     FROM articles a WHERE a.id = NEW.article_id) g
     WHERE true
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral;
+                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
+                              total = total + excluded.total;
 END;
 
 CREATE TRIGGER stances_tally_delete AFTER DELETE ON stances BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral)
+    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
     SELECT OLD.topic_id, g.dimension, g.group_key,
-           -(OLD.position = 'supports'), -(OLD.position = 'opposes'), -(OLD.position = 'mixed'), -(OLD.position = 'neutral')
+           -(OLD.position = 'supports'), -(OLD.position = 'opposes'), -(OLD.position = 'mixed'), -(OLD.position = 'neutral'), -1
     FROM (SELECT 'all' AS dimension, '' AS group_key
           UNION ALL SELECT 'author', coalesce(OLD.author_id, '')
           UNION ALL SELECT 'outlet', coalesce(a.outlet_id, '') FROM articles a WHERE a.id = OLD.article_id
@@ -73,13 +76,14 @@ CREATE TRIGGER stances_tally_delete AFTER DELETE ON stances BEGIN
                     FROM articles a WHERE a.id = OLD.article_id) g
     WHERE true
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral;
+                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
+                              total = total + excluded.total;
 END;
 
 CREATE TRIGGER stances_tally_update AFTER UPDATE OF topic_id, article_id, author_id, position ON stances BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral)
+    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
     SELECT c.topic_id, c.dimension, c.group_key,
-           c.sign * (c.position = 'supports'), c.sign * (c.position = 'opposes'), c.sign * (c.position = 'mixed'), c.sign * (c.position = 'neutral')
+           c.sign * (c.position = 'supports'), c.sign * (c.position = 'opposes'), c.sign * (c.position = 'mixed'), c.sign * (c.position = 'neutral'), c.sign
     FROM (SELECT -1 AS sign, OLD.topic_id AS topic_id, OLD.position AS position, 'all' AS dimension, '' AS group_key
           UNION ALL SELECT -1, OLD.topic_id, OLD.position, 'author', coalesce(OLD.author_id, '')
           UNION ALL SELECT -1, OLD.topic_id, OLD.position, 'outlet', coalesce(a.outlet_id, '') FROM articles a WHERE a.id = OLD.article_id
@@ -94,16 +98,17 @@ CREATE TRIGGER stances_tally_update AFTER UPDATE OF topic_id, article_id, author
                     FROM articles a WHERE a.id = NEW.article_id) c
     WHERE true
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral;
+                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
+                              total = total + excluded.total;
 END;
 
 -- An article's outlet and date place all its stances: when they change, its stances move from
 -- the old outlet and month groups to the new ones.
 CREATE TRIGGER articles_tally_update AFTER UPDATE OF outlet_id, published_date, published_precision ON articles BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral)
+    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
     SELECT s.topic_id, g.dimension, g.group_key,
            sum(g.sign * (s.position = 'supports')), sum(g.sign * (s.position = 'opposes')),
-           sum(g.sign * (s.position = 'mixed')), sum(g.sign * (s.position = 'neutral'))
+           sum(g.sign * (s.position = 'mixed')), sum(g.sign * (s.position = 'neutral')), sum(g.sign)
     FROM stances s,
          (SELECT -1 AS sign, 'outlet' AS dimension, coalesce(OLD.outlet_id, '') AS group_key
           UNION ALL SELECT -1, 'month', coalesce(CASE WHEN OLD.published_precision IN ('day', 'month') THEN substr(OLD.published_date, 1, 7) END, '')
@@ -112,5 +117,6 @@ CREATE TRIGGER articles_tally_update AFTER UPDATE OF outlet_id, published_date, 
     WHERE s.article_id = NEW.id
     GROUP BY s.topic_id, g.dimension, g.group_key
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral;
+                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
+                              total = total + excluded.total;
 END;

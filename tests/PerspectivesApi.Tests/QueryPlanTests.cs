@@ -131,7 +131,7 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
         foreach (var sql in PerspectivesApi.Topics.TopicSummaryQueries.TallyQueries)
         {
             var plan = (await connection.QueryAsync<(long, long, long, string Detail)>("EXPLAIN QUERY PLAN " + sql,
-                new { topic = "baku-moscow-rift-is-permanent", limit = 50 })).Select(r => r.Detail).ToList();
+                new { topic = "baku-moscow-rift-is-permanent", limit = 50, dimension = "author" })).Select(r => r.Detail).ToList();
             var all = string.Join("\n", plan);
             Assert.True(plan.Any(step => step.StartsWith("SEARCH t USING") || step.StartsWith("SEARCH topic_tallies USING")), all);
             Assert.DoesNotContain("TEMP B-TREE", all); // the top voices come in index order, not sorted

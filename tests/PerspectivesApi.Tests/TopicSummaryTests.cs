@@ -30,7 +30,9 @@ public sealed class TopicSummaryTests(ArchiveApp app) : IClassFixture<ArchiveApp
         foreach (var topic in topics)
         {
             var summary = await AssertCountsListedStancesAsync(app, topic);
-            Assert.Equal(JsonValueKind.Null, summary.GetProperty("otherAuthors").ValueKind); // the seed has few voices per topic
+            // The seed has few outlets and voices per topic: all are listed.
+            Assert.Equal(JsonValueKind.Null, summary.GetProperty("otherAuthors").ValueKind);
+            Assert.Equal(JsonValueKind.Null, summary.GetProperty("otherOutlets").ValueKind);
         }
     }
 
@@ -48,33 +50,33 @@ public sealed class TopicSummaryTests(ArchiveApp app) : IClassFixture<ArchiveApp
         Assert.Equal(Expected(stances, _ => "all")["all"], Counts(summary.GetProperty("positions")));
         Assert.Equal(stances.Count, summary.GetProperty("positions").GetProperty("total").GetInt64());
 
-        foreach (var (dimension, groupKey, group) in new (string, string, Func<JsonElement, string>)[]
+        var months = summary.GetProperty("byMonth").EnumerateArray().ToDictionary(
+            g => g.GetProperty("month").GetString() ?? "(null)", g => Counts(g.GetProperty("positions")));
+        var expectedMonths = Expected(stances, Month);
+        Assert.Equal(expectedMonths.Keys.Order(), months.Keys.Order());
+        foreach (var key in expectedMonths.Keys) Assert.Equal(expectedMonths[key], months[key]);
+
+        // Outlets and voices: the ones with most stances (ties by id, the null group's being empty) up to
+        // the cap, in that order, and the remainder holding exactly the rest.
+        foreach (var (listedName, restName, groupKey, group) in new (string, string, string, Func<JsonElement, string>)[]
         {
-            ("byOutlet", "outlet", s => Key(s.GetProperty("article").GetProperty("outlet"))),
-            ("byMonth", "month", Month),
+            ("byOutlet", "otherOutlets", "outlet", s => Key(s.GetProperty("article").GetProperty("outlet"))),
+            ("byAuthor", "otherAuthors", "author", s => Key(s.GetProperty("author"))),
         })
         {
-            var actual = summary.GetProperty(dimension).EnumerateArray().ToDictionary(
-                g => groupKey == "month" ? g.GetProperty("month").GetString() ?? "(null)" : Key(g.GetProperty(groupKey)),
-                g => Counts(g.GetProperty("positions")));
             var expected = Expected(stances, group);
-            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
-            foreach (var key in expected.Keys) Assert.Equal(expected[key], actual[key]);
-        }
-
-        // Voices: the ones with most stances (ties by id, the editorial voice's being empty) up to the cap, in that order.
-        var byVoice = Expected(stances, s => Key(s.GetProperty("author")));
-        var ranked = byVoice.OrderByDescending(v => v.Value.Values.Sum()).ThenBy(v => v.Key == "(null)" ? "" : v.Key, StringComparer.Ordinal).ToList();
-        var listed = summary.GetProperty("byAuthor").EnumerateArray().ToList();
-        Assert.Equal(ranked.Take(PerspectivesApi.Topics.TopicSummaryQueries.ListedVoices).Select(v => v.Key), listed.Select(g => Key(g.GetProperty("author"))));
-        foreach (var g in listed) Assert.Equal(byVoice[Key(g.GetProperty("author"))], Counts(g.GetProperty("positions")));
-        var others = summary.GetProperty("otherAuthors");
-        var rest = ranked.Skip(listed.Count).ToList();
-        if (rest.Count == 0) Assert.Equal(JsonValueKind.Null, others.ValueKind);
-        else
-        {
-            Assert.Equal(rest.Count, others.GetProperty("voices").GetInt64());
-            Assert.Equal(new[] { "supports", "opposes", "mixed", "neutral" }.ToDictionary(p => p, p => rest.Sum(v => v.Value[p])), Counts(others.GetProperty("positions")));
+            var ranked = expected.OrderByDescending(v => v.Value.Values.Sum()).ThenBy(v => v.Key == "(null)" ? "" : v.Key, StringComparer.Ordinal).ToList();
+            var listed = summary.GetProperty(listedName).EnumerateArray().ToList();
+            Assert.Equal(ranked.Take(PerspectivesApi.Topics.TopicSummaryQueries.ListedGroups).Select(v => v.Key), listed.Select(g => Key(g.GetProperty(groupKey))));
+            foreach (var g in listed) Assert.Equal(expected[Key(g.GetProperty(groupKey))], Counts(g.GetProperty("positions")));
+            var others = summary.GetProperty(restName);
+            var rest = ranked.Skip(listed.Count).ToList();
+            if (rest.Count == 0) Assert.Equal(JsonValueKind.Null, others.ValueKind);
+            else
+            {
+                Assert.Equal(rest.Count, others.GetProperty("count").GetInt64());
+                Assert.Equal(new[] { "supports", "opposes", "mixed", "neutral" }.ToDictionary(p => p, p => rest.Sum(v => v.Value[p])), Counts(others.GetProperty("positions")));
+            }
         }
         return summary;
     }
@@ -141,18 +143,27 @@ public sealed class TopicTallyTests(ArchiveApp app) : IClassFixture<ArchiveApp>
                 new { id = "tally-b", outlet = (string?)null, date = (string?)"2025", precision = (string?)"year" },
                 new { id = "tally-c", outlet = (string?)"georgia-today", date = (string?)"2024-03", precision = (string?)"month" },
             });
+        // And 57 more articles, each from its own outlet, so outlets too are more than a summary lists.
+        await connection.ExecuteAsync("INSERT INTO outlets (id, name, kind) VALUES (@id, @id, 'news-site')",
+            Enumerable.Range(0, 57).Select(i => new { id = $"tally-outlet-{i:00}" }));
+        await connection.ExecuteAsync("""
+            INSERT INTO articles (id, title, genre, language, outlet_id, published_date, published_precision, published_inferred, excerpt, body)
+            VALUES (@id, 'A title', 'news', 'en', @outlet, '2025-01-01', 'day', 0, 'x', 'Generated body.')
+            """, Enumerable.Range(0, 57).Select(i => new { id = $"tally-x{i:00}", outlet = $"tally-outlet-{i:00}" }));
+        var articles = new[] { "tally-a", "tally-b", "tally-c" }.Concat(Enumerable.Range(0, 57).Select(i => $"tally-x{i:00}")).ToArray();
         await connection.ExecuteAsync("""
             INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary)
             VALUES (@id, @topic, @article, @author, @position, 'Generated', 0, 9, 'A summary.')
             """, Enumerable.Range(0, 600).Select(i => new
             {
-                id = $"tally-s{i:000}", topic = Topic, article = new[] { "tally-a", "tally-b", "tally-c" }[i % 3],
+                id = $"tally-s{i:000}", topic = Topic, article = articles[i < 300 ? i % 3 : i % articles.Length],
                 author = i % 11 == 0 ? null : $"voice-{(i < 450 ? i % 113 : i % 17):000}", position = new[] { "supports", "opposes", "mixed", "neutral" }[i * 7 % 4],
             }));
         await AssertNoDriftAsync(connection, "inserting stances");
         var summary = await TopicSummaryTests.AssertCountsListedStancesAsync(app, Topic);
-        Assert.Equal(PerspectivesApi.Topics.TopicSummaryQueries.ListedVoices, summary.GetProperty("byAuthor").GetArrayLength());
-        Assert.True(summary.GetProperty("otherAuthors").GetProperty("voices").GetInt64() > 0);
+        Assert.Equal(PerspectivesApi.Topics.TopicSummaryQueries.ListedGroups, summary.GetProperty("byAuthor").GetArrayLength());
+        Assert.True(summary.GetProperty("otherAuthors").GetProperty("count").GetInt64() > 0);
+        Assert.True(summary.GetProperty("otherOutlets").GetProperty("count").GetInt64() > 0);
 
         foreach (var (step, sql) in new[]
         {

@@ -83,11 +83,12 @@ public static class Examples
             new OutletPositions(new OutletRef("charter97", "Charter97.org"), new PositionCounts(1, 0, 0, 0)),
             new OutletPositions(GeorgiaToday, new PositionCounts(1, 0, 0, 0)),
         ],
+        null,
         [
             new AuthorPositions(new AuthorRef("dmitry-peskov", "Dmitry Peskov"), new PositionCounts(0, 1, 0, 0)),
             new AuthorPositions(Ismailov, new PositionCounts(1, 0, 0, 0)),
         ],
-        new OtherAuthors(3, new PositionCounts(1, 0, 1, 1)),
+        new Remainder(3, new PositionCounts(1, 0, 1, 1)),
         [new MonthPositions("2025-07", new PositionCounts(2, 1, 0, 1)), new MonthPositions(null, new PositionCounts(0, 0, 1, 0))]);
 
     public static readonly Page<Curation.Revision> RevisionPage = new(

@@ -38,9 +38,9 @@ public sealed record MonthPositions(
     [property: Description("yyyy-MM; null for articles whose date is unknown or known only to the year.")] string? Month,
     [property: Description("The positions of the stances in that month's articles.")] PositionCounts Positions);
 
-/// <summary>The voices beyond those listed in <c>byAuthor</c>, counted together.</summary>
-public sealed record OtherAuthors(
-    [property: Description("How many voices are not listed in byAuthor.")] long Voices,
+/// <summary>The groups beyond those listed, counted together.</summary>
+public sealed record Remainder(
+    [property: Description("How many more groups there are beyond those listed.")] long Count,
     [property: Description("The positions of their stances, together.")] PositionCounts Positions);
 
 /// <summary>Where the perspectives on one question stand: positions overall, by outlet, by voice and by month.</summary>
@@ -48,9 +48,10 @@ public sealed record TopicSummary(
     [property: Description("The topic.")] TopicRef Topic,
     [property: Description("The proposition stances take a position on.")] string Proposition,
     [property: Description("Positions of all the topic's stances.")] PositionCounts Positions,
-    [property: Description("Positions by the outlet of the stance's article, most stances first.")] IReadOnlyList<OutletPositions> ByOutlet,
-    [property: Description("Positions by the voice holding the stance: the 50 voices with most stances, most first (ties by id).")] IReadOnlyList<AuthorPositions> ByAuthor,
-    [property: Description("The voices beyond the 50 in byAuthor, counted together; null when byAuthor lists every voice. Count every voice with GET /v1/topics/{id}/stances?facet=author.")] OtherAuthors? OtherAuthors,
+    [property: Description("Positions by the outlet of the stance's article: the 50 outlets with most stances, most first (ties by id, the unknown outlet first).")] IReadOnlyList<OutletPositions> ByOutlet,
+    [property: Description("The outlets beyond the 50 in byOutlet, counted together; null when byOutlet lists them all. Count every outlet with GET /v1/topics/{id}/stances?facet=outlet.")] Remainder? OtherOutlets,
+    [property: Description("Positions by the voice holding the stance: the 50 voices with most stances, most first (ties by id, the editorial voice first).")] IReadOnlyList<AuthorPositions> ByAuthor,
+    [property: Description("The voices beyond the 50 in byAuthor, counted together; null when byAuthor lists them all. Count every voice with GET /v1/topics/{id}/stances?facet=author.")] Remainder? OtherAuthors,
     [property: Description("Positions by the month the stance's article was published, oldest first; null (unknown or year-only dates) last.")] IReadOnlyList<MonthPositions> ByMonth);
 
 /// <summary>Every topic's summary.</summary>
@@ -64,14 +65,14 @@ public static class TopicTallies
     /// load that set the triggers aside.</summary>
     public const string Rebuild = """
         DELETE FROM topic_tallies;
-        INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral)
-        SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies_recount;
+        INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
+        SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral, total FROM topic_tallies_recount;
         """;
 
     /// <summary>Tallies that differ from a full recount (zero rows aside): none when the triggers kept them in step.</summary>
     public const string Drift = """
-        WITH kept AS (SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies WHERE total > 0),
-             recounted AS (SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies_recount)
+        WITH kept AS (SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral, total FROM topic_tallies WHERE total > 0),
+             recounted AS (SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral, total FROM topic_tallies_recount)
         SELECT 'kept' AS side, * FROM (SELECT * FROM kept EXCEPT SELECT * FROM recounted)
         UNION ALL
         SELECT 'recounted', * FROM (SELECT * FROM recounted EXCEPT SELECT * FROM kept)
@@ -82,13 +83,13 @@ public static class TopicTallies
 /// with every write, so a summary costs a few index range reads however many stances a topic has.</summary>
 public static class TopicSummaryQueries
 {
-    /// <summary>How many voices byAuthor lists; the rest are counted together. A topic of a million-article
-    /// archive has thousands of voices, and listing them all made a summary half a megabyte.</summary>
-    public const int ListedVoices = 50;
+    /// <summary>How many outlets and voices a summary lists; the rest are counted together. A topic of a
+    /// million-article archive has hundreds of outlets and thousands of voices: listing them all made a
+    /// summary half a megabyte, and its cost grew with the archive.</summary>
+    public const int ListedGroups = 50;
 
     private sealed class TallyRow
     {
-        public string TopicId { get; init; } = "";
         public string Dimension { get; init; } = "";
         public string GroupKey { get; init; } = "";
         public string? GroupName { get; init; }
@@ -106,25 +107,31 @@ public static class TopicSummaryQueries
     private sealed record TopicRow(string Id, string Title, string Proposition);
 
     /// <summary>The reads one summary makes, for the query-plan test. Each is a range of one index.</summary>
-    public static readonly string[] TallyQueries = [Groups, TopVoices, VoiceCount];
+    public static readonly string[] TallyQueries = [Listed, TopOutlets, TopVoices, GroupCount];
 
-    // Every group of the dimensions that are listed whole: the topic's total, outlets and months.
-    private const string Groups = """
-        SELECT t.topic_id, t.dimension, t.group_key, o.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
-        FROM topic_tallies t LEFT JOIN outlets o ON t.dimension = 'outlet' AND o.id = t.group_key
-        WHERE t.topic_id = @topic AND t.dimension IN ('all', 'outlet', 'month') AND t.total > 0
+    // The dimensions listed whole: the topic's total and its months.
+    private const string Listed = """
+        SELECT dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies
+        WHERE topic_id = @topic AND dimension IN ('all', 'month') AND total > 0
         """;
-    // The voices with most stances, read in order from ix_topic_tallies_rank and stopped after the limit.
+    // The outlets and voices with most stances, read in order from ix_topic_tallies_rank and stopped after the limit.
+    private const string TopOutlets = """
+        SELECT t.dimension, t.group_key, o.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
+        FROM topic_tallies t INDEXED BY ix_topic_tallies_rank LEFT JOIN outlets o ON o.id = t.group_key
+        WHERE t.topic_id = @topic AND t.dimension = 'outlet' AND t.total > 0
+        ORDER BY t.total DESC, t.group_key
+        LIMIT @limit
+        """;
     private const string TopVoices = """
-        SELECT t.topic_id, t.dimension, t.group_key, au.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
+        SELECT t.dimension, t.group_key, au.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
         FROM topic_tallies t INDEXED BY ix_topic_tallies_rank LEFT JOIN authors au ON au.id = t.group_key
         WHERE t.topic_id = @topic AND t.dimension = 'author' AND t.total > 0
         ORDER BY t.total DESC, t.group_key
         LIMIT @limit
         """;
-    private const string VoiceCount = """
+    private const string GroupCount = """
         SELECT count(*) FROM topic_tallies INDEXED BY ix_topic_tallies_rank
-        WHERE topic_id = @topic AND dimension = 'author' AND total > 0
+        WHERE topic_id = @topic AND dimension = @dimension AND total > 0
         """;
 
     public static async Task<TopicSummary?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
@@ -145,28 +152,32 @@ public static class TopicSummaryQueries
 
     private static async Task<TopicSummary> SummarizeAsync(SqliteConnection connection, TopicRow topic, CancellationToken cancellationToken)
     {
-        var parameters = new { topic = topic.Id, limit = ListedVoices };
-        var groups = (await connection.QueryAsync<TallyRow>(new CommandDefinition(Groups, parameters, cancellationToken: cancellationToken))).ToLookup(r => r.Dimension);
-        var voices = (await connection.QueryAsync<TallyRow>(new CommandDefinition(TopVoices, parameters, cancellationToken: cancellationToken))).ToList();
-        var voiceCount = await connection.ExecuteScalarAsync<long>(new CommandDefinition(VoiceCount, parameters, cancellationToken: cancellationToken));
+        async Task<List<TallyRow>> ReadAsync(string sql) => (await connection.QueryAsync<TallyRow>(
+            new CommandDefinition(sql, new { topic = topic.Id, limit = ListedGroups }, cancellationToken: cancellationToken))).ToList();
+        var listed = (await ReadAsync(Listed)).ToLookup(r => r.Dimension);
+        var outlets = await ReadAsync(TopOutlets);
+        var voices = await ReadAsync(TopVoices);
+        var positions = listed["all"].SingleOrDefault()?.Positions ?? new PositionCounts(0, 0, 0, 0);
 
-        var positions = groups["all"].SingleOrDefault()?.Positions ?? new PositionCounts(0, 0, 0, 0);
-        OtherAuthors? others = null;
-        if (voiceCount > voices.Count)
+        // Every stance has exactly one outlet group and one voice group, so the unlisted groups hold
+        // what the listed ones do not.
+        async Task<Remainder?> RestAsync(string dimension, List<TallyRow> top)
         {
-            // Every stance has exactly one voice, so the unlisted voices hold what the listed ones do not.
-            others = new OtherAuthors(voiceCount - voices.Count, new PositionCounts(
-                positions.Supports - voices.Sum(v => v.Supports), positions.Opposes - voices.Sum(v => v.Opposes),
-                positions.Mixed - voices.Sum(v => v.Mixed), positions.Neutral - voices.Sum(v => v.Neutral)));
+            if (top.Count < ListedGroups) return null;
+            var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                GroupCount, new { topic = topic.Id, dimension }, cancellationToken: cancellationToken));
+            return count == top.Count ? null : new Remainder(count - top.Count, new PositionCounts(
+                positions.Supports - top.Sum(v => v.Supports), positions.Opposes - top.Sum(v => v.Opposes),
+                positions.Mixed - top.Sum(v => v.Mixed), positions.Neutral - top.Sum(v => v.Neutral)));
         }
 
         return new TopicSummary(
             new TopicRef(topic.Id, topic.Title), topic.Proposition, positions,
-            groups["outlet"].OrderByDescending(g => g.Positions.Total).ThenBy(g => g.GroupName is null).ThenBy(g => g.GroupName, StringComparer.Ordinal)
-                .Select(g => new OutletPositions(OutletRef.From(g.GroupId, g.GroupName), g.Positions)).ToList(),
+            outlets.Select(g => new OutletPositions(OutletRef.From(g.GroupId, g.GroupName), g.Positions)).ToList(),
+            await RestAsync("outlet", outlets),
             voices.Select(v => new AuthorPositions(AuthorRef.From(v.GroupId, v.GroupName), v.Positions)).ToList(),
-            others,
-            groups["month"].OrderBy(g => g.GroupId is null).ThenBy(g => g.GroupId, StringComparer.Ordinal)
+            await RestAsync("author", voices),
+            listed["month"].OrderBy(g => g.GroupId is null).ThenBy(g => g.GroupId, StringComparer.Ordinal)
                 .Select(g => new MonthPositions(g.GroupId, g.Positions)).ToList());
     }
 }
