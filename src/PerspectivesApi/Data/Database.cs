@@ -21,6 +21,18 @@ public sealed class Database
 {
     private const int BusyTimeoutMilliseconds = 5000;
 
+    static Database()
+    {
+        // The pool lends a connection to one request at a time, so SQLite's "serialized" mode, which
+        // locks a mutex on every call (each column of each row read), only costs: 10% of an export's
+        // CPU (bench/RESULTS.md). Multi-thread mode drops it, and memory statistics off drop the global
+        // allocator mutex. Both must be set before SQLite first initializes; if something opened a
+        // connection earlier they are refused (SQLITE_MISUSE) and SQLite simply stays serialized.
+        SQLitePCL.Batteries_V2.Init();
+        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
+        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+
     public Database(string path)
     {
         FilePath = System.IO.Path.GetFullPath(path);
