@@ -13,6 +13,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddArchiveHealth();
 builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
+builder.Services.AddArchiveResponseCache(builder.Configuration);
 // The archive is public and read anonymously: any web page may call it from the browser.
 builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
     policy.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "HEAD", "OPTIONS").WithExposedHeaders("ETag", "Link")));
@@ -43,6 +44,8 @@ app.UseStatusCodePages();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
+// After CORS, so answers served from the cache carry its headers too.
+app.UseArchiveResponseCache();
 
 app.UseArchiveOpenApi();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
