@@ -43,16 +43,20 @@ public static class ListFormats
 
 /// <summary>Streams a whole filtered collection, row by row from the database, in the same shape as
 /// the list items. Rows are read unbuffered and projected in small batches, so memory stays flat
-/// whatever the row count.</summary>
+/// whatever the row count. Reading and writing run side by side: one task reads and projects batches
+/// (it alone uses the connection) while the request writes the previous batch, so an export uses both
+/// cores of a small server instead of alternating between SQLite and JSON on one.</summary>
 public sealed class CollectionExport<TRow, TItem>(
     Database database, ListRequest request, string? pathValue, CollectionReader.Projection<TRow, TItem> project) : IResult
     where TRow : IPageRow
 {
     private const int BatchSize = 256;
 
+    /// <summary>Batches read ahead of the writer: enough to keep both sides busy, few enough to keep memory flat.</summary>
+    private const int BatchesInFlight = 2;
+
     public async Task ExecuteAsync(HttpContext http)
     {
-        var cancellationToken = http.RequestAborted;
         var response = http.Response;
         var csv = request.Format == ListFormat.Csv;
         response.StatusCode = StatusCodes.Status200OK;
@@ -66,18 +70,16 @@ public sealed class CollectionExport<TRow, TItem>(
         using var itemWriter = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
         if (csv) Write(output, CsvTable<TItem>.Header);
 
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var (sql, parameters) = CollectionReader.ExportQuery(request, pathValue);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        var parse = reader.GetRowParser<TRow>();
-        var batch = new List<TRow>(BatchSize);
-        while (true)
+        // Stops the reader when the client goes away or writing fails.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var batches = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<TItem>>(
+            new System.Threading.Channels.BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(() => ReadAsync(batches.Writer, stop.Token), stop.Token);
+        try
         {
-            var more = await reader.ReadAsync(cancellationToken);
-            if (more) batch.Add(parse(reader));
-            if (batch.Count == BatchSize || (!more && batch.Count > 0))
+            await foreach (var items in batches.Reader.ReadAllAsync(stop.Token))
             {
-                foreach (var item in await project(connection, batch, cancellationToken))
+                foreach (var item in items)
                 {
                     if (csv) Write(output, CsvTable<TItem>.Row(item));
                     else
@@ -87,11 +89,45 @@ public sealed class CollectionExport<TRow, TItem>(
                         output.Write("\n"u8);
                     }
                 }
-                batch.Clear();
-                // Hand each batch to the client: the server never holds more than one.
-                await output.FlushAsync(cancellationToken);
+                // Hand each batch to the client: the server never holds more than a few.
+                await output.FlushAsync(stop.Token);
             }
-            if (!more) break;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            // A reading error surfaces here (and aborts the response); a cancelled read is expected.
+            try { await reading; }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        }
+    }
+
+    private async Task ReadAsync(System.Threading.Channels.ChannelWriter<IReadOnlyList<TItem>> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            var (sql, parameters) = CollectionReader.ExportQuery(request, pathValue);
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+            var parse = reader.GetRowParser<TRow>();
+            var batch = new List<TRow>(BatchSize);
+            while (true)
+            {
+                var more = await reader.ReadAsync(cancellationToken);
+                if (more) batch.Add(parse(reader));
+                if (batch.Count == BatchSize || (!more && batch.Count > 0))
+                {
+                    await batches.WriteAsync(await project(connection, batch, cancellationToken), cancellationToken);
+                    batch = new List<TRow>(BatchSize);
+                }
+                if (!more) break;
+            }
+            batches.Complete();
+        }
+        catch (Exception exception)
+        {
+            batches.Complete(exception);
+            throw;
         }
     }
 
