@@ -25,97 +25,109 @@ CREATE TABLE topic_tallies (
 -- The voices with most stances first: the summary lists the top ones without reading the rest.
 CREATE INDEX ix_topic_tallies_rank ON topic_tallies (topic_id, dimension, total DESC, group_key);
 
--- The one definition of what the tallies count: the triggers below apply it row by row, and a
--- rebuild (this migration, the benchmark generator) or a consistency check reads it whole.
-CREATE VIEW topic_tallies_recount AS
-WITH stance_groups AS (
-    SELECT s.topic_id, s.position, 'all' AS dimension, '' AS group_key FROM stances s
+-- The one definition of where a stance counts: one row per dimension, with its group. The recount,
+-- the rebuild and every trigger below read it, so they cannot disagree.
+-- Triggers filter it with equalities (stance_id = …, article_id = …), which SQLite pushes into each
+-- arm and answers from an index; an IN (subquery) is not pushed down and would scan every stance.
+CREATE VIEW stance_tally_groups AS
+    SELECT s.id AS stance_id, s.article_id, s.topic_id, s.position, 'all' AS dimension, '' AS group_key FROM stances s
     UNION ALL
-    SELECT s.topic_id, s.position, 'author', coalesce(s.author_id, '') FROM stances s
+    SELECT s.id, s.article_id, s.topic_id, s.position, 'author', coalesce(s.author_id, '') FROM stances s
     UNION ALL
-    SELECT s.topic_id, s.position, 'outlet', coalesce(a.outlet_id, '') FROM stances s JOIN articles a ON a.id = s.article_id
+    SELECT s.id, s.article_id, s.topic_id, s.position, 'outlet', coalesce(a.outlet_id, '') FROM stances s JOIN articles a ON a.id = s.article_id
     UNION ALL
-    SELECT s.topic_id, s.position, 'month',
+    SELECT s.id, s.article_id, s.topic_id, s.position, 'month',
            coalesce(CASE WHEN a.published_precision IN ('day', 'month') THEN substr(a.published_date, 1, 7) END, '')
-    FROM stances s JOIN articles a ON a.id = s.article_id
-)
+    FROM stances s JOIN articles a ON a.id = s.article_id;
+
+-- What the tallies must hold: the rebuild (this migration, the benchmark generator's bulk load) and
+-- the tests' drift check read it whole.
+CREATE VIEW topic_tallies_recount AS
 SELECT topic_id, dimension, group_key,
        sum(position = 'supports') AS supports, sum(position = 'opposes') AS opposes,
        sum(position = 'mixed') AS mixed, sum(position = 'neutral') AS neutral, count(*) AS total
-FROM stance_groups
+FROM stance_tally_groups
 GROUP BY topic_id, dimension, group_key;
 
 INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
 SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral, total FROM topic_tallies_recount;
 
--- A stance counts once in each dimension of its topic, under its position. `sign` is +1 when it
--- arrives and -1 when it leaves; an update is a leave followed by an arrival.
+-- A change moves stances between groups: their groups are counted out before it (BEFORE, while the
+-- old rows are still there to read) and counted in after it. `sign` is -1 out, +1 in.
 CREATE TRIGGER stances_tally_insert AFTER INSERT ON stances BEGIN
     INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT NEW.topic_id, g.dimension, g.group_key,
-           NEW.position = 'supports', NEW.position = 'opposes', NEW.position = 'mixed', NEW.position = 'neutral', 1
-    FROM (SELECT 'all' AS dimension, '' AS group_key
-          UNION ALL SELECT 'author', coalesce(NEW.author_id, '')
-          UNION ALL SELECT 'outlet', coalesce(a.outlet_id, '') FROM articles a WHERE a.id = NEW.article_id
-          UNION ALL SELECT 'month', coalesce(CASE WHEN a.published_precision IN ('day', 'month') THEN substr(a.published_date, 1, 7) END, '')
-                    FROM articles a WHERE a.id = NEW.article_id) g
-    WHERE true
+    SELECT topic_id, dimension, group_key,
+           1 * sum(position = 'supports'), 1 * sum(position = 'opposes'),
+           1 * sum(position = 'mixed'), 1 * sum(position = 'neutral'), 1 * count(*)
+    FROM stance_tally_groups
+    WHERE stance_id = NEW.id
+    GROUP BY topic_id, dimension, group_key
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
                               mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
                               total = total + excluded.total;
 END;
 
-CREATE TRIGGER stances_tally_delete AFTER DELETE ON stances BEGIN
+CREATE TRIGGER stances_tally_delete BEFORE DELETE ON stances BEGIN
     INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT OLD.topic_id, g.dimension, g.group_key,
-           -(OLD.position = 'supports'), -(OLD.position = 'opposes'), -(OLD.position = 'mixed'), -(OLD.position = 'neutral'), -1
-    FROM (SELECT 'all' AS dimension, '' AS group_key
-          UNION ALL SELECT 'author', coalesce(OLD.author_id, '')
-          UNION ALL SELECT 'outlet', coalesce(a.outlet_id, '') FROM articles a WHERE a.id = OLD.article_id
-          UNION ALL SELECT 'month', coalesce(CASE WHEN a.published_precision IN ('day', 'month') THEN substr(a.published_date, 1, 7) END, '')
-                    FROM articles a WHERE a.id = OLD.article_id) g
-    WHERE true
+    SELECT topic_id, dimension, group_key,
+           -1 * sum(position = 'supports'), -1 * sum(position = 'opposes'),
+           -1 * sum(position = 'mixed'), -1 * sum(position = 'neutral'), -1 * count(*)
+    FROM stance_tally_groups
+    WHERE stance_id = OLD.id
+    GROUP BY topic_id, dimension, group_key
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
                               mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
                               total = total + excluded.total;
 END;
 
-CREATE TRIGGER stances_tally_update AFTER UPDATE OF topic_id, article_id, author_id, position ON stances BEGIN
+CREATE TRIGGER stances_tally_update_out BEFORE UPDATE OF topic_id, article_id, author_id, position ON stances BEGIN
     INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT c.topic_id, c.dimension, c.group_key,
-           c.sign * (c.position = 'supports'), c.sign * (c.position = 'opposes'), c.sign * (c.position = 'mixed'), c.sign * (c.position = 'neutral'), c.sign
-    FROM (SELECT -1 AS sign, OLD.topic_id AS topic_id, OLD.position AS position, 'all' AS dimension, '' AS group_key
-          UNION ALL SELECT -1, OLD.topic_id, OLD.position, 'author', coalesce(OLD.author_id, '')
-          UNION ALL SELECT -1, OLD.topic_id, OLD.position, 'outlet', coalesce(a.outlet_id, '') FROM articles a WHERE a.id = OLD.article_id
-          UNION ALL SELECT -1, OLD.topic_id, OLD.position, 'month',
-                           coalesce(CASE WHEN a.published_precision IN ('day', 'month') THEN substr(a.published_date, 1, 7) END, '')
-                    FROM articles a WHERE a.id = OLD.article_id
-          UNION ALL SELECT 1, NEW.topic_id, NEW.position, 'all', ''
-          UNION ALL SELECT 1, NEW.topic_id, NEW.position, 'author', coalesce(NEW.author_id, '')
-          UNION ALL SELECT 1, NEW.topic_id, NEW.position, 'outlet', coalesce(a.outlet_id, '') FROM articles a WHERE a.id = NEW.article_id
-          UNION ALL SELECT 1, NEW.topic_id, NEW.position, 'month',
-                           coalesce(CASE WHEN a.published_precision IN ('day', 'month') THEN substr(a.published_date, 1, 7) END, '')
-                    FROM articles a WHERE a.id = NEW.article_id) c
-    WHERE true
+    SELECT topic_id, dimension, group_key,
+           -1 * sum(position = 'supports'), -1 * sum(position = 'opposes'),
+           -1 * sum(position = 'mixed'), -1 * sum(position = 'neutral'), -1 * count(*)
+    FROM stance_tally_groups
+    WHERE stance_id = OLD.id
+    GROUP BY topic_id, dimension, group_key
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
                               mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
                               total = total + excluded.total;
 END;
 
--- An article's outlet and date place all its stances: when they change, its stances move from
--- the old outlet and month groups to the new ones.
-CREATE TRIGGER articles_tally_update AFTER UPDATE OF outlet_id, published_date, published_precision ON articles BEGIN
+CREATE TRIGGER stances_tally_update_in AFTER UPDATE OF topic_id, article_id, author_id, position ON stances BEGIN
     INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT s.topic_id, g.dimension, g.group_key,
-           sum(g.sign * (s.position = 'supports')), sum(g.sign * (s.position = 'opposes')),
-           sum(g.sign * (s.position = 'mixed')), sum(g.sign * (s.position = 'neutral')), sum(g.sign)
-    FROM stances s,
-         (SELECT -1 AS sign, 'outlet' AS dimension, coalesce(OLD.outlet_id, '') AS group_key
-          UNION ALL SELECT -1, 'month', coalesce(CASE WHEN OLD.published_precision IN ('day', 'month') THEN substr(OLD.published_date, 1, 7) END, '')
-          UNION ALL SELECT 1, 'outlet', coalesce(NEW.outlet_id, '')
-          UNION ALL SELECT 1, 'month', coalesce(CASE WHEN NEW.published_precision IN ('day', 'month') THEN substr(NEW.published_date, 1, 7) END, '')) g
-    WHERE s.article_id = NEW.id
-    GROUP BY s.topic_id, g.dimension, g.group_key
+    SELECT topic_id, dimension, group_key,
+           1 * sum(position = 'supports'), 1 * sum(position = 'opposes'),
+           1 * sum(position = 'mixed'), 1 * sum(position = 'neutral'), 1 * count(*)
+    FROM stance_tally_groups
+    WHERE stance_id = NEW.id
+    GROUP BY topic_id, dimension, group_key
+    ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
+                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
+                              total = total + excluded.total;
+END;
+
+-- An article's outlet and date place all its stances in the outlet and month dimensions.
+CREATE TRIGGER articles_tally_update_out BEFORE UPDATE OF outlet_id, published_date, published_precision ON articles BEGIN
+    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
+    SELECT topic_id, dimension, group_key,
+           -1 * sum(position = 'supports'), -1 * sum(position = 'opposes'),
+           -1 * sum(position = 'mixed'), -1 * sum(position = 'neutral'), -1 * count(*)
+    FROM stance_tally_groups
+    WHERE article_id = OLD.id AND dimension IN ('outlet', 'month')
+    GROUP BY topic_id, dimension, group_key
+    ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
+                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
+                              total = total + excluded.total;
+END;
+
+CREATE TRIGGER articles_tally_update_in AFTER UPDATE OF outlet_id, published_date, published_precision ON articles BEGIN
+    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
+    SELECT topic_id, dimension, group_key,
+           1 * sum(position = 'supports'), 1 * sum(position = 'opposes'),
+           1 * sum(position = 'mixed'), 1 * sum(position = 'neutral'), 1 * count(*)
+    FROM stance_tally_groups
+    WHERE article_id = NEW.id AND dimension IN ('outlet', 'month')
+    GROUP BY topic_id, dimension, group_key
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
                               mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
                               total = total + excluded.total;

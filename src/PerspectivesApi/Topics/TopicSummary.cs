@@ -107,7 +107,7 @@ public static class TopicSummaryQueries
     private sealed record TopicRow(string Id, string Title, string Proposition);
 
     /// <summary>The reads one summary makes, for the query-plan test. Each is a range of one index.</summary>
-    public static readonly string[] TallyQueries = [Listed, TopOutlets, TopVoices, GroupCount];
+    public static string[] TallyQueries => [Listed, TopOutlets, TopVoices, GroupCount];
 
     // The dimensions listed whole: the topic's total and its months.
     private const string Listed = """
@@ -115,20 +115,17 @@ public static class TopicSummaryQueries
         WHERE topic_id = @topic AND dimension IN ('all', 'month') AND total > 0
         """;
     // The outlets and voices with most stances, read in order from ix_topic_tallies_rank and stopped after the limit.
-    private const string TopOutlets = """
-        SELECT t.dimension, t.group_key, o.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
-        FROM topic_tallies t INDEXED BY ix_topic_tallies_rank LEFT JOIN outlets o ON o.id = t.group_key
-        WHERE t.topic_id = @topic AND t.dimension = 'outlet' AND t.total > 0
+    private static readonly string TopOutlets = TopGroups("outlet", "outlets");
+    private static readonly string TopVoices = TopGroups("author", "authors");
+
+    private static string TopGroups(string dimension, string namesTable) => $"""
+        SELECT t.dimension, t.group_key, n.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
+        FROM topic_tallies t INDEXED BY ix_topic_tallies_rank LEFT JOIN {namesTable} n ON n.id = t.group_key
+        WHERE t.topic_id = @topic AND t.dimension = '{dimension}' AND t.total > 0
         ORDER BY t.total DESC, t.group_key
         LIMIT @limit
         """;
-    private const string TopVoices = """
-        SELECT t.dimension, t.group_key, au.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
-        FROM topic_tallies t INDEXED BY ix_topic_tallies_rank LEFT JOIN authors au ON au.id = t.group_key
-        WHERE t.topic_id = @topic AND t.dimension = 'author' AND t.total > 0
-        ORDER BY t.total DESC, t.group_key
-        LIMIT @limit
-        """;
+
     private const string GroupCount = """
         SELECT count(*) FROM topic_tallies INDEXED BY ix_topic_tallies_rank
         WHERE topic_id = @topic AND dimension = @dimension AND total > 0
