@@ -27,16 +27,16 @@ CREATE INDEX ix_topic_tallies_rank ON topic_tallies (topic_id, dimension, total 
 
 -- The one definition of where a stance counts: one row per dimension, with its group. The recount,
 -- the rebuild and every trigger below read it, so they cannot disagree.
--- Triggers filter it with equalities (stance_id = …, article_id = …), which SQLite pushes into each
--- arm and answers from an index; an IN (subquery) is not pushed down and would scan every stance.
+-- The triggers read it one stance at a time (stance_id = …): an equality SQLite pushes into each arm
+-- and answers from an index. (SQLite 3.40 does not push an IN (subquery) down: it scans every stance.)
 CREATE VIEW stance_tally_groups AS
-    SELECT s.id AS stance_id, s.article_id, s.topic_id, s.position, 'all' AS dimension, '' AS group_key FROM stances s
+    SELECT s.id AS stance_id, s.topic_id, s.position, 'all' AS dimension, '' AS group_key FROM stances s
     UNION ALL
-    SELECT s.id, s.article_id, s.topic_id, s.position, 'author', coalesce(s.author_id, '') FROM stances s
+    SELECT s.id, s.topic_id, s.position, 'author', coalesce(s.author_id, '') FROM stances s
     UNION ALL
-    SELECT s.id, s.article_id, s.topic_id, s.position, 'outlet', coalesce(a.outlet_id, '') FROM stances s JOIN articles a ON a.id = s.article_id
+    SELECT s.id, s.topic_id, s.position, 'outlet', coalesce(a.outlet_id, '') FROM stances s JOIN articles a ON a.id = s.article_id
     UNION ALL
-    SELECT s.id, s.article_id, s.topic_id, s.position, 'month',
+    SELECT s.id, s.topic_id, s.position, 'month',
            coalesce(CASE WHEN a.published_precision IN ('day', 'month') THEN substr(a.published_date, 1, 7) END, '')
     FROM stances s JOIN articles a ON a.id = s.article_id;
 
@@ -52,83 +52,47 @@ GROUP BY topic_id, dimension, group_key;
 INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
 SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral, total FROM topic_tallies_recount;
 
--- A change moves stances between groups: their groups are counted out before it (BEFORE, while the
--- old rows are still there to read) and counted in after it. `sign` is -1 out, +1 in.
-CREATE TRIGGER stances_tally_insert AFTER INSERT ON stances BEGIN
+-- Every change to the tallies goes through here: inserting (sign, stance_id, placement_only) into this
+-- view counts one stance out of its groups (sign -1) or into them (+1); all its groups, or only the
+-- outlet and month its article places it in. The upsert is written once, for every trigger below.
+CREATE VIEW tally_moves AS SELECT 0 AS sign, '' AS stance_id, 0 AS placement_only WHERE 0;
+
+CREATE TRIGGER tally_moves_apply INSTEAD OF INSERT ON tally_moves BEGIN
     INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
     SELECT topic_id, dimension, group_key,
-           1 * sum(position = 'supports'), 1 * sum(position = 'opposes'),
-           1 * sum(position = 'mixed'), 1 * sum(position = 'neutral'), 1 * count(*)
+           NEW.sign * sum(position = 'supports'), NEW.sign * sum(position = 'opposes'),
+           NEW.sign * sum(position = 'mixed'), NEW.sign * sum(position = 'neutral'), NEW.sign * count(*)
     FROM stance_tally_groups
-    WHERE stance_id = NEW.id
+    WHERE stance_id = NEW.stance_id AND (NOT NEW.placement_only OR dimension IN ('outlet', 'month'))
     GROUP BY topic_id, dimension, group_key
     ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
                               mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
                               total = total + excluded.total;
+END;
+
+-- A change moves stances between groups: they are counted out before it (BEFORE, while the old rows
+-- are still there to read) and counted in after it.
+CREATE TRIGGER stances_tally_insert AFTER INSERT ON stances BEGIN
+    INSERT INTO tally_moves (sign, stance_id, placement_only) VALUES (1, NEW.id, 0);
 END;
 
 CREATE TRIGGER stances_tally_delete BEFORE DELETE ON stances BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT topic_id, dimension, group_key,
-           -1 * sum(position = 'supports'), -1 * sum(position = 'opposes'),
-           -1 * sum(position = 'mixed'), -1 * sum(position = 'neutral'), -1 * count(*)
-    FROM stance_tally_groups
-    WHERE stance_id = OLD.id
-    GROUP BY topic_id, dimension, group_key
-    ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
-                              total = total + excluded.total;
+    INSERT INTO tally_moves (sign, stance_id, placement_only) VALUES (-1, OLD.id, 0);
 END;
 
 CREATE TRIGGER stances_tally_update_out BEFORE UPDATE OF topic_id, article_id, author_id, position ON stances BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT topic_id, dimension, group_key,
-           -1 * sum(position = 'supports'), -1 * sum(position = 'opposes'),
-           -1 * sum(position = 'mixed'), -1 * sum(position = 'neutral'), -1 * count(*)
-    FROM stance_tally_groups
-    WHERE stance_id = OLD.id
-    GROUP BY topic_id, dimension, group_key
-    ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
-                              total = total + excluded.total;
+    INSERT INTO tally_moves (sign, stance_id, placement_only) VALUES (-1, OLD.id, 0);
 END;
 
 CREATE TRIGGER stances_tally_update_in AFTER UPDATE OF topic_id, article_id, author_id, position ON stances BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT topic_id, dimension, group_key,
-           1 * sum(position = 'supports'), 1 * sum(position = 'opposes'),
-           1 * sum(position = 'mixed'), 1 * sum(position = 'neutral'), 1 * count(*)
-    FROM stance_tally_groups
-    WHERE stance_id = NEW.id
-    GROUP BY topic_id, dimension, group_key
-    ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
-                              total = total + excluded.total;
+    INSERT INTO tally_moves (sign, stance_id, placement_only) VALUES (1, NEW.id, 0);
 END;
 
 -- An article's outlet and date place all its stances in the outlet and month dimensions.
 CREATE TRIGGER articles_tally_update_out BEFORE UPDATE OF outlet_id, published_date, published_precision ON articles BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT topic_id, dimension, group_key,
-           -1 * sum(position = 'supports'), -1 * sum(position = 'opposes'),
-           -1 * sum(position = 'mixed'), -1 * sum(position = 'neutral'), -1 * count(*)
-    FROM stance_tally_groups
-    WHERE article_id = OLD.id AND dimension IN ('outlet', 'month')
-    GROUP BY topic_id, dimension, group_key
-    ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
-                              total = total + excluded.total;
+    INSERT INTO tally_moves (sign, stance_id, placement_only) SELECT -1, id, 1 FROM stances WHERE article_id = OLD.id;
 END;
 
 CREATE TRIGGER articles_tally_update_in AFTER UPDATE OF outlet_id, published_date, published_precision ON articles BEGIN
-    INSERT INTO topic_tallies (topic_id, dimension, group_key, supports, opposes, mixed, neutral, total)
-    SELECT topic_id, dimension, group_key,
-           1 * sum(position = 'supports'), 1 * sum(position = 'opposes'),
-           1 * sum(position = 'mixed'), 1 * sum(position = 'neutral'), 1 * count(*)
-    FROM stance_tally_groups
-    WHERE article_id = NEW.id AND dimension IN ('outlet', 'month')
-    GROUP BY topic_id, dimension, group_key
-    ON CONFLICT DO UPDATE SET supports = supports + excluded.supports, opposes = opposes + excluded.opposes,
-                              mixed = mixed + excluded.mixed, neutral = neutral + excluded.neutral,
-                              total = total + excluded.total;
+    INSERT INTO tally_moves (sign, stance_id, placement_only) SELECT 1, id, 1 FROM stances WHERE article_id = NEW.id;
 END;

@@ -43,7 +43,7 @@ public sealed class GeneratorTests : IDisposable
 
         Assert.Equal(Articles / 10, await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '{ArchiveGenerator.CommonTerm}'"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '{ArchiveGenerator.RareTerm}'"));
-        Assert.Equal(30, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")); // restored
+        Assert.Equal(31, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")); // restored
         Assert.Empty(await connection.QueryAsync(PerspectivesApi.Topics.TopicTallies.Drift)); // summaries count what was generated
         var words = await connection.ExecuteScalarAsync<double>("SELECT avg(length(body) - length(replace(body, ' ', '')) + 1) FROM articles");
         Assert.InRange(words, 250, 450);
