@@ -58,13 +58,26 @@ public sealed class Database
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
+        return Configure(connection);
+    }
+
+    /// <summary>For the few callers that cannot await (the response cache's revision check).</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        return Configure(connection);
+    }
+
+    private SqliteConnection Configure(SqliteConnection connection)
+    {
         // busy_timeout is per connection and not a connection-string keyword. The pool hands back the
         // same native handle many times, so set it once per handle rather than on every request.
         if (!configuredHandles.TryGetValue(connection.Handle!, out _))
         {
             using var pragma = connection.CreateCommand();
             pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            pragma.ExecuteNonQuery();
             configuredHandles.AddOrUpdate(connection.Handle!, Configured);
         }
         return connection;

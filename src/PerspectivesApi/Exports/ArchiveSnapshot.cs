@@ -65,6 +65,6 @@ public static class ArchiveSnapshot
         }
     }
 
-    private static async Task<long> RevisionAsync(SqliteConnection connection) =>
-        long.Parse(await connection.ExecuteScalarAsync<string>("SELECT value FROM meta WHERE key = 'revision'") ?? "0");
+    private static Task<long> RevisionAsync(SqliteConnection connection) =>
+        connection.ExecuteScalarAsync<long>(ArchiveRevision.Query);
 }

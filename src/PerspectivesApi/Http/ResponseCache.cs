@@ -18,6 +18,9 @@ public sealed class ResponseCacheOptions
 /// whichever process or code path makes it (db/migrations/0003_revision.sql).</summary>
 public sealed class ArchiveRevision(Database database) : IDisposable
 {
+    /// <summary>Reads the revision on any connection to the archive (or a snapshot of it).</summary>
+    public const string Query = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'";
+
     private readonly Lock gate = new();
     private SqliteConnection? connection;
     private SqliteCommand? read;
@@ -32,10 +35,9 @@ public sealed class ArchiveRevision(Database database) : IDisposable
             {
                 if (read is null)
                 {
-                    connection = new SqliteConnection(database.ConnectionString);
-                    connection.Open();
+                    connection = database.Open();
                     read = connection.CreateCommand();
-                    read.CommandText = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'";
+                    read.CommandText = Query;
                     read.Prepare();
                 }
                 return (long)(read.ExecuteScalar() ?? 0L);
