@@ -172,4 +172,15 @@ public sealed class ReadApiTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData("/v1/articles/point-of-no-return-aslan-ismailov?fields=title", "fields")]
+    [InlineData("/v1/outlets/georgia-today?limit=5", "limit")]
+    [InlineData("/v1/topics/russia-heading-for-collapse/summary?voices=all", "voices")]
+    [InlineData("/v1/topics/summary?topic=russia-heading-for-collapse", "topic")]
+    public async Task A_document_refuses_query_parameters_as_lists_refuse_unknown_ones(string url, string parameter)
+    {
+        using var response = await app.CreateClient().GetAsync(url);
+        await ProblemAssert.NamesParameterAsync(response, parameter);
+    }
 }

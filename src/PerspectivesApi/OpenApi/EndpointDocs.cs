@@ -68,14 +68,24 @@ public static class EndpointDocs
     public static RouteHandlerBuilder ProducesDocument<T>(this RouteHandlerBuilder endpoint, T example) where T : notnull =>
         endpoint
             .WithMetadata(new ResponseExample(example))
+            .AddEndpointFilter(RefuseQueryParameters)
             .Produces<T>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified);
 
     /// <summary>A single-resource endpoint: the resource, 404 when there is none, 304 for a current ETag.</summary>
     public static RouteHandlerBuilder FindsResource<T>(this RouteHandlerBuilder endpoint, string resource, T example) where T : notnull =>
         endpoint
-            .WithMetadata(new ResourceDoc(resource), new ResponseExample(example))
-            .Produces<T>(StatusCodes.Status200OK, "application/json")
-            .Produces(StatusCodes.Status304NotModified)
+            .WithMetadata(new ResourceDoc(resource))
+            .ProducesDocument(example)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>A document takes no query parameters, so any is refused, as lists refuse the ones they do
+    /// not know: a misspelt parameter must not pass unnoticed (nor make the response cache keep copies).</summary>
+    private static ValueTask<object?> RefuseQueryParameters(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var query = context.HttpContext.Request.Query;
+        if (query.Count == 0) return next(context);
+        return ValueTask.FromResult<object?>(Problems.InvalidParameters(
+            query.Keys.ToDictionary(name => name, _ => new[] { "is not a parameter: this document takes none." })));
+    }
 }
