@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using PerspectivesApi.Curation;
+using PerspectivesApi.Data;
+
+namespace PerspectivesApi.Tests;
+
+/// <summary>The real service binary on real Kestrel at 127.0.0.1, in its own process over its own SQLite
+/// file. For what TestServer cannot show: body size limits, request timeouts, slow clients, connections
+/// dropped mid-request, and the process being killed.</summary>
+public sealed class RealServer : IAsyncDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("perspectives-kestrel-").FullName;
+    private readonly Dictionary<string, string> settings;
+    private readonly StringBuilder output = new();
+    private Process? process;
+
+    /// <param name="settings">Configuration as environment variables (<c>RateLimiting__Enabled</c>), beside the defaults below.</param>
+    private RealServer(Dictionary<string, string> settings)
+    {
+        this.settings = settings;
+        Port = FreePort();
+    }
+
+    public string DatabasePath => Path.Combine(directory, "archive.db");
+
+    public int Port { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>Everything the process wrote to stdout and stderr so far, for failure messages.</summary>
+    public string Output { get { lock (output) return output.ToString(); } }
+
+    public int ProcessId => process?.Id ?? throw new InvalidOperationException("Not started.");
+
+    public bool HasExited => process?.HasExited ?? true;
+
+    public static async Task<RealServer> StartAsync(IDictionary<string, string>? settings = null)
+    {
+        var server = new RealServer(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()));
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    public HttpClient CreateClient(TimeSpan? timeout = null) => new() { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
+
+    /// <summary>A curator key, written straight into the archive's file.</summary>
+    public async Task<string> CreateCuratorKeyAsync(string name)
+    {
+        var (_, secret) = await new ApiKeys(new Database(DatabasePath)).CreateAsync($"{name}-{Guid.NewGuid():N}"[..24]);
+        return secret;
+    }
+
+    /// <summary>A connection to the server's file, for checking what it wrote.</summary>
+    public async Task<SqliteConnection> OpenDatabaseAsync()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>SIGKILL: the process ends at once, mid-write if it was writing.</summary>
+    public async Task KillAsync()
+    {
+        process!.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: the host's graceful shutdown.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (kill(process!.Id, Sigterm) != 0) throw new InvalidOperationException("kill(SIGTERM) failed.");
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+    }
+
+    /// <summary>Starts the binary again over the same file and port (after a kill).</summary>
+    public Task RestartAsync() => StartProcessAsync();
+
+    private async Task StartProcessAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { ServiceAssembly(), "--urls", BaseAddress.ToString().TrimEnd('/') },
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment[DatabaseOptions.EnvironmentVariable] = DatabasePath;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The tests of limits share one client address: the rate limiter has its own tests.
+        start.Environment["RateLimiting__Enabled"] = "false";
+        foreach (var (name, value) in settings) start.Environment[name] = value;
+
+        process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = CreateClient(TimeSpan.FromSeconds(5));
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The service exited with {process.ExitCode}:\n{Output}");
+            try
+            {
+                using var ready = await client.GetAsync("/health/ready");
+                if (ready.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The service was not ready within 90 s:\n{Output}");
+    }
+
+    /// <summary>The service's own build output, in the configuration the tests were built in.</summary>
+    private static string ServiceAssembly()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // …/bin/<Configuration>/net10.0/
+        var path = Path.Combine(ContractTests.RepositoryRoot(), "src", "PerspectivesApi", "bin", configuration, "net10.0", "PerspectivesApi.dll");
+        if (!File.Exists(path)) throw new FileNotFoundException($"The service is not built at {path}.");
+        return path;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private const int Sigterm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process?.Dispose();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+}
