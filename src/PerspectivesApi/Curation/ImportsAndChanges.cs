@@ -72,15 +72,8 @@ public static class ImportsAndChanges
 
     private static async Task<IResult> ImportAsync(HttpContext http, ResourceWriter writer, Database database, CancellationToken cancellationToken)
     {
-        var (manifest, raw, errors, problem) = await writer.ReadAsync<CorpusManifest>(http, cancellationToken);
+        var (manifest, raw, parseErrors, problem) = await writer.ReadAsync<CorpusManifest>(http, cancellationToken);
         if (problem is not null) return problem;
-        if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
-        manifest = manifest! with
-        {
-            Outlets = manifest.Outlets ?? [], Authors = manifest.Authors ?? [], Topics = manifest.Topics ?? [],
-            Articles = (manifest.Articles ?? []).Select(a => a with { Credits = a.Credits ?? [], Body = a.Body is null ? null! : ArticleText.NormalizeBodyFile(a.Body) }).ToList(),
-            Stances = manifest.Stances ?? [],
-        };
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
@@ -89,18 +82,16 @@ public static class ImportsAndChanges
         {
             // A retried import (same Idempotency-Key, same body) answers as the first did and applies nothing again.
             if (idempotencyKey.Length > 0 && await ResourceWriter.ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
-            try
-            {
-                var report = await History.ImportAsync(connection, null, manifest, body => body, http.CuratorName(), "import");
-                var seq = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(seq), 0) FROM revisions");
-                var body = JsonSerializer.SerializeToUtf8Bytes(new ImportResult(report, seq), History.Json);
-                if (idempotencyKey.Length > 0) await ResourceWriter.RememberAsync(connection, http, idempotencyKey, requestHash, StatusCodes.Status200OK, null, null, body);
-                return new StoredResponse(StatusCodes.Status200OK, null, null, body);
-            }
-            catch (CorpusValidationException e)
-            {
-                return Problems.InvalidFields(e.Errors.ToDictionary(x => x.Key, x => x.Value));
-            }
+            // Unknown members and every record's own errors, listed at once, as the resource routes do.
+            var errors = parseErrors;
+            var validated = await CorpusImport.ValidateAsync(connection, manifest!, errors);
+            if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
+
+            var report = await CorpusImport.UpsertAsync(connection, validated, http.CuratorName(), "import");
+            var seq = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(seq), 0) FROM revisions");
+            var body = JsonSerializer.SerializeToUtf8Bytes(new ImportResult(report, seq), History.Json);
+            if (idempotencyKey.Length > 0) await ResourceWriter.RememberAsync(connection, http, idempotencyKey, requestHash, StatusCodes.Status200OK, null, null, body);
+            return new StoredResponse(StatusCodes.Status200OK, null, null, body);
         });
     }
 
