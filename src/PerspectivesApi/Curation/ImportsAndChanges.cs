@@ -36,8 +36,10 @@ public static class ImportsAndChanges
             .WithSummary("Import a manifest of outlets, authors, topics, articles and stances")
             .WithDescription("""
                 Applies a manifest in the seed corpus's format (db/seed/README.md), with each article's `body` as its text, atomically:
-                everything is validated first (references may point into the manifest or the archive; stance offsets may be left out)
-                and either all of it is applied or none of it. Existing records are updated, equal ones left alone, and each change is
+                everything is validated first and either all of it is applied or none of it. Each record is checked by the same rules
+                as its resource's POST and PUT, with the same messages, keyed by its place in the manifest (`outlets[0].url`); every
+                record needs an id, unique within its list. References may point into the manifest or the archive, and stance
+                offsets may be left out. Existing records are updated, equal ones left alone, and each change is
                 recorded as a revision. The answer counts what was created, updated and unchanged. With an Idempotency-Key, a retry
                 answers as the first request did and applies nothing again.
                 """)
