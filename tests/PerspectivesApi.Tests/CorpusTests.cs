@@ -203,7 +203,7 @@ public sealed class CorpusTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         var manifest = SeedCorpus.LoadManifest();
         var broken = manifest with
         {
-            Outlets = [.. manifest.Outlets, new OutletEntry("new-outlet", "New Outlet", "newspaper", "GE", null, null)],
+            Outlets = [.. manifest.Outlets, new Outlets.OutletDocument { Id = "new-outlet", Name = "New Outlet", Kind = "newspaper", Country = "GE" }],
             Stances = [.. manifest.Stances.Select((s, i) => i == 0 ? s with { Start = s.Start + 1 } : i == 1 ? s with { Topic = "no-such-topic" } : s)],
         };
         var error = await Assert.ThrowsAsync<CorpusValidationException>(() => CorpusImport.ApplyAsync(connection, broken, SeedCorpus.ReadBody));

@@ -4,7 +4,7 @@ using PerspectivesApi.Curation;
 
 namespace PerspectivesApi.Authors;
 
-/// <summary>A person as curators write it (and as its revisions record it).</summary>
+/// <summary>A person as curators write it, as an import's manifest lists it and as its revisions record it.</summary>
 public sealed record AuthorDocument
 {
     [Description("A slug; derived from the name when left out on creation.")] public string? Id { get; init; }
@@ -24,7 +24,7 @@ public static class AuthorWrites
         WithId = (d, id) => d with { Id = id },
         LoadAsync = (connection, id) => connection.QuerySingleOrDefaultAsync<AuthorDocument>("SELECT id, name, affiliation FROM authors WHERE id = @id", new { id }),
         RepresentAsync = async (connection, id, cancellationToken) => await AuthorQueries.FindAsync(connection, id, cancellationToken),
-        ValidateAsync = (connection, d, errors) =>
+        Rules = (context, d, errors) =>
         {
             errors.Required("name", d.Name, 200);
             errors.MaxLength("affiliation", d.Affiliation, 500);

@@ -1,12 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using PerspectivesApi.Articles;
-using PerspectivesApi.Authors;
-using PerspectivesApi.Data;
-using PerspectivesApi.Outlets;
-using PerspectivesApi.Stances;
-using PerspectivesApi.Topics;
 
 namespace PerspectivesApi.Curation;
 
@@ -31,38 +25,4 @@ public static class History
                 after = after is null ? null : JsonSerializer.Serialize(after, after.GetType(), Json),
                 note,
             });
-
-    /// <summary>Applies a manifest (validated first: all of it or none of it) and records a revision
-    /// for every record it created or changed. Runs inside the caller's transaction.</summary>
-    public static async Task<ImportReport> ImportAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, CorpusManifest manifest, Func<string, string> readBody, string curator, string note)
-    {
-        var bodies = CorpusImport.Bodies(manifest, readBody);
-        manifest = await CorpusImport.ValidateAsync(connection, transaction, manifest, bodies);
-
-        var tracked = new List<Func<Task>>();
-        async Task TrackAsync<T>(string collection, IEnumerable<string> ids, Func<SqliteConnection, string, Task<T?>> load) where T : class
-        {
-            foreach (var id in ids)
-            {
-                var before = await load(connection, id);
-                tracked.Add(async () =>
-                {
-                    var after = await load(connection, id);
-                    if (before is null) await RecordAsync(connection, curator, collection, id, "create", null, after, note);
-                    else if (JsonSerializer.Serialize(before, Json) != JsonSerializer.Serialize(after, Json))
-                        await RecordAsync(connection, curator, collection, id, "update", before, after, note);
-                });
-            }
-        }
-        await TrackAsync("outlets", manifest.Outlets.Select(o => o.Id), OutletWrites.Model.LoadAsync);
-        await TrackAsync("authors", manifest.Authors.Select(a => a.Id), AuthorWrites.Model.LoadAsync);
-        await TrackAsync("topics", manifest.Topics.Select(t => t.Id), TopicWrites.Model.LoadAsync);
-        await TrackAsync("articles", manifest.Articles.Select(a => a.Id), ArticleWrites.LoadAsync);
-        await TrackAsync("stances", manifest.Stances.Select(s => s.Id), StanceWrites.LoadAsync);
-
-        var report = await CorpusImport.UpsertAsync(connection, transaction, manifest, bodies);
-        foreach (var record in tracked) await record();
-        return report;
-    }
 }

@@ -36,8 +36,10 @@ public static class ImportsAndChanges
             .WithSummary("Import a manifest of outlets, authors, topics, articles and stances")
             .WithDescription("""
                 Applies a manifest in the seed corpus's format (db/seed/README.md), with each article's `body` as its text, atomically:
-                everything is validated first (references may point into the manifest or the archive; stance offsets may be left out)
-                and either all of it is applied or none of it. Existing records are updated, equal ones left alone, and each change is
+                everything is validated first and either all of it is applied or none of it. Each record is checked by the same rules
+                as its resource's POST and PUT, with the same messages, keyed by its place in the manifest (`outlets[0].url`); every
+                record needs an id, unique within its list. References may point into the manifest or the archive, and stance
+                offsets may be left out. Existing records are updated, equal ones left alone, and each change is
                 recorded as a revision. The answer counts what was created, updated and unchanged. With an Idempotency-Key, a retry
                 answers as the first request did and applies nothing again.
                 """)
@@ -72,15 +74,8 @@ public static class ImportsAndChanges
 
     private static async Task<IResult> ImportAsync(HttpContext http, ResourceWriter writer, Database database, CancellationToken cancellationToken)
     {
-        var (manifest, raw, errors, problem) = await writer.ReadAsync<CorpusManifest>(http, cancellationToken);
+        var (manifest, raw, parseErrors, problem) = await writer.ReadAsync<CorpusManifest>(http, cancellationToken);
         if (problem is not null) return problem;
-        if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
-        manifest = manifest! with
-        {
-            Outlets = manifest.Outlets ?? [], Authors = manifest.Authors ?? [], Topics = manifest.Topics ?? [],
-            Articles = (manifest.Articles ?? []).Select(a => a with { Credits = a.Credits ?? [], Body = a.Body is null ? null! : ArticleText.NormalizeBodyFile(a.Body) }).ToList(),
-            Stances = manifest.Stances ?? [],
-        };
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
@@ -89,18 +84,16 @@ public static class ImportsAndChanges
         {
             // A retried import (same Idempotency-Key, same body) answers as the first did and applies nothing again.
             if (idempotencyKey.Length > 0 && await ResourceWriter.ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
-            try
-            {
-                var report = await History.ImportAsync(connection, null, manifest, body => body, http.CuratorName(), "import");
-                var seq = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(seq), 0) FROM revisions");
-                var body = JsonSerializer.SerializeToUtf8Bytes(new ImportResult(report, seq), History.Json);
-                if (idempotencyKey.Length > 0) await ResourceWriter.RememberAsync(connection, http, idempotencyKey, requestHash, StatusCodes.Status200OK, null, null, body);
-                return new StoredResponse(StatusCodes.Status200OK, null, null, body);
-            }
-            catch (CorpusValidationException e)
-            {
-                return Problems.InvalidFields(e.Errors.ToDictionary(x => x.Key, x => x.Value));
-            }
+            // Unknown members and every record's own errors, listed at once, as the resource routes do.
+            var errors = parseErrors;
+            var validated = await CorpusImport.ValidateAsync(connection, manifest!, errors);
+            if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
+
+            var report = await CorpusImport.UpsertAsync(connection, validated, http.CuratorName(), "import");
+            var seq = await connection.ExecuteScalarAsync<long>("SELECT coalesce(max(seq), 0) FROM revisions");
+            var body = JsonSerializer.SerializeToUtf8Bytes(new ImportResult(report, seq), History.Json);
+            if (idempotencyKey.Length > 0) await ResourceWriter.RememberAsync(connection, http, idempotencyKey, requestHash, StatusCodes.Status200OK, null, null, body);
+            return new StoredResponse(StatusCodes.Status200OK, null, null, body);
         });
     }
 

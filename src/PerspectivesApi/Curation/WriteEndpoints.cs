@@ -20,6 +20,7 @@ public static class WriteEndpoints
             .WithDescription($"""
                 Adds {Article(resource)} {resource}. The id is the client's slug, or derived from the {(resource is "article" ? "title" : resource is "topic" ? "title" : "name")} when left out.
                 Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
+                Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
                 Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
                 another body is a 422. The change is recorded as a revision.
                 """)

@@ -25,20 +25,9 @@ public sealed class ArchiveStartup(Database database, Migrator migrator, Databas
         var seeded = await connection.ExecuteScalarAsync<string?>("SELECT value FROM meta WHERE key = 'corpus_seeded_at'");
         if (options.Seed && seeded is null)
         {
-            // Through the history like any import, so that the changes feed holds the whole archive.
-            // A SQL-level transaction, as in the write API, so the history's reads run inside it.
-            await connection.ExecuteAsync("BEGIN IMMEDIATE");
-            ImportReport report;
-            try
-            {
-                report = await Curation.History.ImportAsync(connection, null, SeedCorpus.LoadManifest(), SeedCorpus.ReadBody, "seed-corpus", "db/seed");
-                await connection.ExecuteAsync("COMMIT");
-            }
-            catch
-            {
-                await connection.ExecuteAsync("ROLLBACK");
-                throw;
-            }
+            // Through the resources' own validation and the history, like any import, so that the
+            // changes feed holds the whole archive.
+            var report = await CorpusImport.ApplyAsync(connection, SeedCorpus.LoadManifest(), SeedCorpus.ReadBody, "seed-corpus", "db/seed");
             await connection.ExecuteAsync(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('corpus_seeded_at', @now)", new { now = DateTimeOffset.UtcNow.ToString("O") });
             logger.LogInformation("Loaded the seed corpus: {Articles} articles, {Stances} stances", report.Articles.Created, report.Stances.Created);

@@ -9,8 +9,16 @@ public static class ArticleText
 {
     public static string NormalizeBodyFile(string text)
     {
-        text = text.Replace("\r\n", "\n").Normalize(NormalizationForm.FormC);
+        text = NormalizeOrKeep(text.Replace("\r\n", "\n"), NormalizationForm.FormC);
         return text.TrimEnd('\n');
+    }
+
+    /// <summary>The text in <paramref name="form"/>, or as it is when it cannot be normalised (it has
+    /// unpaired surrogates): validation refuses such text, naming the field, rather than failing here.</summary>
+    public static string NormalizeOrKeep(string text, NormalizationForm form)
+    {
+        try { return text.Normalize(form); }
+        catch (ArgumentException) { return text; }
     }
 
     /// <summary>The UTF-16 index of the code point at <paramref name="codePoint"/>, or -1 past the end.</summary>

@@ -1,15 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PerspectivesApi.Authors;
+using PerspectivesApi.Outlets;
+using PerspectivesApi.Topics;
 
 namespace PerspectivesApi.Data;
 
 // The manifest format of db/seed/manifest.json (documented in db/seed/README.md). The same
-// records describe a bulk import, so the seed corpus is loaded by the code bulk imports use.
+// records describe a bulk import, and each list holds the documents its resource's routes write, so
+// the seed corpus, imports and the routes share one validation and one upsert per resource.
 
 public sealed record CorpusManifest(
-    IReadOnlyList<OutletEntry> Outlets,
-    IReadOnlyList<AuthorEntry> Authors,
-    IReadOnlyList<TopicEntry> Topics,
+    IReadOnlyList<OutletDocument> Outlets,
+    IReadOnlyList<AuthorDocument> Authors,
+    IReadOnlyList<TopicDocument> Topics,
     IReadOnlyList<ArticleEntry> Articles,
     IReadOnlyList<StanceEntry> Stances)
 {
@@ -23,12 +27,6 @@ public sealed record CorpusManifest(
         JsonSerializer.Deserialize<CorpusManifest>(json, JsonOptions)
         ?? throw new InvalidDataException("The manifest is empty.");
 }
-
-public sealed record OutletEntry(string Id, string Name, string? Kind, string? Country, string? Url, string? Description);
-
-public sealed record AuthorEntry(string Id, string Name, string? Affiliation);
-
-public sealed record TopicEntry(string Id, string Title, string Proposition, string? Description);
 
 public sealed record ArticleEntry(
     string Id,

@@ -133,7 +133,7 @@ public static class Examples
         : type == typeof(Data.StanceEntry) ? StanceDocument
         : type == typeof(Data.ArticleEntry) ? ArticleDocument
         : type == typeof(Data.CorpusManifest) ? new Data.CorpusManifest(
-            [new Data.OutletEntry("turan-information-agency", "Turan Information Agency", "news-agency", "AZ", null, null)], [], [],
+            [new OutletDocument { Id = "turan-information-agency", Name = "Turan Information Agency", Kind = "news-agency", Country = "AZ" }], [], [],
             [ArticleDocument with { Id = "an-imported-article", Outlet = "turan-information-agency", RepublishedFrom = null }],
             [StanceDocument with { Id = "an-imported-stance", Article = "an-imported-article", Quote = "an outspoken human rights defender" }])
         : throw new InvalidOperationException($"No example document for {type.Name}: add one to Examples.");

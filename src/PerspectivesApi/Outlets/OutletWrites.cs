@@ -5,7 +5,7 @@ using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Outlets;
 
-/// <summary>An outlet as curators write it (and as its revisions record it).</summary>
+/// <summary>An outlet as curators write it, as an import's manifest lists it and as its revisions record it.</summary>
 public sealed record OutletDocument
 {
     [Description("A slug; derived from the name when left out on creation.")] public string? Id { get; init; }
@@ -29,7 +29,7 @@ public static class OutletWrites
         LoadAsync = (connection, id) => connection.QuerySingleOrDefaultAsync<OutletDocument>(
             "SELECT id, name, kind, country, url, description FROM outlets WHERE id = @id", new { id }),
         RepresentAsync = async (connection, id, cancellationToken) => await OutletQueries.FindAsync(connection, id, cancellationToken),
-        ValidateAsync = (connection, d, errors) =>
+        Rules = (context, d, errors) =>
         {
             errors.Required("name", d.Name, 200);
             errors.OneOf("kind", d.Kind, CorpusImport.OutletKinds, optional: true);

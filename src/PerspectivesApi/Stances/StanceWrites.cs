@@ -1,7 +1,10 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using PerspectivesApi.Articles;
+using PerspectivesApi.Authors;
 using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
+using PerspectivesApi.Topics;
 
 namespace PerspectivesApi.Stances;
 
@@ -10,8 +13,6 @@ namespace PerspectivesApi.Stances;
 /// quote's one occurrence.</summary>
 public static class StanceWrites
 {
-    private static CorpusManifest Manifest(StanceEntry stance) => new([], [], [], [], [stance]);
-
     private sealed class Row
     {
         public string Id { get; init; } = "";
@@ -38,23 +39,47 @@ public static class StanceWrites
         IdOf = d => d.Id,
         NameOf = d => d.Topic is null ? null : $"{d.Author ?? d.Article} {d.Topic}",
         WithId = (d, id) => d with { Id = id },
+        // The quote is the article's own words, line breaks included.
+        TextBlocks = ["quote"],
         LoadAsync = LoadAsync,
         RepresentAsync = async (connection, id, cancellationToken) => await StanceQueries.FindAsync(connection, id, cancellationToken),
-        ValidateAsync = async (connection, d, errors) =>
+        Rules = async (context, s, errors) =>
         {
-            try
+            if (string.IsNullOrWhiteSpace(s.Topic)) errors.Add("topic", "is required.");
+            else await errors.ReferenceAsync(context, "topic", s.Topic, TopicWrites.Model);
+            await errors.ReferenceAsync(context, "author", s.Author, AuthorWrites.Model);
+            errors.OneOf("position", s.Position, CorpusImport.Positions);
+            errors.Required("summary", s.Summary, 1000);
+            var quoted = errors.Required("quote", s.Quote, 5000);
+            if (string.IsNullOrWhiteSpace(s.Article)) { errors.Add("article", "is required."); return s; }
+            await errors.ReferenceAsync(context, "article", s.Article, ArticleWrites.Model);
+            if (!quoted || errors.Has("article")) return s;
+
+            // The body as it will be once this write is applied: an article written together with the
+            // stance counts with its new body.
+            if ((await context.FindAsync(ArticleWrites.Model, s.Article))?.Body is not { } body) return s;
+            if (s.Start is null && s.End is null)
             {
-                var validated = await CorpusImport.ValidateAsync(connection, null, Manifest(d), new Dictionary<string, string>());
-                return validated.Stances[0];
+                // No offsets given: the quote's one occurrence fixes them.
+                var occurrences = ArticleText.Occurrences(body, s.Quote).Take(2).ToList();
+                if (occurrences.Count == 1) return s with { Start = occurrences[0].Start, End = occurrences[0].End };
+                errors.Add("quote", occurrences.Count == 0
+                    ? $"does not occur in the body of article '{s.Article}': a quote must be the article's own words, character for character."
+                    : $"occurs more than once in article '{s.Article}': give start and end (code points) to say which.");
             }
-            catch (CorpusValidationException e)
-            {
-                errors.AddFromImport(e, "stances");
-                return d;
-            }
+            else if (s.Start is null || s.End is null || ArticleText.Slice(body, s.Start.Value, s.End.Value) != s.Quote)
+                errors.Add("quote", $"is not the text of article '{s.Article}' at code points {s.Start}–{s.End}.");
+            return s;
         },
-        InsertAsync = (connection, d) => CorpusImport.UpsertAsync(connection, null, Manifest(d), new Dictionary<string, string>()),
-        UpdateAsync = (connection, d) => CorpusImport.UpsertAsync(connection, null, Manifest(d), new Dictionary<string, string>()),
+        InsertAsync = (connection, s) => connection.ExecuteAsync("""
+            INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary)
+            VALUES (@Id, @Topic, @Article, @Author, @Position, @Quote, @Start, @End, @Summary)
+            """, s),
+        UpdateAsync = (connection, s) => connection.ExecuteAsync("""
+            UPDATE stances SET topic_id = @Topic, article_id = @Article, author_id = @Author, position = @Position,
+                               quote = @Quote, quote_start = @Start, quote_end = @End, summary = @Summary
+            WHERE id = @Id
+            """, s),
         DeleteBlockerAsync = (_, _) => Task.FromResult<string?>(null),
         DeleteAsync = (connection, id) => connection.ExecuteAsync("DELETE FROM stances WHERE id = @id", new { id }),
     };

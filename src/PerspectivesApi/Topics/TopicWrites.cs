@@ -4,7 +4,7 @@ using PerspectivesApi.Curation;
 
 namespace PerspectivesApi.Topics;
 
-/// <summary>A topic as curators write it (and as its revisions record it).</summary>
+/// <summary>A topic as curators write it, as an import's manifest lists it and as its revisions record it.</summary>
 public sealed record TopicDocument
 {
     [Description("A slug; derived from the title when left out on creation.")] public string? Id { get; init; }
@@ -25,7 +25,7 @@ public static class TopicWrites
         WithId = (d, id) => d with { Id = id },
         LoadAsync = (connection, id) => connection.QuerySingleOrDefaultAsync<TopicDocument>("SELECT id, title, proposition, description FROM topics WHERE id = @id", new { id }),
         RepresentAsync = async (connection, id, cancellationToken) => await TopicQueries.FindAsync(connection, id, cancellationToken),
-        ValidateAsync = (connection, d, errors) =>
+        Rules = (context, d, errors) =>
         {
             errors.Required("title", d.Title, 300);
             errors.Required("proposition", d.Proposition, 1000);
