@@ -358,6 +358,11 @@ public sealed class RateLimitTests(TightlyRateLimitedArchive app) : IClassFixtur
 
         using (var neighbour = await app.ClientAt("192.0.2.8").GetAsync("/v1/outlets"))
             Assert.Equal(TightlyRateLimitedArchive.Requests - 1, RateLimitAssert.Remaining(neighbour, "default"));
+        // An IPv4 client reaching a dual-stack socket arrives as an IPv4-mapped IPv6 address: the same client.
+        using (var mapped = await app.ClientAt("::ffff:192.0.2.7").GetAsync("/v1/outlets"))
+            await RateLimitAssert.IsRefusalAsync(mapped, ArchiveRateLimiter.DefaultPolicy);
+        using (var mappedNeighbour = await app.ClientAt("::ffff:192.0.2.8").GetAsync("/v1/outlets"))
+            Assert.Equal(TightlyRateLimitedArchive.Requests - 2, RateLimitAssert.Remaining(mappedNeighbour, "default"));
         // A curator is charged to the key, not to the address it calls from.
         using (var curator = await app.ClientAt("192.0.2.7", key).GetAsync("/v1/outlets"))
         {
@@ -491,5 +496,35 @@ public sealed class RequestCostTests
     {
         var parsed = new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query));
         Assert.Equal(expected, RequestCosts.Classify(method, new PathString(path), parsed, accept is null ? StringValues.Empty : new StringValues(accept)));
+    }
+}
+
+/// <summary>Settings are checked at start-up, and budgets of any size work.</summary>
+public sealed class RateLimitSettingsTests
+{
+    [Theory]
+    [InlineData("RateLimiting:Expensive:Quota", "0", "RateLimiting:Expensive")]
+    [InlineData("RateLimiting:Exports:Total", "0", "RateLimiting:Exports")]
+    [InlineData("ForwardedHeaders:KnownProxies:0", "proxy.example", "ForwardedHeaders:KnownProxies")]
+    [InlineData("ForwardedHeaders:KnownNetworks:0", "10.0.0.0", "ForwardedHeaders:KnownNetworks")]
+    public void A_wrong_setting_stops_the_start_naming_it(string key, string value, string named)
+    {
+        using var app = new ArchiveApp();
+        using var configured = app.WithWebHostBuilder(builder => builder.UseSetting(key, value));
+        var error = Assert.ThrowsAny<Exception>(() => configured.Services);
+        Assert.Contains(named, error.ToString());
+    }
+
+    [Fact]
+    public void A_budget_far_above_a_thousand_a_second_refills_in_batches()
+    {
+        var huge = new Budget { Quota = 1_000_000_000, WindowSeconds = 1, Burst = 1_000_000_000 };
+        using var limiter = new ArchiveRateLimiter(new RateLimitingOptions { Default = huge, Expensive = huge });
+        var http = new DefaultHttpContext();
+        http.Request.Method = "GET";
+        http.Request.Path = "/v1/search";
+        using var lease = limiter.AttemptAcquire(http);
+        Assert.True(lease.IsAcquired);
+        Assert.True(huge.Bucket().ReplenishmentPeriod >= TimeSpan.FromMilliseconds(1));
     }
 }

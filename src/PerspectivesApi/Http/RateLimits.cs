@@ -26,6 +26,17 @@ public sealed class Budget
     /// <summary>How long the bucket takes to gain one request back.</summary>
     public TimeSpan PerRequest => TimeSpan.FromSeconds((double)WindowSeconds / Quota);
 
+    /// <summary>The bucket gains one request at a time (so that a refusal's Retry-After is as short as it
+    /// can be), or a few at a time when one at a time would be more often than every millisecond.</summary>
+    public TokenBucketRateLimiterOptions Bucket()
+    {
+        var perRefill = (int)Math.Ceiling(Quota / (WindowSeconds * 1000.0));
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Burst, TokensPerPeriod = perRefill, ReplenishmentPeriod = TimeSpan.FromSeconds(WindowSeconds * (double)perRefill / Quota), QueueLimit = 0,
+        };
+    }
+
     public void Validate(string name)
     {
         if (Quota < 1 || WindowSeconds < 1 || Burst < 1)
@@ -128,10 +139,7 @@ public sealed class ArchiveRateLimiter : PartitionedRateLimiter<HttpContext>
     // One bucket per client, created on its first request; the partitioned limiter refills them all on one
     // timer and forgets a bucket once it is full again, so memory follows the active clients only.
     private static PartitionedRateLimiter<string> TokenBuckets(Budget budget) =>
-        PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = budget.Burst, TokensPerPeriod = 1, ReplenishmentPeriod = budget.PerRequest, QueueLimit = 0,
-        }));
+        PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetTokenBucketLimiter(client, _ => budget.Bucket()));
 
     /// <summary>Who a request is charged to, worked out once per request.</summary>
     private sealed record Charge(RequestCost Cost, string Client, string Address, bool Credentials, bool Authenticated, bool Exempt);
