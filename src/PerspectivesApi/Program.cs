@@ -14,10 +14,12 @@ builder.Services.AddArchiveHealth();
 builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
 builder.Services.AddArchiveResponseCache(builder.Configuration);
+builder.Services.AddReverseProxySupport(builder.Configuration);
+builder.Services.AddArchiveRateLimiting(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ArchiveJsonContext.Default));
 // The archive is public and read anonymously: any web page may call it from the browser.
 builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
-    policy.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "HEAD", "OPTIONS").WithExposedHeaders("ETag", "Link")));
+    policy.AllowAnyOrigin().AllowAnyHeader().WithMethods("GET", "HEAD", "OPTIONS").WithExposedHeaders("ETag", "Link", "RateLimit", "RateLimit-Policy", "Retry-After")));
 
 var app = builder.Build();
 
@@ -38,12 +40,15 @@ await app.Services.GetRequiredService<ArchiveStartup>().RunAsync();
 if (KeysCommand.Matches(args))
     return await KeysCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
 
+// First: everything after it sees the client's address (from trusted proxies only), not the proxy's.
+app.UseForwardedClients();
 // Every error leaves as application/problem+json: exceptions (never with a stack trace), and
 // empty 4xx/5xx answers such as an unknown route or a wrong method.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseAuthentication();
+app.UseArchiveRateLimiting();
 app.UseAuthorization();
 // After CORS, so answers served from the cache carry its headers too.
 app.UseArchiveResponseCache();

@@ -19,12 +19,17 @@ public class ArchiveApp : WebApplicationFactory<Program>
 
     protected virtual bool Seed => true;
 
+    /// <summary>Off by default: TestServer requests have no client address, so every test would share
+    /// one budget. RateLimitTests turn it on.</summary>
+    protected virtual bool RateLimited => false;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:Path", DatabasePath);
         builder.UseSetting("Database:Seed", Seed ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("RateLimiting:Enabled", RateLimited ? "true" : "false");
     }
 
     /// <summary>A connection to the same file the service uses, for tests that add their own rows
