@@ -13,7 +13,8 @@ port=5198
 dotnet build -c Release src/PerspectivesApi -v quiet -nologo >/dev/null
 app=src/PerspectivesApi/bin/Release/net10.0/PerspectivesApi
 
-# Rate limiting off: the export budget (a few exports a minute per client) would refuse the measurement runs.
+# RateLimiting__Enabled=false: the hardening issue's rate limiter is on by default; an export
+# benchmark measures the stream, not the limiter's refusals.
 start() { PERSPECTIVES_DB="$db" Logging__LogLevel__Default=Warning RateLimiting__Enabled=false "$app" --urls "http://127.0.0.1:$port" >"$out/service.log" 2>&1 & pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && return; sleep 0.2; done; echo "not ready"; exit 1; }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
