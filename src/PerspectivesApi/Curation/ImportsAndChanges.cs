@@ -42,6 +42,7 @@ public static class ImportsAndChanges
                 answers as the first request did and applies nothing again.
                 """)
             .RequireAuthorization(CuratorAuthentication.Policy)
+            .WithRequestBodyLimit(limits => limits.MaxImportBodyBytes)
             .WithMetadata(new ResponseExample(new ImportResult(
                 new ImportReport(new(1, 0, 3), new(0, 0, 12), new(0, 0, 8), new(1, 0, 5), new(3, 1, 35)), 120)), new WriteDoc(typeof(CorpusManifest)))
             .Accepts<CorpusManifest>("application/json")
@@ -85,7 +86,7 @@ public static class ImportsAndChanges
         await using var connection = await database.OpenAsync(cancellationToken);
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         var requestHash = ResourceWriter.RequestHash(raw);
-        return await ResourceWriter.InTransactionAsync(connection, async () =>
+        return await ResourceWriter.InTransactionAsync(database, connection, async () =>
         {
             // A retried import (same Idempotency-Key, same body) answers as the first did and applies nothing again.
             if (idempotencyKey.Length > 0 && await ResourceWriter.ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
@@ -101,7 +102,7 @@ public static class ImportsAndChanges
             {
                 return Problems.InvalidFields(e.Errors.ToDictionary(x => x.Key, x => x.Value));
             }
-        });
+        }, cancellationToken);
     }
 
     private static async Task<IResult> ChangesAsync(HttpContext http, Database database, CancellationToken cancellationToken)

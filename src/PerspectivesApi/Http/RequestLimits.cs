@@ -1,0 +1,148 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
+using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using PerspectivesApi.Data;
+
+namespace PerspectivesApi.Http;
+
+/// <summary>How much a request may send, and how slowly: the <c>RequestLimits</c> section. Past a limit
+/// the request is answered with a problem (413, 408) and nothing of its body is used.</summary>
+public sealed class RequestLimitsOptions
+{
+    public const string Section = "RequestLimits";
+
+    private const long MiB = 1024 * 1024;
+
+    /// <summary>The largest body of a route that names no larger one: writes to outlets, authors, topics
+    /// and stances, whose biggest honest document is a few kilobytes.</summary>
+    public long MaxBodyBytes { get; set; } = 1 * MiB;
+
+    /// <summary>Writes to articles: an article's body may hold 1,000,000 characters, and a client's JSON
+    /// encoder may send each one as a six-byte <c>\uXXXX</c> escape (System.Text.Json does, for non-ASCII).</summary>
+    public long MaxArticleBodyBytes { get; set; } = 8 * MiB;
+
+    /// <summary>POST /v1/imports: a manifest of many articles at once. Larger archives go in several imports.</summary>
+    public long MaxImportBodyBytes { get; set; } = 64 * MiB;
+
+    /// <summary>The slowest a body may arrive once <see cref="MinBodyRateGraceSeconds"/> have passed
+    /// (Kestrel's MinRequestBodyDataRate; 0 turns the check off). Any honest client sends far faster.</summary>
+    public int MinBodyBytesPerSecond { get; set; } = 240;
+
+    public int MinBodyRateGraceSeconds { get; set; } = 5;
+
+    /// <summary>The most time a whole body may take, however steadily it arrives. A body is read in full
+    /// before its write starts, so a slow one holds no lock; this bounds the connection and memory it holds.</summary>
+    public int BodyTimeoutSeconds { get; set; } = 60;
+
+    public TimeSpan BodyTimeout => TimeSpan.FromSeconds(BodyTimeoutSeconds);
+}
+
+public static class RequestLimits
+{
+    /// <summary>Kestrel's limits from the <c>RequestLimits</c> section, and the handler that turns the
+    /// errors of a request (too large, too slow, unreadable) and a busy database into problems.</summary>
+    public static IServiceCollection AddRequestLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RequestLimitsOptions>()
+            .Bind(configuration.GetSection(RequestLimitsOptions.Section))
+            .Validate(o => o.MaxBodyBytes > 0 && o.MaxArticleBodyBytes > 0 && o.MaxImportBodyBytes > 0, "RequestLimits: every Max…BodyBytes must be positive.")
+            .Validate(o => o.MinBodyBytesPerSecond >= 0 && o.MinBodyRateGraceSeconds >= 1 && o.BodyTimeoutSeconds >= 1,
+                "RequestLimits: MinBodyBytesPerSecond must be 0 or more, MinBodyRateGraceSeconds and BodyTimeoutSeconds at least 1.")
+            .ValidateOnStart();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, options) =>
+        {
+            var limits = options.Value;
+            // Every route gets the small limit; the few that take more say so (WithRequestBodyLimit).
+            kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
+            kestrel.Limits.MinRequestBodyDataRate = limits.MinBodyBytesPerSecond == 0
+                ? null
+                : new MinDataRate(limits.MinBodyBytesPerSecond, TimeSpan.FromSeconds(limits.MinBodyRateGraceSeconds));
+        });
+        services.AddExceptionHandler<RequestErrorHandler>();
+        return services;
+    }
+
+    /// <summary>Lets the endpoints take bodies up to the limit <paramref name="limit"/> picks from the
+    /// options, instead of <see cref="RequestLimitsOptions.MaxBodyBytes"/> (routing applies it to Kestrel).</summary>
+    public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder builder, Func<RequestLimitsOptions, long> limit)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint => endpoint.Metadata.Add(
+            new RequestBodyLimit(limit(endpoint.ApplicationServices.GetRequiredService<IOptions<RequestLimitsOptions>>().Value))));
+        return builder;
+    }
+
+    private sealed record RequestBodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+
+    /// <summary>The whole request body, read before any work starts (no transaction ever waits on the
+    /// network), within <see cref="RequestLimitsOptions.BodyTimeout"/>; past it, a 408.</summary>
+    public static async Task<byte[]> ReadBodyAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        var timeout = http.RequestServices.GetRequiredService<IOptions<RequestLimitsOptions>>().Value.BodyTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var buffer = new MemoryStream(http.Request.ContentLength is > 0 and < 1024 * 1024 ? (int)http.Request.ContentLength : 0);
+        try
+        {
+            await http.Request.Body.CopyToAsync(buffer, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BadHttpRequestException(
+                $"The request body did not arrive within {timeout.TotalSeconds:0} seconds ({buffer.Length:N0} bytes came). Send it in one go; nothing was written.",
+                StatusCodes.Status408RequestTimeout);
+        }
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>Answers, as problems, what goes wrong with a request rather than in the archive: a body too
+/// large for its route (413, naming the limit) or too slow (408), a request Kestrel could not read (its
+/// own 4xx), and a database locked past the busy timeout (503 with Retry-After). Errors Kestrel finds
+/// before the request reaches the application (a malformed request line, headers too large: 400, 431)
+/// are answered by Kestrel itself, with their status and an empty body.</summary>
+public sealed class RequestErrorHandler(ILogger<RequestErrorHandler> logger) : IExceptionHandler
+{
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var request = $"{http.Request.Method} {http.Request.Path}";
+        IResult? problem = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                Problems.BodyTooLarge(http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+                    ? $"{request} accepts a body of at most {limit.ToString("N0", CultureInfo.InvariantCulture)} bytes ({Readable(limit)}); this one is larger. Nothing was written."
+                    : $"The body is larger than {request} accepts. Nothing was written."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } slow => Problems.BodyTooSlow(
+                slow.Message.StartsWith("Reading the request body timed out", StringComparison.Ordinal)
+                    ? $"The request body arrived too slowly (Kestrel's minimum data rate). Send it in one go; nothing was written."
+                    : slow.Message),
+            BadHttpRequestException bad => Problems.UnreadableRequest(bad.StatusCode, $"The request could not be read: {bad.Message} Nothing was written."),
+            SqliteException { SqliteErrorCode: var code } when (code & 0xFF) is SqliteBusy or SqliteLocked => Problems.Unavailable(
+                "The archive's database is busy with other writes and could not take this request in time. Nothing was written; retry after the time in Retry-After.",
+                http.RequestServices.GetRequiredService<Database>().BusyTimeout),
+            _ => null,
+        };
+        if (problem is null) return false;
+
+        if (exception is SqliteException) logger.LogWarning("{Request} answered 503: the database stayed locked past the busy timeout ({Message})", request, exception.Message);
+        else logger.LogInformation("{Request} answered {Status}: {Message}", request, ((BadHttpRequestException)exception).StatusCode, exception.Message);
+        // The rest of a body that was refused or timed out is not read: close the connection after the
+        // answer rather than wait for bytes no one will use.
+        if (exception is BadHttpRequestException) http.Response.Headers.Connection = "close";
+        await problem.ExecuteAsync(http);
+        return true;
+    }
+
+    private static string Readable(long bytes) =>
+        bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB"
+        : bytes >= 1024 && bytes % 1024 == 0 ? $"{bytes / 1024} KiB"
+        : $"{bytes} bytes";
+}
