@@ -52,6 +52,22 @@ public sealed class RawHttp : IAsyncDisposable
     public Task<bool> SendChunkAsync(byte[] data) =>
         SendAsync([.. Encoding.ASCII.GetBytes($"{data.Length:x}\r\n"), .. data, .. "\r\n"u8]);
 
+    /// <summary>Waits, after the answer, until the server closes the connection; false if it has not
+    /// within <paramref name="timeout"/>.</summary>
+    public async Task<bool> ClosedByServerAsync(TimeSpan timeout)
+    {
+        await Response;
+        using var cancel = new CancellationTokenSource(timeout);
+        var buffer = new byte[4096];
+        try
+        {
+            while (await stream.ReadAsync(buffer, cancel.Token) > 0) { }
+            return true;
+        }
+        catch (IOException) { return true; }
+        catch (OperationCanceledException) { return false; }
+    }
+
     /// <summary>Half-closes the connection: the server reads the end of the request, and can still answer.</summary>
     public Task ShutdownSendingAsync()
     {

@@ -84,20 +84,38 @@ public static class RequestLimits
     public static async Task<byte[]> ReadBodyAsync(HttpContext http, CancellationToken cancellationToken)
     {
         var timeout = http.RequestServices.GetRequiredService<IOptions<RequestLimitsOptions>>().Value.BodyTimeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        using var buffer = new MemoryStream(http.Request.ContentLength is > 0 and < 1024 * 1024 ? (int)http.Request.ContentLength : 0);
-        try
+        var reader = http.Request.BodyReader;
+        var gate = new Lock();
+        bool read = false, timedOut = false;
+        // The deadline ends a pending read with CancelPendingRead, not a cancellation token: a read cancelled
+        // through its token leaves Kestrel's body reader mid-read, and Kestrel then cannot drain the rest
+        // of the body after the answer (it logs an error and drops the connection).
+        await using var deadline = new Timer(_ =>
         {
-            await http.Request.Body.CopyToAsync(buffer, deadline.Token);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            lock (gate)
+            {
+                if (read) return;
+                timedOut = true;
+                reader.CancelPendingRead();
+            }
+        }, null, timeout, Timeout.InfiniteTimeSpan);
+
+        using var body = new MemoryStream(http.Request.ContentLength is > 0 and < 1024 * 1024 ? (int)http.Request.ContentLength : 0);
+        while (true)
         {
-            throw new BadHttpRequestException(
-                $"The request body did not arrive within {timeout.TotalSeconds:0} seconds ({buffer.Length:N0} bytes came). Send it in one go; nothing was written.",
-                StatusCodes.Status408RequestTimeout);
+            var result = await reader.ReadAsync(cancellationToken);
+            foreach (var segment in result.Buffer) body.Write(segment.Span);
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                lock (gate) read = true;
+                return body.ToArray();
+            }
+            if (result.IsCanceled && Volatile.Read(ref timedOut))
+                throw new BadHttpRequestException(
+                    $"The request body did not arrive within {timeout.TotalSeconds:0} seconds ({body.Length:N0} bytes came). Send it in one go; nothing was written.",
+                    StatusCodes.Status408RequestTimeout);
         }
-        return buffer.ToArray();
     }
 }
 
