@@ -122,7 +122,7 @@ public sealed class RequestLimitTests(LimitedServer fixture) : IClassFixture<Lim
 
         Assert.False(await http.TrickleAsync(body, bytesPerSecond: 20), "the whole body was taken at 20 bytes/s");
         var problem = await IsProblemAsync(await http.Response, 408, "/problems/body-too-slow");
-        Assert.Contains("too slowly", problem.GetProperty("detail").GetString());
+        Assert.Contains("more slowly than 240 bytes per second", problem.GetProperty("detail").GetString());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(LimitedServer.BodyTimeoutSeconds), $"answered after {clock.Elapsed}, not at the minimum rate's grace period");
         Assert.True(await http.ClosedByServerAsync(TimeSpan.FromSeconds(30)), "the server kept the connection open");
         AssertNothingFailedInTheServer(logBefore);

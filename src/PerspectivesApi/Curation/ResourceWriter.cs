@@ -266,11 +266,11 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
     /// <paramref name="work"/> must not read the request: the body is read before, so the lock is never
     /// held while a client sends. Writers of this process queue for their turn first
     /// (<see cref="Database.WaitForWriteTurnAsync"/>); a turn or a lock that does not come within the
-    /// busy timeout is SQLITE_BUSY, which <see cref="RequestErrorHandler"/> answers 503 with Retry-After.</summary>
+    /// busy timeout is SQLITE_BUSY, which <see cref="ProblemExceptionHandler"/> answers 503 with Retry-After.</summary>
     internal static async Task<IResult> InTransactionAsync(Database database, SqliteConnection connection, Func<Task<IResult>> work, CancellationToken cancellationToken)
     {
         using var turn = await database.WaitForWriteTurnAsync(cancellationToken)
-            ?? throw new SqliteException($"database is locked: no turn to write within the busy timeout ({database.BusyTimeout.TotalSeconds:0} s)", SqliteBusy);
+            ?? throw new SqliteException($"database is locked: no turn to write within the busy timeout ({database.BusyTimeout.TotalSeconds:0} s)", SQLitePCL.raw.SQLITE_BUSY);
         await connection.ExecuteAsync("BEGIN IMMEDIATE");
         try
         {
@@ -285,8 +285,6 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             throw;
         }
     }
-
-    private const int SqliteBusy = 5;
 
     /// <summary>Reads the body as <typeparamref name="T"/>, listing every unknown member and type error.</summary>
     /// <summary>Reads the body as <typeparamref name="T"/>. Unknown members are collected as field

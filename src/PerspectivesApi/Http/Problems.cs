@@ -67,8 +67,8 @@ public static class Problems
     public static IResult BodyTooSlow(string detail) =>
         Problem(StatusCodes.Status408RequestTimeout, "/problems/body-too-slow", "Request body too slow", detail);
 
-    /// <summary>Any other request the server could not read as HTTP (bad chunked encoding, a body that ends
-    /// before its Content-Length, …), with the status the server chose for it.</summary>
+    /// <summary>Any other request Kestrel could not read while the application read it (bad chunked
+    /// framing, for one), with the status Kestrel chose for it.</summary>
     public static IResult UnreadableRequest(int status, string detail) =>
         Problem(status, "/problems/unreadable-request", "Unreadable request", detail);
 

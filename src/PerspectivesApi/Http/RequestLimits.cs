@@ -1,12 +1,7 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
 using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
 using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
-using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Http;
 
@@ -63,7 +58,7 @@ public static class RequestLimits
                 ? null
                 : new MinDataRate(limits.MinBodyBytesPerSecond, TimeSpan.FromSeconds(limits.MinBodyRateGraceSeconds));
         });
-        services.AddExceptionHandler<RequestErrorHandler>();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
     }
 
@@ -112,55 +107,11 @@ public static class RequestLimits
                 return body.ToArray();
             }
             if (result.IsCanceled && Volatile.Read(ref timedOut))
-                throw new BadHttpRequestException(
-                    $"The request body did not arrive within {timeout.TotalSeconds:0} seconds ({body.Length:N0} bytes came). Send it in one go; nothing was written.",
-                    StatusCodes.Status408RequestTimeout);
+                throw new RequestBodyTimeoutException(
+                    $"The request body did not arrive within {timeout.TotalSeconds:0} seconds ({body.Length:N0} bytes came). Send it in one go; nothing was written.");
         }
     }
 }
 
-/// <summary>Answers, as problems, what goes wrong with a request rather than in the archive: a body too
-/// large for its route (413, naming the limit) or too slow (408), a request Kestrel could not read (its
-/// own 4xx), and a database locked past the busy timeout (503 with Retry-After). Errors Kestrel finds
-/// before the request reaches the application (a malformed request line, headers too large: 400, 431)
-/// are answered by Kestrel itself, with their status and an empty body.</summary>
-public sealed class RequestErrorHandler(ILogger<RequestErrorHandler> logger) : IExceptionHandler
-{
-    private const int SqliteBusy = 5;
-    private const int SqliteLocked = 6;
-
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
-    {
-        var request = $"{http.Request.Method} {http.Request.Path}";
-        IResult? problem = exception switch
-        {
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                Problems.BodyTooLarge(http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
-                    ? $"{request} accepts a body of at most {limit.ToString("N0", CultureInfo.InvariantCulture)} bytes ({Readable(limit)}); this one is larger. Nothing was written."
-                    : $"The body is larger than {request} accepts. Nothing was written."),
-            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } slow => Problems.BodyTooSlow(
-                slow.Message.StartsWith("Reading the request body timed out", StringComparison.Ordinal)
-                    ? $"The request body arrived too slowly (Kestrel's minimum data rate). Send it in one go; nothing was written."
-                    : slow.Message),
-            BadHttpRequestException bad => Problems.UnreadableRequest(bad.StatusCode, $"The request could not be read: {bad.Message} Nothing was written."),
-            SqliteException { SqliteErrorCode: var code } when (code & 0xFF) is SqliteBusy or SqliteLocked => Problems.Unavailable(
-                "The archive's database is busy with other writes and could not take this request in time. Nothing was written; retry after the time in Retry-After.",
-                http.RequestServices.GetRequiredService<Database>().BusyTimeout),
-            _ => null,
-        };
-        if (problem is null) return false;
-
-        if (exception is SqliteException) logger.LogWarning("{Request} answered 503: the database stayed locked past the busy timeout ({Message})", request, exception.Message);
-        else logger.LogInformation("{Request} answered {Status}: {Message}", request, ((BadHttpRequestException)exception).StatusCode, exception.Message);
-        // The rest of a body that was refused or timed out is not read: close the connection after the
-        // answer rather than wait for bytes no one will use.
-        if (exception is BadHttpRequestException) http.Response.Headers.Connection = "close";
-        await problem.ExecuteAsync(http);
-        return true;
-    }
-
-    private static string Readable(long bytes) =>
-        bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB"
-        : bytes >= 1024 && bytes % 1024 == 0 ? $"{bytes / 1024} KiB"
-        : $"{bytes} bytes";
-}
+/// <summary>A body that took longer than <see cref="RequestLimitsOptions.BodyTimeout"/>, however steadily it came.</summary>
+public sealed class RequestBodyTimeoutException(string message) : BadHttpRequestException(message, StatusCodes.Status408RequestTimeout);
