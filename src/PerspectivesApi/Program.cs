@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 if (!builder.Environment.IsDevelopment()) builder.Logging.AddJsonConsole();
 
 builder.Services.AddArchive(builder.Configuration, builder.Environment);
+builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddSingleton<IProblemDetailsWriter, ProblemWriter>(); // first, so it is the one used
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddArchiveHealth();

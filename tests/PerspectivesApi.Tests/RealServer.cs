@@ -38,12 +38,45 @@ public sealed class RealServer : IAsyncDisposable
 
     public bool HasExited => process?.HasExited ?? true;
 
-    public static async Task<RealServer> StartAsync(IDictionary<string, string>? settings = null)
+    /// <param name="archive">A database file to serve (a copy of it), e.g. from <see cref="GenerateArchiveAsync"/>;
+    /// by default a new one, seeded by the service.</param>
+    public static async Task<RealServer> StartAsync(IDictionary<string, string>? settings = null, string? archive = null)
     {
         var server = new RealServer(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()));
+        if (archive is not null)
+        {
+            File.Copy(archive, server.DatabasePath);
+            if (File.Exists(archive + "-wal")) File.Copy(archive + "-wal", server.DatabasePath + "-wal");
+        }
         await server.StartProcessAsync();
         return server;
     }
+
+    /// <summary>A synthetic archive made by the binary's own <c>generate --articles N --seed S</c>, in a new
+    /// file under <paramref name="directory"/>; start servers over copies of it.</summary>
+    public static async Task<string> GenerateArchiveAsync(string directory, int articles, int seed)
+    {
+        var path = Path.Combine(directory, $"generated-{articles}-{seed}.db");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { ServiceAssembly(), "generate", "--articles", articles.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment[DatabaseOptions.EnvironmentVariable] = path;
+        using var generate = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = generate.StandardOutput.ReadToEndAsync();
+        var errors = generate.StandardError.ReadToEndAsync();
+        await generate.WaitForExitAsync();
+        if (generate.ExitCode != 0) throw new InvalidOperationException($"generate exited with {generate.ExitCode}:\n{await output}\n{await errors}");
+        return path;
+    }
+
+    /// <summary>A socket to the server, for requests written by hand (trickled, chunked, malformed).</summary>
+    public Task<RawHttp> ConnectAsync() => RawHttp.ConnectAsync(BaseAddress);
 
     public HttpClient CreateClient(TimeSpan? timeout = null) => new() { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
 

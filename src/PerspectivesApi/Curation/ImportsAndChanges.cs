@@ -44,6 +44,7 @@ public static class ImportsAndChanges
                 answers as the first request did and applies nothing again.
                 """)
             .RequireAuthorization(CuratorAuthentication.Policy)
+            .WithRequestBodyLimit(limits => limits.MaxImportBodyBytes)
             .WithMetadata(new ResponseExample(new ImportResult(
                 new ImportReport(new(1, 0, 3), new(0, 0, 12), new(0, 0, 8), new(1, 0, 5), new(3, 1, 35)), 120)), new WriteDoc(typeof(CorpusManifest)))
             .Accepts<CorpusManifest>("application/json")
@@ -80,7 +81,7 @@ public static class ImportsAndChanges
         await using var connection = await database.OpenAsync(cancellationToken);
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         var requestHash = ResourceWriter.RequestHash(raw);
-        return await ResourceWriter.InTransactionAsync(connection, async () =>
+        return await ResourceWriter.InTransactionAsync(database, connection, async () =>
         {
             // A retried import (same Idempotency-Key, same body) answers as the first did and applies nothing again.
             if (idempotencyKey.Length > 0 && await ResourceWriter.ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
@@ -94,7 +95,7 @@ public static class ImportsAndChanges
             var body = JsonSerializer.SerializeToUtf8Bytes(new ImportResult(report, seq), History.Json);
             if (idempotencyKey.Length > 0) await ResourceWriter.RememberAsync(connection, http, idempotencyKey, requestHash, StatusCodes.Status200OK, null, null, body);
             return new StoredResponse(StatusCodes.Status200OK, null, null, body);
-        });
+        }, cancellationToken);
     }
 
     private static async Task<IResult> ChangesAsync(HttpContext http, Database database, CancellationToken cancellationToken)

@@ -16,9 +16,10 @@ namespace PerspectivesApi.Curation;
 /// <summary>One revision of a resource, as GET /v1/{collection}/{id}/revisions lists it.</summary>
 public sealed record Revision(long Seq, string Collection, string Id, string Action, string Curator, string At, JsonElement? Before, JsonElement? After, string? Note);
 
-/// <summary>The one mechanism behind every write: parse and validate the body (listing every
-/// error), check If-Match, honour Idempotency-Key, apply the change and record its revision, all in
-/// one write transaction, so that a failure leaves nothing behind and two writers cannot both win.</summary>
+/// <summary>The one mechanism behind every write: read and parse the whole body first, then, in one
+/// write transaction, validate it (listing every error), check If-Match, honour Idempotency-Key, apply
+/// the change and record its revision, so that a failure leaves nothing behind, two writers cannot both
+/// win, and no writer holds the lock while it waits for a client.</summary>
 public sealed class ResourceWriter(Database database, IOptions<JsonOptions> jsonOptions)
 {
     private JsonSerializerOptions Json => jsonOptions.Value.SerializerOptions;
@@ -32,7 +33,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         if (idempotencyKey.Length > 255) return Problems.InvalidParameters(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["must be at most 255 characters."] });
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await InTransactionAsync(connection, async () =>
+        return await InTransactionAsync(database, connection, async () =>
         {
             if (idempotencyKey.Length > 0 && await ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
 
@@ -53,46 +54,54 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             var result = await RespondAsync(connection, http, model, id!, StatusCodes.Status201Created);
             if (idempotencyKey.Length > 0) await RememberAsync(connection, http, idempotencyKey, requestHash, result);
             return result.Result;
-        });
+        }, cancellationToken);
     }
 
-    public Task<IResult> ReplaceAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class =>
-        ChangeAsync(http, model, id, async (current, connection) =>
+    public async Task<IResult> ReplaceAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class
+    {
+        var (body, _, parseErrors, problem) = await ReadAsync<T>(http, cancellationToken);
+        return await ChangeAsync(http, model, id, current =>
         {
-            var (body, _, parseErrors, problem) = await ReadAsync<T>(http, cancellationToken);
             if (problem is not null) return (null, null, problem);
             if (model.IdOf(body!) is { } bodyId && bodyId != id) parseErrors.Add("id", $"is '{bodyId}' but the URL names '{id}'; ids cannot be changed.");
             return (model.WithId(body!, id), parseErrors, null);
         }, cancellationToken);
+    }
 
-    public Task<IResult> PatchAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class =>
-        ChangeAsync(http, model, id, async (current, connection) =>
+    public async Task<IResult> PatchAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class
+    {
+        // JSON Merge Patch (RFC 7396): members replace, null removes, objects merge.
+        JsonNode? patch = null;
+        IResult? malformed = null;
+        try { patch = JsonNode.Parse(await RequestLimits.ReadBodyAsync(http, cancellationToken)); }
+        catch (JsonException e) { malformed = Problems.MalformedBody(e.Message); }
+        if (malformed is null && patch is not JsonObject) malformed = Problems.MalformedBody("A merge patch must be a JSON object.");
+        return await ChangeAsync(http, model, id, current =>
         {
-            // JSON Merge Patch (RFC 7396): members replace, null removes, objects merge.
-            JsonNode? patch;
-            try { patch = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken); }
-            catch (JsonException e) { return (null, null, Problems.MalformedBody(e.Message)); }
-            if (patch is not JsonObject) return (null, null, Problems.MalformedBody("A merge patch must be a JSON object."));
+            if (malformed is not null) return (null, null, malformed);
             var merged = MergePatch(JsonSerializer.SerializeToNode(current, Json)!, patch);
             var (document, parseErrors, problem) = Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(merged, Json));
             if (problem is not null) return (null, null, problem);
             if (model.IdOf(document!) is { } bodyId && bodyId != id) parseErrors.Add("id", $"cannot be changed (from '{id}' to '{bodyId}').");
             return (model.WithId(document!, id), parseErrors, null);
         }, cancellationToken);
+    }
 
-    /// <summary>PUT and PATCH: If-Match against the current representation, then the new document.</summary>
+    /// <summary>PUT and PATCH: If-Match against the current representation, then the new document.
+    /// The body was read before: <paramref name="produce"/> only computes, in memory. Its problems are
+    /// answered after the resource's own (404, 410, 428, 412), as a change to nothing cannot be malformed.</summary>
     private async Task<IResult> ChangeAsync<T>(
         HttpContext http, WriteModel<T> model, string id,
-        Func<T, SqliteConnection, Task<(T? Document, FieldErrors? Errors, IResult? Problem)>> produce, CancellationToken cancellationToken) where T : class
+        Func<T, (T? Document, FieldErrors? Errors, IResult? Problem)> produce, CancellationToken cancellationToken) where T : class
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await InTransactionAsync(connection, async () =>
+        return await InTransactionAsync(database, connection, async () =>
         {
             var current = await model.LoadAsync(connection, id);
             if (current is null) return await MissingAsync(connection, model, id);
             if (await CheckIfMatchAsync(connection, http, model, id, cancellationToken) is { } precondition) return precondition;
 
-            var (produced, errors, problem) = await produce(current, connection);
+            var (produced, errors, problem) = produce(current);
             if (problem is not null || produced is null || errors is null) return problem ?? Problems.MalformedBody("The body could not be read.");
             var document = await model.ValidateAsync(new WriteContext(connection), produced, errors);
             if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
@@ -100,14 +109,14 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             await model.UpdateAsync(connection, document);
             await RecordAsync(connection, http, model.Collection, id, "update", current, document);
             return (await RespondAsync(connection, http, model, id, StatusCodes.Status200OK)).Result;
-        });
+        }, cancellationToken);
     }
 
     public async Task<IResult> DeleteAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class
     {
         var cascade = http.Request.Query["cascade"].ToString() == "true";
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await InTransactionAsync(connection, async () =>
+        return await InTransactionAsync(database, connection, async () =>
         {
             var current = await model.LoadAsync(connection, id);
             if (current is null) return await MissingAsync(connection, model, id);
@@ -123,7 +132,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             await model.DeleteAsync(connection, id);
             await RecordAsync(connection, http, model.Collection, id, "delete", current, null, cascade ? "cascade" : null);
             return TypedResults.NoContent();
-        });
+        }, cancellationToken);
     }
 
     /// <summary>Makes the resource what revision <paramref name="seq"/> recorded (its after-state, or
@@ -131,7 +140,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
     public async Task<IResult> RestoreAsync<T>(HttpContext http, WriteModel<T> model, string id, long seq, CancellationToken cancellationToken) where T : class
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await InTransactionAsync(connection, async () =>
+        return await InTransactionAsync(database, connection, async () =>
         {
             var revision = await connection.QuerySingleOrDefaultAsync<RevisionRow>(
                 "SELECT seq, collection, resource_id, action, curator, at, before, after, note FROM revisions WHERE seq = @seq AND collection = @collection AND resource_id = @id",
@@ -151,7 +160,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             else await model.UpdateAsync(connection, document);
             await RecordAsync(connection, http, model.Collection, id, "restore", current, document, $"restored revision {seq}");
             return (await RespondAsync(connection, http, model, id, StatusCodes.Status200OK)).Result;
-        });
+        }, cancellationToken);
     }
 
     public async Task<IResult> RevisionsAsync(string collection, string resource, string id, CancellationToken cancellationToken)
@@ -252,9 +261,15 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             });
 
     /// <summary>Runs <paramref name="work"/> in BEGIN IMMEDIATE … COMMIT: the write lock is taken
-    /// first, so concurrent writers are serialised; any answer but a 2xx, or any exception, rolls back.</summary>
-    internal static async Task<IResult> InTransactionAsync(SqliteConnection connection, Func<Task<IResult>> work)
+    /// first, so concurrent writers are serialised; any answer but a 2xx, or any exception, rolls back.
+    /// <paramref name="work"/> must not read the request: the body is read before, so the lock is never
+    /// held while a client sends. Writers of this process queue for their turn first
+    /// (<see cref="Database.WaitForWriteTurnAsync"/>); a turn or a lock that does not come within the
+    /// busy timeout is SQLITE_BUSY, which <see cref="ProblemExceptionHandler"/> answers 503 with Retry-After.</summary>
+    internal static async Task<IResult> InTransactionAsync(Database database, SqliteConnection connection, Func<Task<IResult>> work, CancellationToken cancellationToken)
     {
+        using var turn = await database.WaitForWriteTurnAsync(cancellationToken)
+            ?? throw new SqliteException($"database is locked: no turn to write within the busy timeout ({database.BusyTimeout.TotalSeconds:0} s)", SQLitePCL.raw.SQLITE_BUSY);
         await connection.ExecuteAsync("BEGIN IMMEDIATE");
         try
         {
@@ -278,9 +293,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
     {
         if (http.Request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             return (null, [], new FieldErrors(), Problems.UnsupportedMediaType());
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
-        var raw = buffer.ToArray();
+        var raw = await RequestLimits.ReadBodyAsync(http, cancellationToken);
         var (body, errors, problem) = Deserialize<T>(raw);
         return (body, raw, errors, problem);
     }

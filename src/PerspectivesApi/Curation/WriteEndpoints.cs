@@ -7,7 +7,8 @@ namespace PerspectivesApi.Curation;
 /// requiring a curator key.</summary>
 public static class WriteEndpoints
 {
-    public static void MapWrites<T>(this RouteGroupBuilder group, WriteModel<T> model, object representationExample) where T : class
+    /// <returns>The group of write routes, for settings that only they need (a larger body limit).</returns>
+    public static RouteGroupBuilder MapWrites<T>(this RouteGroupBuilder group, WriteModel<T> model, object representationExample) where T : class
     {
         var resource = model.Resource;
         // Every route below takes the resource's id: let the OpenAPI filter describe it.
@@ -56,6 +57,7 @@ public static class WriteEndpoints
             .WithSummary($"Restore {Article(resource)} {resource} to a revision")
             .WithDescription($"Makes the {resource} what the revision recorded (its after-state, or for a deletion its before-state), undeleting it if needed. The restore is itself a new revision. Requires If-Match when the {resource} exists.")
             .Writes<T>(representationExample, StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
+        return group;
     }
 
     private static string Article(string word) => "aeiou".Contains(word[0]) ? "an" : "a";

@@ -17,7 +17,7 @@ public static class ArchiveServices
         var path = Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(environment.ContentRootPath, options.Path);
 
         services.AddSingleton(options);
-        services.AddSingleton(new Database(path));
+        services.AddSingleton(new Database(path, options.BusyTimeoutSeconds));
         services.AddSingleton<Migrator>();
         services.AddSingleton<ArchiveStartup>();
         // The cursor secret is read once, after ArchiveStartup has created it.

@@ -13,13 +13,18 @@ public sealed class DatabaseOptions
 
     /// <summary>Load the curated corpus from db/seed when the archive is empty.</summary>
     public bool Seed { get; set; } = true;
+
+    /// <summary>How long a statement waits for a lock another connection holds, and a write for its
+    /// turn, before the request is answered 503 with Retry-After. Whole seconds, because that is
+    /// the unit of Microsoft.Data.Sqlite's own retry loop, which runs for the same time.</summary>
+    public int BusyTimeoutSeconds { get; set; } = Database.DefaultBusyTimeoutSeconds;
 }
 
 /// <summary>Opens connections to the archive. Every connection, pooled or new, gets foreign keys
 /// and a busy timeout, so no code path can forget them.</summary>
 public sealed class Database
 {
-    private const int BusyTimeoutMilliseconds = 5000;
+    public const int DefaultBusyTimeoutSeconds = 5;
 
     static Database()
     {
@@ -33,8 +38,10 @@ public sealed class Database
         SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
     }
 
-    public Database(string path)
+    public Database(string path, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(busyTimeoutSeconds, 1); // 0 would make Microsoft.Data.Sqlite wait forever
+        BusyTimeout = TimeSpan.FromSeconds(busyTimeoutSeconds);
         FilePath = System.IO.Path.GetFullPath(path);
         // Once, here: opening a connection is on every request's path.
         var directory = System.IO.Path.GetDirectoryName(FilePath);
@@ -46,11 +53,14 @@ public sealed class Database
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             ForeignKeys = true,
-            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+            DefaultTimeout = busyTimeoutSeconds,
         }.ToString();
     }
 
     public string FilePath { get; }
+
+    /// <summary>How long a statement waits out another connection's lock before failing with SQLITE_BUSY.</summary>
+    public TimeSpan BusyTimeout { get; }
 
     public string ConnectionString { get; }
 
@@ -76,11 +86,35 @@ public sealed class Database
         if (!configuredHandles.TryGetValue(connection.Handle!, out _))
         {
             using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+            pragma.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
             pragma.ExecuteNonQuery();
             configuredHandles.AddOrUpdate(connection.Handle!, Configured);
         }
         return connection;
+    }
+
+    /// <summary>Waits for this process's turn to write, in arrival order, for at most the busy timeout;
+    /// null when the turn did not come in time. Dispose the turn after COMMIT or ROLLBACK.
+    /// Writers that all waited in SQLite's busy handler instead would each sleep and poll for the lock
+    /// on a blocked thread, and whoever polls at the right moment wins: under steady contention a writer
+    /// can lose every time until its timeout. Queued here, they wait without a thread, in order, and
+    /// BEGIN IMMEDIATE only ever waits for another process (the keys command, a backup).</summary>
+    public async Task<IDisposable?> WaitForWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        if (!await writers.WaitAsync(BusyTimeout, cancellationToken)) return null;
+        return new WriteTurn(writers);
+    }
+
+    private readonly SemaphoreSlim writers = new(1, 1);
+
+    private sealed class WriteTurn(SemaphoreSlim writers) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0) writers.Release();
+        }
     }
 
     private static readonly object Configured = new();

@@ -52,6 +52,37 @@ public static class Problems
 
     public static IResult PreconditionFailed(string detail) => Problem(StatusCodes.Status412PreconditionFailed, "/problems/stale-etag", "The resource has changed", detail);
 
+    public const string UnavailableType = "/problems/unavailable";
+
+    /// <summary>503: the archive cannot do this work now (its database is busy past the busy timeout, or
+    /// the work would exceed its time budget); the same request may succeed after <paramref name="retryAfter"/>.</summary>
+    public static IResult Unavailable(string detail, TimeSpan retryAfter) =>
+        new WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, UnavailableType, "Temporarily unavailable", detail), retryAfter);
+
+    /// <summary>413: the body is larger than the route accepts; nothing of it was used.</summary>
+    public static IResult BodyTooLarge(string detail) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "/problems/body-too-large", "Request body too large", detail);
+
+    /// <summary>408: the body did not arrive in time; nothing of it was used.</summary>
+    public static IResult BodyTooSlow(string detail) =>
+        Problem(StatusCodes.Status408RequestTimeout, "/problems/body-too-slow", "Request body too slow", detail);
+
+    /// <summary>Any other request Kestrel could not read while the application read it (bad chunked
+    /// framing, for one), with the status Kestrel chose for it.</summary>
+    public static IResult UnreadableRequest(int status, string detail) =>
+        Problem(status, "/problems/unreadable-request", "Unreadable request", detail);
+
+    private sealed class WithRetryAfter(IResult problem, TimeSpan retryAfter) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => (problem as IStatusCodeHttpResult)?.StatusCode;
+
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return problem.ExecuteAsync(http);
+        }
+    }
+
     private static IResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(statusCode: status, type: type, title: title, detail: detail);
 
