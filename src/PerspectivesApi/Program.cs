@@ -7,6 +7,7 @@ using PerspectivesApi.OpenApi;
 var builder = WebApplication.CreateBuilder(args);
 if (!builder.Environment.IsDevelopment()) builder.Logging.AddJsonConsole();
 
+builder.AddHttpHygiene();
 builder.Services.AddArchive(builder.Configuration, builder.Environment);
 builder.Services.AddSingleton<IProblemDetailsWriter, ProblemWriter>(); // first, so it is the one used
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
@@ -38,6 +39,9 @@ await app.Services.GetRequiredService<ArchiveStartup>().RunAsync();
 if (KeysCommand.Matches(args))
     return await KeysCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
 
+app.UseHttpHygiene();
+// Routing after HEAD has become GET, so that HEAD finds every GET route (without this line, routing runs first).
+app.UseRouting();
 // Every error leaves as application/problem+json: exceptions (never with a stack trace), and
 // empty 4xx/5xx answers such as an unknown route or a wrong method.
 app.UseExceptionHandler();
