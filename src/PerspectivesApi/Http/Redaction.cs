@@ -18,7 +18,8 @@ public static partial class Redaction
     [GeneratedRegex(Curation.ApiKeys.SecretPrefix + "[A-Za-z0-9_-]{5,}")]
     private static partial Regex CuratorKey();
 
-    [GeneratedRegex(@"\b(Bearer|Basic)\s+(?!<)[^\s,;""']+", RegexOptions.IgnoreCase)]
+    /// <summary>A Bearer credential as an Authorization header writes it (not the "Bearer &lt;key&gt;" of a help text).</summary>
+    [GeneratedRegex(@"\b(Bearer)\s+(?!<)[^\s,;""']+", RegexOptions.IgnoreCase)]
     private static partial Regex Credentials();
 
     /// <summary>name=value in a URL or a query string.</summary>
