@@ -34,7 +34,7 @@ public sealed class HttpHygieneTests(ArchiveApp app) : IClassFixture<ArchiveApp>
 
     /// <summary>Headers that must not differ between a GET and a HEAD of the same URL.</summary>
     private static readonly string[] RepresentationHeaders =
-        ["ETag", "Content-Type", "Cache-Control", "Link", "Content-Disposition", "Vary", "X-Content-Type-Options", "Content-Security-Policy", "Referrer-Policy"];
+        ["ETag", "Content-Type", "Content-Encoding", "Cache-Control", "Link", "Content-Disposition", "Vary", "X-Content-Type-Options", "Content-Security-Policy", "Referrer-Policy"];
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? string.Join(", ", values) : null;
@@ -44,14 +44,23 @@ public sealed class HttpHygieneTests(ArchiveApp app) : IClassFixture<ArchiveApp>
     public async Task HEAD_answers_with_GETs_status_and_headers_and_no_body(string url)
     {
         var client = app.CreateClient();
-        using var get = await client.GetAsync(url);
-        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
-        Assert.Equal(get.StatusCode, head.StatusCode);
-        foreach (var name in RepresentationHeaders)
-            Assert.True(Header(get, name) == Header(head, name), $"{name}: GET {Header(get, name)}, HEAD {Header(head, name)}");
-        if (head.Content.Headers.ContentLength is { } length) Assert.Equal((await get.Content.ReadAsByteArrayAsync()).Length, length);
-        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
-        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+        foreach (var acceptEncoding in new[] { null, "br" })
+        {
+            HttpRequestMessage Request(HttpMethod method)
+            {
+                var request = new HttpRequestMessage(method, url);
+                if (acceptEncoding is not null) request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+                return request;
+            }
+            using var get = await client.SendAsync(Request(HttpMethod.Get));
+            using var head = await client.SendAsync(Request(HttpMethod.Head));
+            Assert.Equal(get.StatusCode, head.StatusCode);
+            foreach (var name in RepresentationHeaders)
+                Assert.True(Header(get, name) == Header(head, name), $"{name} ({acceptEncoding ?? "identity"}): GET {Header(get, name)}, HEAD {Header(head, name)}");
+            if (head.Content.Headers.ContentLength is { } length) Assert.Equal((await get.Content.ReadAsByteArrayAsync()).Length, length);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+            Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+        }
     }
 
     [Fact]
