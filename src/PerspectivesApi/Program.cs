@@ -7,6 +7,7 @@ using PerspectivesApi.OpenApi;
 var builder = WebApplication.CreateBuilder(args);
 if (!builder.Environment.IsDevelopment()) builder.Logging.AddJsonConsole();
 
+builder.AddHttpHygiene();
 builder.Services.AddArchive(builder.Configuration, builder.Environment);
 builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddSingleton<IProblemDetailsWriter, ProblemWriter>(); // first, so it is the one used
@@ -43,6 +44,9 @@ if (KeysCommand.Matches(args))
 
 // First: everything after it sees the client's address (from trusted proxies only), not the proxy's.
 app.UseForwardedClients();
+app.UseHttpHygiene();
+// Routing after HEAD has become GET, so that HEAD finds every GET route (without this line, routing runs first).
+app.UseRouting();
 // Every error leaves as application/problem+json: exceptions (never with a stack trace), and
 // empty 4xx/5xx answers such as an unknown route or a wrong method.
 app.UseExceptionHandler();

@@ -1,13 +1,19 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
+using PerspectivesApi.Exports;
 
 namespace PerspectivesApi.Tests;
 
-/// <summary>GET /v1/export/archive.sqlite: a consistent, openable copy of the whole archive with an
-/// ETag that changes exactly when the archive does.</summary>
+/// <summary>GET /v1/export/archive.sqlite: a consistent, openable copy of the archive's public content
+/// (the documented allowlist, nothing else) with an ETag that changes exactly when the archive does.</summary>
 public sealed class SnapshotTests : IDisposable
 {
     private readonly ArchiveApp app = new();
@@ -38,6 +44,139 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(1, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM stances_fts WHERE stances_fts MATCH '\"point of no return\"'"));
         Assert.Equal(0, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM meta WHERE key = 'cursor_secret'"));
         Assert.Equal("delete", await snapshot.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        Assert.Equal(
+            await (await app.OpenAsync()).ExecuteScalarAsync<long>("SELECT count(*) FROM topic_tallies"),
+            await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM topic_tallies"));
+
+        // The full-text indexes are copied, not rebuilt: FTS5's own check proves them whole and in step with their tables.
+        await using var writable = new SqliteConnection($"Data Source={path};Pooling=False");
+        await writable.OpenAsync();
+        await writable.ExecuteAsync("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')");
+        await writable.ExecuteAsync("INSERT INTO stances_fts (stances_fts) VALUES ('integrity-check')");
+        Assert.Equal(1, await writable.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH 'Shusha' AND a.id = 'point-of-no-return-aslan-ismailov'"));
+    }
+
+    [Fact]
+    public async Task The_snapshot_holds_exactly_the_documented_tables_and_columns()
+    {
+        var (path, _) = await DownloadAsync();
+        await using var snapshot = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await snapshot.OpenAsync();
+
+        var tables = (await snapshot.QueryAsync<(string Name, string Type)>(
+            "SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")).ToList();
+        var allowlist = SnapshotContent.Tables.Select(t => t.Name).ToList();
+        Assert.Equal(allowlist.Order(), tables.Where(t => t.Type is "table" or "virtual").Select(t => t.Name).Order());
+        // A full-text index's own tables, and nothing else, beside them.
+        Assert.All(tables.Where(t => t.Type == "shadow"),
+            shadow => Assert.Contains(SnapshotContent.Tables, t => t.FullTextIndex && shadow.Name.StartsWith(t.Name + "_")));
+        Assert.Empty(await snapshot.QueryAsync<string>("SELECT name FROM sqlite_schema WHERE type IN ('view', 'trigger')"));
+        // Only indexes of allowlisted tables, and the same ones the archive has.
+        Assert.All(await snapshot.QueryAsync<string>("SELECT tbl_name FROM sqlite_schema WHERE type = 'index'"), table => Assert.Contains(table, allowlist));
+        await using var archive = await app.OpenAsync();
+        const string NamedIndexes = "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(@tables)) ORDER BY name";
+        var tablesJson = System.Text.Json.JsonSerializer.Serialize(allowlist);
+        Assert.Equal(await archive.QueryAsync<string>(NamedIndexes, new { tables = tablesJson }), await snapshot.QueryAsync<string>(NamedIndexes, new { tables = tablesJson }));
+
+        var documented = DocumentedTables();
+        Assert.Equal(allowlist, documented.Keys);
+        foreach (var table in SnapshotContent.Tables)
+        {
+            // Every column, generated ones included; not a virtual table's hidden ones (its name, rank).
+            var columns = await snapshot.QueryAsync<string>("SELECT name FROM pragma_table_xinfo(@name) WHERE hidden <> 1 ORDER BY cid", new { name = table.Name });
+            Assert.Equal(table.Columns, columns);
+            Assert.Equal(table.Columns, documented[table.Name]);
+        }
+        Assert.Equal(1, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM meta"));
+    }
+
+    /// <summary>db/SNAPSHOT.md: each table is a "## `name`" heading over a table of "| `column` | meaning |" rows.</summary>
+    private static Dictionary<string, List<string>> DocumentedTables()
+    {
+        var tables = new Dictionary<string, List<string>>();
+        List<string>? current = null;
+        foreach (var line in File.ReadLines(Path.Combine(ContractTests.RepositoryRoot(), "db", "SNAPSHOT.md")))
+        {
+            if (Regex.Match(line, @"^## `(?<name>[a-z0-9_]+)`\s*$") is { Success: true } heading)
+                tables[heading.Groups["name"].Value] = current = [];
+            else if (line.StartsWith("## ")) current = null;
+            else if (current is not null && Regex.Match(line, @"^\| `(?<name>[a-z0-9_]+)` \|") is { Success: true } row)
+                current.Add(row.Groups["name"].Value);
+        }
+        return tables;
+    }
+
+    [Fact]
+    public async Task No_key_material_and_no_secret_is_anywhere_in_the_snapshot_file()
+    {
+        var keys = app.Services.GetRequiredService<ApiKeys>();
+        var (writer, secret) = await keys.CreateAsync("snapshot-curator");
+        // Names of keys are not public: only the names that sign a change are (in the public history).
+        var (_, silentSecret) = await keys.CreateAsync("silent-curator-name");
+        var idempotencyKey = "idem-" + Guid.NewGuid().ToString("N");
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/outlets"))
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            request.Content = new StringContent("""{"name":"Snapshot Secrets Gazette","kind":"blog"}""", Encoding.UTF8, "application/json");
+            using var created = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        string cursorSecret;
+        await using (var archive = await app.OpenAsync())
+        {
+            cursorSecret = await archive.ExecuteScalarAsync<string>("SELECT value FROM meta WHERE key = 'cursor_secret'") ?? "";
+            // The material is in the archive, so its absence from the snapshot means something.
+            Assert.Equal(1, await archive.ExecuteScalarAsync<long>("SELECT count(*) FROM idempotency WHERE idempotency_key = @idempotencyKey", new { idempotencyKey }));
+            Assert.Equal(2, await archive.ExecuteScalarAsync<long>("SELECT count(*) FROM api_keys WHERE name IN ('snapshot-curator', 'silent-curator-name')"));
+        }
+        Assert.True(cursorSecret.Length >= 32);
+
+        var (path, _) = await DownloadAsync();
+        var bytes = await File.ReadAllBytesAsync(path);
+        var forbidden = new List<(string What, byte[] Bytes)>();
+        foreach (var (name, key) in new[] { ("writer", secret), ("silent", silentSecret) })
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+            forbidden.Add(($"the {name} key", Encoding.UTF8.GetBytes(key)));
+            forbidden.Add(($"the {name} key without its prefix", Encoding.UTF8.GetBytes(key[3..])));
+            forbidden.Add(($"the {name} key's listing prefix", Encoding.UTF8.GetBytes(key[..8])));
+            forbidden.Add(($"the {name} key's hash (hex)", Encoding.UTF8.GetBytes(Convert.ToHexStringLower(hash))));
+            forbidden.Add(($"the {name} key's hash (HEX)", Encoding.UTF8.GetBytes(Convert.ToHexString(hash))));
+            forbidden.Add(($"the {name} key's hash (bytes)", hash));
+        }
+        forbidden.Add(("the Idempotency-Key", Encoding.UTF8.GetBytes(idempotencyKey)));
+        forbidden.Add(("an unused key's name", Encoding.UTF8.GetBytes("silent-curator-name")));
+        forbidden.Add(("the cursor secret", Encoding.UTF8.GetBytes(cursorSecret)));
+        forbidden.Add(("the cursor secret (bytes)", Convert.FromHexString(cursorSecret)));
+        foreach (var (what, needle) in forbidden)
+            Assert.True(bytes.AsSpan().IndexOf(needle) < 0, $"{what} is in the snapshot file");
+
+        // The write itself is public, and so is who made it.
+        await using var snapshot = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        Assert.Equal(1, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM outlets WHERE name = 'Snapshot Secrets Gazette'"));
+        Assert.Equal(writer.Name, await snapshot.ExecuteScalarAsync<string>("SELECT curator FROM revisions ORDER BY seq DESC LIMIT 1"));
+    }
+
+    [Fact]
+    public async Task HEAD_answers_what_GET_would_without_building_the_file()
+    {
+        var client = app.CreateClient();
+        using var get = await client.GetAsync("/v1/export/archive.sqlite");
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/export/archive.sqlite"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Equal(get.Content.Headers.ContentDisposition, head.Content.Headers.ContentDisposition);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Head, "/v1/export/archive.sqlite");
+        conditional.Headers.IfNoneMatch.Add(get.Headers.ETag!);
+        using var notModified = await client.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
     }
 
     [Fact]

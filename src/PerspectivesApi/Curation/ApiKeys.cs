@@ -13,7 +13,9 @@ public sealed record ApiKeyInfo(long Id, string Name, string Prefix, string Crea
 /// SHA-256, so a leaked database does not leak keys.</summary>
 public sealed class ApiKeys(Database database)
 {
-    private const string SecretPrefix = "pa_";
+    /// <summary>Every secret starts with it, followed by 43 base64url characters: what makes a key
+    /// recognizable wherever it must be redacted (<see cref="Http.Redaction"/>).</summary>
+    public const string SecretPrefix = "pa_";
 
     public async Task<(ApiKeyInfo Key, string Secret)> CreateAsync(string name, CancellationToken cancellationToken = default)
     {

@@ -7,8 +7,8 @@ using PerspectivesApi.OpenApi;
 
 namespace PerspectivesApi.Exports;
 
-/// <summary>The whole archive as one SQLite file, for data scientists who would rather query it
-/// locally (sqlite3, pandas.read_sql, R's DBI) than page through the API.</summary>
+/// <summary>The archive's public content as one SQLite file (<see cref="SnapshotContent"/>), for data scientists
+/// who would rather query it locally (sqlite3, pandas.read_sql, R's DBI) than page through the API.</summary>
 public static class ArchiveSnapshot
 {
     public const string MediaType = "application/vnd.sqlite3";
@@ -18,12 +18,14 @@ public static class ArchiveSnapshot
         v1.MapGet("/export/archive.sqlite", GetAsync)
             .WithTags("Export")
             .WithName("getArchiveSnapshot")
-            .WithSummary("Download the whole archive as an SQLite file")
+            .WithSummary("Download the archive as an SQLite file")
             .WithDescription("""
-                A consistent snapshot of every table (outlets, authors, articles with credits, topics, stances and the full-text
-                indexes), made with SQLite's online backup API while the archive keeps serving, never a copy of a live file.
-                Open it with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the
-                database bumps on every write: send it back in If-None-Match to learn, with a 304, that nothing changed.
+                The archive's public content as one SQLite file: outlets, authors, articles with credits, topics, stances, the
+                topics' precomputed tallies, the public history of changes and the full-text indexes, with their indexes; nothing
+                else (no curator keys, no idempotency records, no secrets). db/SNAPSHOT.md in the repository lists every table and
+                column. All of it is read in one transaction while the archive keeps serving, so the copy is consistent. Open it
+                with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database
+                bumps on every write: send it back in If-None-Match to learn, with a 304, that nothing changed.
                 """)
             .WithMetadata(new ResponseExample("(the bytes of an SQLite 3 database file)"))
             .Produces<byte[]>(StatusCodes.Status200OK, MediaType)
@@ -32,37 +34,52 @@ public static class ArchiveSnapshot
 
     private static async Task<IResult> GetAsync(HttpContext http, Database database, CancellationToken cancellationToken)
     {
-        await using var source = await database.OpenAsync(cancellationToken);
-        var revision = await RevisionAsync(source);
-        var etag = new EntityTagHeaderValue($"\"archive-v{Migrator.LatestVersion}-r{revision}\"");
+        long revision;
+        await using (var source = await database.OpenAsync(cancellationToken))
+            revision = await RevisionAsync(source);
+        var etag = ETagOf(revision);
         http.Response.Headers.ETag = etag.ToString();
         http.Response.Headers.CacheControl = "no-cache";
         if (ETags.Matches(http.Request.Headers.IfNoneMatch, etag.Tag.ToString()))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
+        if (http.IsHeadRequest())
+        {
+            // Building the file is this route's whole cost: HEAD says what GET would send without building it,
+            // and so without its length, which a HEAD answer may leave out (RFC 9110 §9.3.2).
+            http.Response.ContentType = MediaType;
+            http.Response.Headers.ContentDisposition = Disposition;
+            return TypedResults.Ok();
+        }
+
         var path = Path.Combine(Path.GetTempPath(), $"perspectives-snapshot-{Guid.NewGuid():N}.sqlite");
         try
         {
-            await using (var destination = new SqliteConnection($"Data Source={path};Pooling=False"))
-            {
-                await destination.OpenAsync(cancellationToken);
-                // One backup step over the whole file: SQLite holds a read transaction for the copy,
-                // so the snapshot is consistent even while curators write.
-                source.BackupDatabase(destination);
-                // The secret that signs cursors is the archive's own; overwrite it rather than leave it in a free page.
-                await destination.ExecuteAsync("PRAGMA secure_delete = ON; DELETE FROM meta WHERE key = 'cursor_secret'; PRAGMA journal_mode = DELETE;");
-                // The revision the copy holds may be newer than the one read above: name the copy by its own.
-                etag = new EntityTagHeaderValue($"\"archive-v{Migrator.LatestVersion}-r{await RevisionAsync(destination)}\"");
-                http.Response.Headers.ETag = etag.ToString();
-            }
+            // The revision the copy holds may be newer than the one read above: name the copy by its own.
+            etag = ETagOf(await SnapshotContent.WriteAsync(database.FilePath, path, cancellationToken));
+            http.Response.Headers.ETag = etag.ToString();
             var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-            return TypedResults.Stream(file, MediaType, "archive.sqlite", entityTag: etag);
+            return TypedResults.Stream(file, MediaType, FileName, entityTag: etag);
         }
         catch
         {
             File.Delete(path);
             throw;
         }
+    }
+
+    private static EntityTagHeaderValue ETagOf(long revision) => new($"\"archive-v{Migrator.LatestVersion}-r{revision}\"");
+
+    private const string FileName = "archive.sqlite";
+
+    /// <summary>As <see cref="TypedResults.Stream(Stream, string?, string?, DateTimeOffset?, EntityTagHeaderValue?, bool)"/> writes it.</summary>
+    private static readonly string Disposition = CreateDisposition();
+
+    private static string CreateDisposition()
+    {
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(FileName);
+        return disposition.ToString();
     }
 
     private static Task<long> RevisionAsync(SqliteConnection connection) =>

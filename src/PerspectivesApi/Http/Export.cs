@@ -63,6 +63,13 @@ public sealed class CollectionExport<TRow, TItem>(
         response.ContentType = csv ? $"{ListFormats.Csv}; charset=utf-8; header=present" : $"{ListFormats.Ndjson}; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers.ContentDisposition = $"attachment; filename=\"{request.Collection.Name.Replace(' ', '-')}.{(csv ? "csv" : "ndjson")}\"";
+        // The rows are the whole work of an export and HEAD sends none of them. Starting the response still
+        // settles the headers GET would send (the response compression's choice included).
+        if (http.IsHeadRequest())
+        {
+            await response.StartAsync(http.RequestAborted);
+            return;
+        }
 
         var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var output = response.BodyWriter;

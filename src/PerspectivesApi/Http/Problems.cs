@@ -95,7 +95,7 @@ public static class Problems
                     "Send one of them, or use format=json|csv|ndjson.");
 
     /// <summary>Fills in what every problem carries: the request it answers and a trace id to quote
-    /// when reporting it.</summary>
+    /// when reporting it; never a secret the request held.</summary>
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
@@ -103,7 +103,7 @@ public static class Problems
         // A problem with no more specific type is "about:blank", titled by its status (RFC 9457 §4.2.1).
         problem.Type ??= "about:blank";
         problem.Title ??= Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(problem.Status.Value);
-        problem.Instance ??= context.HttpContext.Request.Path + context.HttpContext.Request.QueryString;
+        problem.Instance ??= Redaction.SafeTarget(context.HttpContext.Request);
         problem.Extensions.TryAdd("traceId", context.HttpContext.TraceIdentifier);
         if (problem.Status is StatusCodes.Status401Unauthorized)
         {
@@ -128,5 +128,7 @@ public static class Problems
             problem.Detail = "The archive could not answer this request. The error was logged with the traceId below.";
         }
         problem.Detail ??= problem.Title + ".";
+        // Last: a detail or an error message may quote what the client sent, a misplaced key included.
+        Redaction.Scrub(problem);
     }
 }
