@@ -295,6 +295,9 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         if (element.ValueKind != JsonValueKind.Object) return (null, errors, Problems.MalformedBody("The body must be a JSON object."));
 
         CheckMembers(element, typeof(T), "", errors);
+        // A null where a list holds records cannot be validated further (the validation reads each record):
+        // it ends the request here, as a wrong type does, with every other field error found so far.
+        if (HasNullRecord(element)) return (null, errors, Problems.InvalidFields(errors.ToDictionary()));
         try
         {
             // Unknown members are already errors; the rest of the document is still validated.
@@ -326,12 +329,21 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
                 var index = 0;
                 foreach (var item in member.Value.EnumerateArray())
                 {
+                    // A list holds records, never a null in their place (the code reading them would not expect one).
+                    if (item.ValueKind == JsonValueKind.Null) errors.Add($"{at}[{index}]", "must not be null.");
                     if (item.ValueKind == JsonValueKind.Object && itemType.IsClass && itemType != typeof(string)) CheckMembers(item, itemType, $"{at}[{index}]", errors);
                     index++;
                 }
             }
         }
     }
+
+    private static bool HasNullRecord(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().Any(m => HasNullRecord(m.Value)),
+        JsonValueKind.Array => element.EnumerateArray().Any(i => i.ValueKind == JsonValueKind.Null || HasNullRecord(i)),
+        _ => false,
+    };
 
     private static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
     {

@@ -56,9 +56,10 @@ public static partial class CorpusImport
         return (await UpsertAsync(connection, transaction, manifest, bodies), manifest);
     }
 
-    /// <summary>Each article's body text, by article id.</summary>
+    /// <summary>Each article's body text, by article id. Read before validation, so a repeated (or missing)
+    /// id keeps its first body here and is left for the validation to report as a 422.</summary>
     public static IReadOnlyDictionary<string, string> Bodies(CorpusManifest manifest, Func<string, string> readBody) =>
-        manifest.Articles.ToDictionary(a => a.Id ?? "", a => readBody(a.Body ?? ""));
+        manifest.Articles.GroupBy(a => a.Id ?? "").ToDictionary(g => g.Key, g => readBody(g.First().Body ?? ""));
 
     /// <summary>Creates or updates every record of a validated manifest.</summary>
     public static async Task<ImportReport> UpsertAsync(

@@ -30,6 +30,7 @@ public sealed class Contract
 {
     private const string ComponentsPrefix = "#/components/schemas/";
     private readonly JsonObject definitions;
+    private static readonly EvaluationOptions FlagOnly = new() { OutputFormat = OutputFormat.Flag };
     private readonly ConcurrentDictionary<string, JsonSchema> schemas = new();
 
     public IReadOnlyList<ContractOperation> Operations { get; }
@@ -72,8 +73,9 @@ public sealed class Contract
     {
         var text = RewriteReferences(schema.ToJsonString());
         var compiled = schemas.GetOrAdd(text, Build);
+        // The flag answer is cheap; the list of errors is worked out only for a body that fails.
+        if (compiled.Evaluate(instance, FlagOnly).IsValid) return [];
         var results = compiled.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (results.IsValid) return [];
         return (results.Details ?? [])
             .Where(d => d.Errors is { Count: > 0 })
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value} (schema {d.EvaluationPath})"))

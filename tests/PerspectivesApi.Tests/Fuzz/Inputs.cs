@@ -131,8 +131,15 @@ public sealed class Inputs(PCG pcg, IReadOnlyDictionary<string, IReadOnlyList<st
                 case 7: body[name] = Pick(["javascript:alert(1)", "ftp://x", "http://", "https://example.org/" + new string('a', 3000), "not a url"]); break;
                 case 8: body[name] = Pick(["2025-13-40", "yesterday", "0000-01-01", "9999-12-31"]); break;
                 default:
-                    if (body[name] is JsonObject inner && inner.Count > 0) inner.Remove(inner.First().Key);
-                    else if (body[name] is JsonArray array) array.Add(Pick<JsonNode?>([new JsonObject(), 1, "x", null, new JsonObject { ["author"] = "nobody-at-all", ["role"] = "ghost" }]));
+                    // Inside: an object or a list element changed the same ways, a list element repeated, or junk added to a list.
+                    if (body[name] is JsonObject inner) body[name] = Mutate(inner);
+                    else if (body[name] is JsonArray { Count: > 0 } array && Chance(0.6))
+                    {
+                        var index = Below(array.Count);
+                        if (Chance(0.5) && array[index] is JsonObject element) array[index] = Mutate(element);
+                        else array.Add(array[index]?.DeepClone());
+                    }
+                    else if (body[name] is JsonArray list) list.Add(Pick<JsonNode?>([new JsonObject(), 1, "x", null, new JsonObject { ["author"] = "nobody-at-all", ["role"] = "ghost" }]));
                     else body[name] = Draw(Slug);
                     break;
             }
