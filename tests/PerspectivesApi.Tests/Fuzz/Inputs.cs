@@ -107,7 +107,7 @@ public sealed class Inputs(PCG pcg, IReadOnlyDictionary<string, IReadOnlyList<st
 
     /// <summary>Bodies that are not the JSON object an endpoint expects.</summary>
     public static readonly Gen<string> NotAnObject = Gen.OneOf(
-        "", "{", "{\"a\":", "null", "[]", "[{}]", "\"text\"", "123", "true", "{\"a\":1,}", "{'single':'quotes'}", "\u0000", "{\"a\":\"\\ud800\"}",
+        "", "{", "{\"a\":", "null", "[]", "[{}]", "\"text\"", "123", "true", "{\"a\":1,}", "{'single':'quotes'}", "\u0000", "{\"a\":\"\\ud800\"}", "{\"name\\udc00\":1}", "{\"title\":\"x\\ud800\"}",
         new string('[', 5000) + new string(']', 5000), "{} {}", "<xml/>", "\ufeff{}");
 
     /// <summary>The body of an example, changed the way a careless or hostile client changes it.</summary>
