@@ -52,6 +52,8 @@ public sealed class ContractFuzzTests(ArchiveApp app, ITestOutputHelper output) 
             $"({session.Failures.Sum(f => f.Count)} requests):\n\n" + string.Join("\n\n", session.Failures.Take(25).Select(f => f.ToString())));
     }
 
+    /// <summary>To the test's output and to stdout: both land in the TRX results, which .ci/run prints the counts from
+    /// (and `dotnet test --logger "console;verbosity=normal"` shows them).</summary>
     private void Report(string line)
     {
         output.WriteLine(line);
