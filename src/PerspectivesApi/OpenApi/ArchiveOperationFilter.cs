@@ -24,7 +24,10 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         if (metadata.OfType<ResourceDoc>().FirstOrDefault() is { } resource)
             DescribeId(operation, $"The {resource.Resource}'s id (a slug).");
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Name == "seq"))
+        {
             parameter.Description = "The revision's sequence number, as GET …/revisions lists it.";
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1", Maximum = long.MaxValue.ToString() };
+        }
         var doc = metadata.OfType<CollectionDoc>().FirstOrDefault();
         if (doc is not null)
         {

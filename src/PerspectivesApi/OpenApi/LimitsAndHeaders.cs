@@ -56,8 +56,14 @@ public static class LimitsAndHeaders
         {
             Description = "How many seconds to wait before trying again.",
             Required = true,
-            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" },
+            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "0" },
             Example = JsonValue.Create(12),
+        },
+        ["Access-Control-Allow-Origin"] = new OpenApiHeader
+        {
+            Description = "`*` on an answer to a cross-origin request (one with an Origin header): the archive is public, so any web page may read it.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("*")] },
+            Example = JsonValue.Create("*"),
         },
         ["ETag"] = new OpenApiHeader
         {
@@ -112,6 +118,7 @@ public static class LimitsAndHeaders
             inline.Headers ??= new Dictionary<string, IOpenApiHeader>();
             AddHeader(inline, "RateLimit", document);
             AddHeader(inline, "RateLimit-Policy", document);
+            AddHeader(inline, "Access-Control-Allow-Origin", document);
             var success = code is "200" or "201" or "304";
             if (success || code == "204") AddHeader(inline, "Cache-Control", document);
             if (success) AddHeader(inline, "ETag", document);
@@ -122,23 +129,31 @@ public static class LimitsAndHeaders
         operation.Parameters ??= [];
         if (method == "GET")
             AddHeaderParameter(operation, "If-None-Match",
-                "ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.", "\"0t5NLqxxT_AL059W5goMYQ\"");
+                "ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.", "\"0t5NLqxxT_AL059W5goMYQ\"", EntityTags);
         if (method is "PUT" or "PATCH" or "DELETE" || isRestore)
             AddHeaderParameter(operation, "If-Match",
                 "The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, " +
                 "412 when the resource changed meanwhile, so that no change made meanwhile is overwritten." +
-                (isRestore ? " Not needed to restore a deleted resource." : ""), "\"0t5NLqxxT_AL059W5goMYQ\"");
+                (isRestore ? " Not needed to restore a deleted resource." : ""), "\"0t5NLqxxT_AL059W5goMYQ\"", EntityTags);
         if (method == "POST" && !isRestore)
             AddHeaderParameter(operation, "Idempotency-Key",
                 "Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body " +
                 "replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key.",
-                "7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9");
+                "7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9", new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 255, Pattern = "^[!-~]+$" });
     }
 
     private static void AddHeader(OpenApiResponse response, string name, OpenApiDocument document) =>
         response.Headers![name] = new OpenApiHeaderReference(name, document);
 
-    private static void AddHeaderParameter(OpenApiOperation operation, string name, string description, string example)
+    /// <summary>An entity-tag list (RFC 9110 §8.8.3) or <c>*</c>, within what a request header can hold.</summary>
+    private static readonly OpenApiSchema EntityTags = new()
+    {
+        Type = JsonSchemaType.String,
+        MaxLength = 8192,
+        Pattern = "^(\\*|(W/)?\"[!#-~]*\"(\\s*,\\s*(W/)?\"[!#-~]*\")*)$",
+    };
+
+    private static void AddHeaderParameter(OpenApiOperation operation, string name, string description, string example, OpenApiSchema schema)
     {
         if (operation.Parameters!.Any(p => p.Name == name && p.In == ParameterLocation.Header)) return;
         operation.Parameters!.Add(new OpenApiParameter
@@ -146,7 +161,7 @@ public static class LimitsAndHeaders
             Name = name,
             In = ParameterLocation.Header,
             Description = description,
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            Schema = schema,
             Example = JsonValue.Create(example),
         });
     }
@@ -166,6 +181,7 @@ public static class LimitsAndHeaders
             {
                 ["RateLimit"] = new OpenApiHeaderReference("RateLimit", context.Document),
                 ["RateLimit-Policy"] = new OpenApiHeaderReference("RateLimit-Policy", context.Document),
+                ["Access-Control-Allow-Origin"] = new OpenApiHeaderReference("Access-Control-Allow-Origin", context.Document),
             };
             if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable)
                 headers["Retry-After"] = new OpenApiHeaderReference("Retry-After", context.Document);
