@@ -73,12 +73,14 @@ public static class EndpointDocs
         return endpoint;
     }
 
-    /// <summary>A resource's history.</summary>
+    /// <summary>A resource's history: the whole of it, so it takes no parameters.</summary>
     public static RouteHandlerBuilder ListsRevisions(this RouteHandlerBuilder endpoint) =>
         endpoint
             .WithMetadata(new ResponseExample(Examples.RevisionPage))
+            .AddEndpointFilter(RefuseQueryParameters)
             .Produces<Page<Curation.Revision>>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>A fixed document (not a collection, no id): 200 with an ETag, or 304.</summary>

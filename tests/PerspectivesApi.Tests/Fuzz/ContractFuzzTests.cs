@@ -298,7 +298,7 @@ public sealed class FuzzSession
     private void IdempotencyKey(HttpRequestMessage request, out string key)
     {
         key = idempotencyKeys.Count > 0 && inputs.Chance(0.3) ? inputs.Pick(idempotencyKeys).Key
-            : inputs.Chance(0.1) ? inputs.Pick([new string('k', 300), "", " ", "ключ"]) : $"fuzz-{Guid.NewGuid():N}";
+            : inputs.Chance(0.1) ? inputs.Pick([new string('k', 300), "", " ", "ключ"]) : $"fuzz-key-{NextFresh()}";
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
     }
 
@@ -377,7 +377,7 @@ public sealed class FuzzSession
         var item = $"/v1/{collection}/{{id}}";
 
         var create = Write(HttpMethod.Post, $"/v1/{collection}", example);
-        var key = $"fuzz-chain-{Guid.NewGuid():N}";
+        var key = $"fuzz-chain-key-{NextFresh()}";
         create.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         if (!await ExpectAsync(Operation("POST", $"/v1/{collection}"), create, 201, "create")) return;
         scratchIds[collection].Add(id);
