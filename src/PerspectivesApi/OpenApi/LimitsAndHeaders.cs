@@ -23,7 +23,7 @@ public static class LimitsAndHeaders
         (StatusCodes.Status413PayloadTooLarge, "RequestBodyTooLarge",
             "The body is larger than this route accepts (resource writes take small bodies, imports larger ones). Nothing was written.",
             "/problems/request-too-large", "Request body too large",
-            "The request body is larger than the 1048576 bytes this route accepts. Nothing was written."),
+            "The request body is larger than this route accepts. Nothing was written; send a smaller one (a large import in parts)."),
         (StatusCodes.Status429TooManyRequests, "TooManyRequests",
             "The client (its IP address, or its curator key) has used its request budget; Retry-After says when to try again. " +
             "Expensive operations (search, facets, count=true, exports, the snapshot) have a tighter budget of their own.",
@@ -33,7 +33,7 @@ public static class LimitsAndHeaders
             "The request's work would exceed its time budget, or the database is busy with other writes; nothing was written. " +
             "Retry-After says when to try again; a narrower query may succeed at once.",
             "/problems/busy", "Service busy",
-            "The request's work exceeded its time budget of 2 seconds and was stopped. Retry after 1 second, or narrow the query."),
+            "The request's work exceeded its time budget and was stopped. Retry after 1 second, or narrow the query."),
     ];
 
     private static readonly Dictionary<string, OpenApiHeader> Headers = new()

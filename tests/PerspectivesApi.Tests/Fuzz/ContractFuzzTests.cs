@@ -104,25 +104,7 @@ public sealed class FuzzSession
         this.client = client;
         this.curatorKey = curatorKey;
         this.revokedKey = revokedKey;
-        inputs = new Inputs(pcg, new CorpusView(corpusIds));
-    }
-
-    private sealed class CorpusView(Dictionary<string, List<string>> ids) : IReadOnlyDictionary<string, IReadOnlyList<string>>
-    {
-        public IReadOnlyList<string> this[string key] => ids[key];
-        public IEnumerable<string> Keys => ids.Keys;
-        public IEnumerable<IReadOnlyList<string>> Values => ids.Values;
-        public int Count => ids.Count;
-        public bool ContainsKey(string key) => ids.ContainsKey(key);
-        public bool TryGetValue(string key, out IReadOnlyList<string> value)
-        {
-            var found = ids.TryGetValue(key, out var list);
-            value = list ?? [];
-            return found;
-        }
-        public IEnumerator<KeyValuePair<string, IReadOnlyList<string>>> GetEnumerator() =>
-            ids.Select(p => new KeyValuePair<string, IReadOnlyList<string>>(p.Key, p.Value)).GetEnumerator();
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        inputs = new Inputs(pcg, corpusIds);
     }
 
     public async Task RunAsync(int requests)
@@ -221,7 +203,7 @@ public sealed class FuzzSession
         Authorize(request, curator);
         if (inputs.Accept() is { } accept) request.Headers.TryAddWithoutValidation("Accept", accept);
 
-        if (operation.Method == "GET")
+        if (operation.Method is "GET" or "HEAD")
         {
             if (inputs.Chance(0.25))
                 request.Headers.TryAddWithoutValidation("If-None-Match", etags.TryGetValue(url, out var known) && inputs.Chance(0.7) ? known : inputs.Chance(0.2) ? "*" : inputs.StaleOrGarbageETag());
@@ -447,10 +429,9 @@ public sealed class FuzzSession
 
     private async Task<bool> ExpectAsync(ContractOperation operation, HttpRequestMessage request, int expected, string step)
     {
-        var description = Describe(request);
         var (status, _, body) = await SendAsync(operation, request);
         if (status == expected) return true;
-        Fail(operation.Name, $"chain step '{step}' answered {status}, not {expected}", description, status, "", body?.ToString() ?? "");
+        Fail(operation.Name, $"chain step '{step}' answered {status}, not {expected}", Describe(request), status, "", body?.ToString() ?? "");
         return false;
     }
 
@@ -485,7 +466,8 @@ public sealed class FuzzSession
     /// a declared media type, and a JSON body that validates against the declared schema.</summary>
     private async Task<(int Status, HttpResponseMessage Response, JsonElement? Body)> SendAsync(ContractOperation operation, HttpRequestMessage request)
     {
-        var description = Describe(request);
+        // Read only for a failure: the client leaves the request and its content readable after sending.
+        var described = new Lazy<string>(() => Describe(request));
         var clock = Stopwatch.StartNew();
         var response = await client.SendAsync(request);
         var bytes = await response.Content.ReadAsByteArrayAsync();
@@ -496,10 +478,10 @@ public sealed class FuzzSession
         ByOperation[operation.Name] = ByOperation.GetValueOrDefault(operation.Name) + 1;
         var text = Encoding.UTF8.GetString(bytes);
 
-        if (status >= 500) Fail(operation.Name, "server error", description, status, "", text);
+        if (status >= 500) Fail(operation.Name, "server error", described.Value, status, "", text);
         if (!operation.Declares(status))
         {
-            Fail(operation.Name, "undeclared status", description, status, $"the contract declares {string.Join(", ", operation.Responses.Select(r => r.Key))}", text);
+            Fail(operation.Name, "undeclared status", described.Value, status, $"the contract declares {string.Join(", ", operation.Responses.Select(r => r.Key))}", text);
             return (status, response, null);
         }
 
@@ -508,12 +490,12 @@ public sealed class FuzzSession
         if (bytes.Length == 0)
         {
             // An export of nothing is empty (NDJSON) and that is its declared media type; JSON is never empty.
-            if (content is { Count: > 0 } && status is not (304 or 204) && mediaType is null or "application/json" or "application/problem+json") Fail(operation.Name, "empty body", description, status, "the contract declares a body for this status", "");
+            if (content is { Count: > 0 } && status is not (304 or 204) && operation.Method != "HEAD" && mediaType is null or "application/json" or "application/problem+json") Fail(operation.Name, "empty body", described.Value, status, "the contract declares a body for this status", "");
             return (status, response, null);
         }
         if (mediaType is null || content?[mediaType] is not JsonObject media)
         {
-            Fail(operation.Name, "undeclared media type", description, status, $"Content-Type {mediaType ?? "(none)"}; the contract declares {string.Join(", ", content?.Select(c => c.Key) ?? [])}", text);
+            Fail(operation.Name, "undeclared media type", described.Value, status, $"Content-Type {mediaType ?? "(none)"}; the contract declares {string.Join(", ", content?.Select(c => c.Key) ?? [])}", text);
             return (status, response, null);
         }
 
@@ -525,13 +507,13 @@ public sealed class FuzzSession
         {
             JsonElement json;
             try { json = JsonDocument.Parse(bytes).RootElement.Clone(); }
-            catch (JsonException e) { Fail(operation.Name, "body is not JSON", description, status, e.Message, text); return (status, response, null); }
+            catch (JsonException e) { Fail(operation.Name, "body is not JSON", described.Value, status, e.Message, text); return (status, response, null); }
             if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String && cursors.Count < 200)
                 cursors.Add(next.GetString()!);
             var errors = contract.Validate(media["schema"]!, json);
-            if (errors.Count > 0) Fail(operation.Name, "body does not match its schema", description, status, string.Join("\n", errors.Take(6)), text);
+            if (errors.Count > 0) Fail(operation.Name, "body does not match its schema", described.Value, status, string.Join("\n", errors.Take(6)), text);
             if (mediaType == "application/problem+json" && (!json.TryGetProperty("status", out var problemStatus) || problemStatus.ValueKind != JsonValueKind.Number || problemStatus.GetInt32() != status))
-                Fail(operation.Name, "problem status differs from the HTTP status", description, status, "", text);
+                Fail(operation.Name, "problem status differs from the HTTP status", described.Value, status, "", text);
             return (status, response, json);
         }
         if (mediaType == "application/x-ndjson" && content["application/json"]?["schema"] is { } pageSchema && contract.ItemSchemaOf(pageSchema) is { } itemSchema)
@@ -539,7 +521,7 @@ public sealed class FuzzSession
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(50))
             {
                 var errors = contract.Validate(itemSchema, JsonDocument.Parse(line).RootElement);
-                if (errors.Count > 0) { Fail(operation.Name, "NDJSON line does not match the item schema", description, status, string.Join("\n", errors.Take(6)), line); break; }
+                if (errors.Count > 0) { Fail(operation.Name, "NDJSON line does not match the item schema", described.Value, status, string.Join("\n", errors.Take(6)), line); break; }
             }
         }
         return (status, response, null);

@@ -6,7 +6,7 @@ namespace PerspectivesApi.Tests.Fuzz;
 
 /// <summary>CsCheck generators for what a client can put in a request, valid and invalid, derived from a
 /// parameter's schema in the contract. Drawn from one seeded <see cref="PCG"/>, so a run can be replayed.</summary>
-public sealed class Inputs(PCG pcg, IReadOnlyDictionary<string, IReadOnlyList<string>> corpusIds)
+public sealed class Inputs(PCG pcg, IReadOnlyDictionary<string, List<string>> corpusIds)
 {
     public T Draw<T>(Gen<T> gen) => gen.Generate(pcg, null, out _);
 
