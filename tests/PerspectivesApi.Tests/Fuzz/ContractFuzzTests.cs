@@ -110,7 +110,8 @@ public sealed class FuzzSession
     public async Task RunAsync(int requests)
     {
         await LearnCorpusAsync();
-        // About a fifth of the budget goes to chains, the rest to single requests over every operation in turn.
+        // One draw in fifty starts a chain (some fifteen requests, so about a quarter of them all); the rest are
+        // single requests to every operation in turn, in an order shuffled per round, or follow a Link header.
         var operations = contract.Operations.ToList();
         var order = new List<ContractOperation>();
         while (Sent < requests)
