@@ -3,6 +3,7 @@ using PerspectivesApi.Articles;
 using PerspectivesApi.Authors;
 using PerspectivesApi.Curation;
 using PerspectivesApi.Exports;
+using PerspectivesApi.OpenApi;
 using PerspectivesApi.Outlets;
 using PerspectivesApi.Search;
 using PerspectivesApi.Stances;
@@ -44,9 +45,7 @@ public static class V1
             .WithTags("Index")
             .WithSummary("List the collections")
             .WithDescription("The entry point: every collection of the v1 API with its URL, and where the documentation is.")
-            .WithMetadata(new OpenApi.ResponseExample(Index))
-            .Produces<ApiIndex>(StatusCodes.Status200OK, "application/json")
-            .Produces(StatusCodes.Status304NotModified);
+            .ProducesDocument(Index);
 
         v1.MapArticles();
         v1.MapAuthors();

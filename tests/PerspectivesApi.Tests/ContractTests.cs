@@ -75,8 +75,10 @@ public sealed class ContractTests(ArchiveApp app) : IClassFixture<ArchiveApp>
             if (path.Contains("{id}") && !responses.ContainsKey("404")) problems.Add($"{name}: does not declare 404");
             if (operation["parameters"]?.AsArray().Any(p => p!["name"]!.GetValue<string>() == "limit") == true && !responses.ContainsKey("400"))
                 problems.Add($"{name}: takes parameters but does not declare 400");
-            foreach (var (code, response) in responses)
+            foreach (var (code, declared) in responses)
             {
+                // Shared responses (the limit problems) are components, referenced by every operation.
+                var response = Fuzz.Contract.Resolve(document, declared!);
                 if (string.IsNullOrWhiteSpace(response!["description"]?.GetValue<string>())) problems.Add($"{name} {code}: no description");
                 if (code is "304" or "204") continue;
                 var content = response["content"]?.AsObject();
@@ -90,6 +92,54 @@ public sealed class ContractTests(ArchiveApp app) : IClassFixture<ArchiveApp>
             }
         }
         Assert.True(operations >= 16, $"only {operations} operations documented");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>Running in public: every operation may be rate limited, every /v1 operation may run out of
+    /// time, every body may be too large or too slow, and the headers that come with each answer are declared.</summary>
+    [Fact]
+    public async Task Every_operation_declares_the_limits_and_headers_of_running_in_public()
+    {
+        var document = JsonNode.Parse(await ServedAsync())!;
+        var problems = new List<string>();
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        foreach (var (method, operationNode) in item!.AsObject())
+        {
+            var name = $"{method.ToUpperInvariant()} {path}";
+            var operation = operationNode!.AsObject();
+            var responses = operation["responses"]!.AsObject();
+            var expected = new List<string> { "429", "503" };
+            if (operation["requestBody"] is not null) expected.AddRange(["408", "413"]);
+            foreach (var code in expected)
+            {
+                if (!responses.ContainsKey(code)) { problems.Add($"{name}: does not declare {code}"); continue; }
+                var response = Fuzz.Contract.Resolve(document, responses[code]!);
+                if (response["content"]?["application/problem+json"]?["schema"] is null) problems.Add($"{name} {code}: not a problem");
+                if (code is "429" or "503" && response["headers"]?["Retry-After"] is null) problems.Add($"{name} {code}: no Retry-After");
+            }
+            foreach (var (code, declared) in responses)
+            {
+                var headers = Fuzz.Contract.Resolve(document, declared!)["headers"]?.AsObject();
+                foreach (var header in new[] { "RateLimit", "RateLimit-Policy" })
+                    if (headers?.ContainsKey(header) != true) problems.Add($"{name} {code}: no {header} header");
+            }
+            if (method != "delete" && responses["200"]?["headers"]?["ETag"] is null && responses["201"]?["headers"]?["ETag"] is null) problems.Add($"{name}: no ETag on success");
+            if (responses["201"] is { } created && created["headers"]?["Location"] is null) problems.Add($"{name} 201: no Location");
+            if (operation["parameters"]?.AsArray().Any(p => p!["name"]!.GetValue<string>() == "cursor") == true && responses["200"]!["headers"]?["Link"] is null)
+                problems.Add($"{name}: a list without a Link header");
+            var headerParameters = operation["parameters"]?.AsArray().Where(p => p!["in"]!.GetValue<string>() == "header").Select(p => p!["name"]!.GetValue<string>()).ToList() ?? [];
+            var wants = method switch
+            {
+                "get" => "If-None-Match",
+                "put" or "patch" or "delete" => "If-Match",
+                _ => path.EndsWith("/restore") ? "If-Match" : "Idempotency-Key",
+            };
+            if (!headerParameters.Contains(wants)) problems.Add($"{name}: no {wants} request header");
+            var security = operation["security"]?.AsArray();
+            if (security is not { Count: > 0 }) problems.Add($"{name}: says nothing about authentication");
+            else if (method == "get" && security[0]!.AsObject().Count != 0) problems.Add($"{name}: a read must be declared anonymous");
+            else if (method != "get" && security[0]!["curatorKey"] is null) problems.Add($"{name}: a write must need the curator key");
+        }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 

@@ -79,8 +79,10 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         return await ChangeAsync(http, model, id, current =>
         {
             if (malformed is not null) return (null, null, malformed);
-            var merged = MergePatch(JsonSerializer.SerializeToNode(current, Json)!, patch);
-            var (document, parseErrors, problem) = Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(merged, Json));
+            byte[] mergedBytes;
+            try { mergedBytes = JsonSerializer.SerializeToUtf8Bytes(MergePatch(JsonSerializer.SerializeToNode(current, Json)!, patch), Json); }
+            catch (Exception e) when (e is JsonException or InvalidOperationException) { return (null, null, Problems.MalformedBody(InvalidText)); }
+            var (document, parseErrors, problem) = Deserialize<T>(mergedBytes);
             if (problem is not null) return (null, null, problem);
             if (model.IdOf(document!) is { } bodyId && bodyId != id) parseErrors.Add("id", $"cannot be changed (from '{id}' to '{bodyId}').");
             return (model.WithId(document!, id), parseErrors, null);
@@ -306,7 +308,8 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         catch (JsonException e) { return (null, errors, Problems.MalformedBody(e.Message)); }
         if (element.ValueKind != JsonValueKind.Object) return (null, errors, Problems.MalformedBody("The body must be a JSON object."));
 
-        CheckMembers(element, typeof(T), "", errors);
+        try { CheckMembers(element, typeof(T), "", errors); }
+        catch (InvalidOperationException) { return (null, errors, Problems.MalformedBody(InvalidText)); }
         try
         {
             // Unknown members are already errors; the rest of the document is still validated.
@@ -344,6 +347,9 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             }
         }
     }
+
+    /// <summary>JSON lets a string escape half of a UTF-16 pair (<c>"\ud800"</c>); no text can hold it.</summary>
+    private const string InvalidText = "A name or string in it is not valid Unicode (a \\uD800–\\uDFFF escape without its other half).";
 
     private static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
     {

@@ -44,7 +44,7 @@ public static class WriteEndpoints
             .WithSummary($"Delete {Article(resource)} {resource}")
             .WithDescription($"Deletes the {resource}, leaving a tombstone: GET then answers 410, and its history stays at /v1/{model.Collection}/{{id}}/revisions, from which it can be restored. Requires If-Match. " +
                              (model.CascadeAsync is null ? $"Refused with 409 while other resources refer to it." : "Refused with 409 while stances refer to it, unless ?cascade=true, which deletes them too and records each deletion."))
-            .Deletes(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
+            .Deletes(cascades: model.CascadeAsync is not null, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status410Gone, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
 
         group.MapGet("/{id}/revisions", (string id, ResourceWriter writer, CancellationToken ct) => writer.RevisionsAsync(model.Collection, resource, id, ct))
             .WithName($"list{Resource}Revisions")
@@ -56,7 +56,7 @@ public static class WriteEndpoints
             .WithName($"restore{Resource}Revision")
             .WithSummary($"Restore {Article(resource)} {resource} to a revision")
             .WithDescription($"Makes the {resource} what the revision recorded (its after-state, or for a deletion its before-state), undeleting it if needed. The restore is itself a new revision. Requires If-Match when the {resource} exists.")
-            .Writes<T>(representationExample, StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
+            .Restores(representationExample, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
         return group;
     }
 

@@ -35,7 +35,12 @@ public static class ArchiveOpenApi
                     """,
             });
             // Relative, so the document works wherever the archive is served.
-            options.AddServer(new OpenApiServer { Url = "/", Description = "The archive serving this document" });
+            options.AddServer(new OpenApiServer
+            {
+                Url = "/",
+                Description = "The archive serving this document: production, public, or wherever it runs",
+                Extensions = new Dictionary<string, IOpenApiExtension> { ["x-internal"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(false)) },
+            });
             options.AddSecurityDefinition(CuratorScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

@@ -24,7 +24,10 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         if (metadata.OfType<ResourceDoc>().FirstOrDefault() is { } resource)
             DescribeId(operation, $"The {resource.Resource}'s id (a slug).");
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Name == "seq"))
+        {
             parameter.Description = "The revision's sequence number, as GET …/revisions lists it.";
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1", Maximum = long.MaxValue.ToString() };
+        }
         var doc = metadata.OfType<CollectionDoc>().FirstOrDefault();
         if (doc is not null)
         {
@@ -40,10 +43,23 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 requestBody.Description = "The resource as curators write it; unknown fields are refused.";
                 requestMedia.Example = JsonSerializer.SerializeToNode(Examples.DocumentOf(write.DocumentType), write.DocumentType, json);
             }
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ArchiveOpenApi.CuratorScheme, context.Document)] = [] }];
+            if (context.ApiDescription.HttpMethod == "PATCH" && operation.RequestBody is OpenApiRequestBody { Content: { } patchContent } patchBody && patchContent.TryGetValue("application/json", out var patchMedia))
+                DescribeMergePatch(patchBody, patchContent, patchMedia);
         }
-        if (metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any() && operation.Security is not { Count: > 0 })
-            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ArchiveOpenApi.CuratorScheme, context.Document)] = [] }];
+        // Writes need a curator key; reads say explicitly that they need none (an empty requirement).
+        operation.Security = metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()
+            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ArchiveOpenApi.CuratorScheme, context.Document)] = [] }]
+            : [new OpenApiSecurityRequirement()];
+        if (metadata.OfType<CascadeDoc>().Any())
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "cascade",
+                In = ParameterLocation.Query,
+                Description = "true to delete, with the resource, the stances that quote it (each deletion is recorded as a revision); " +
+                              "without it, a resource that stances refer to is not deleted (409).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = JsonValue.Create(false) },
+                Example = JsonValue.Create(true),
+            });
 
         if (metadata.OfType<ResponseExample>().FirstOrDefault() is { } example &&
             (operation.Responses.TryGetValue("200", out var ok) || operation.Responses.TryGetValue("201", out ok)) && ok.Content is { Count: > 0 } content)
@@ -66,6 +82,18 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             },
         };
         DescribeResponses(operation, metadata.OfType<CollectionDoc>().FirstOrDefault()?.Collection);
+        LimitsAndHeaders.Declare(operation, context, isCollection: doc is not null);
+    }
+
+    /// <summary>PATCH takes a JSON Merge Patch (RFC 7396): any subset of the document's fields, as
+    /// application/merge-patch+json or plain application/json; the example changes one field.</summary>
+    private static void DescribeMergePatch(OpenApiRequestBody body, IDictionary<string, OpenApiMediaType> content, OpenApiMediaType json)
+    {
+        body.Description = "A JSON Merge Patch (RFC 7396) of the resource as curators write it: the fields sent replace theirs, null removes one, " +
+                           "an object merges into the field's object; fields left out keep their values. Unknown fields are refused.";
+        if (json.Example is JsonObject full && full.FirstOrDefault(p => p.Key != "id" && p.Value is JsonValue) is { Key: { } name } field)
+            json.Example = new JsonObject { [name] = field.Value!.DeepClone() };
+        content["application/merge-patch+json"] = new OpenApiMediaType { Schema = json.Schema, Example = json.Example?.DeepClone() };
     }
 
     /// <summary>The same 200 as CSV and NDJSON, with examples written by the export code itself.</summary>
@@ -113,6 +141,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 Name = filter.Name,
                 In = ParameterLocation.Query,
                 Description = filter.Description,
+                Required = filter.Required,
                 Style = ParameterStyle.Form,
                 Explode = true,
                 Schema = filter.Repeatable ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = value } : value,
