@@ -86,7 +86,8 @@ public static class ImportsAndChanges
             if (idempotencyKey.Length > 0 && await ResourceWriter.ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
             // Unknown members and every record's own errors, listed at once, as the resource routes do.
             var errors = parseErrors;
-            var validated = await CorpusImport.ValidateAsync(connection, manifest!, errors);
+            var context = new WriteContext(connection) { Curator = http.CuratorName(), Method = ReadingMethod.Imported };
+            var validated = await CorpusImport.ValidateAsync(context, manifest!, errors);
             if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
 
             var report = await CorpusImport.UpsertAsync(connection, validated, http.CuratorName(), "import");

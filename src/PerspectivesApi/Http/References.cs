@@ -10,10 +10,13 @@ public sealed record OutletRef([property: Description("The outlet's id.")] strin
     public static OutletRef? From(string? id, string? name) => id is null ? null : new OutletRef(id, name ?? id);
 }
 
-/// <summary>A reference to an author.</summary>
-public sealed record AuthorRef([property: Description("The author's id.")] string Id, [property: Description("The author's name.")] string Name)
+/// <summary>A reference to an author: a voice.</summary>
+public sealed record AuthorRef(
+    [property: Description("The author's id.")] string Id,
+    [property: Description("The author's name.")] string Name,
+    [property: Description("What kind of voice it is: person, institution, group or editorial (see Author.kind).")] string Kind)
 {
-    public static AuthorRef? From(string? id, string? name) => id is null ? null : new AuthorRef(id, name ?? id);
+    public static AuthorRef? From(string? id, string? name, string? kind) => id is null ? null : new AuthorRef(id, name ?? id, kind ?? Data.VoiceKind.Person);
 }
 
 /// <summary>A reference to a topic.</summary>
