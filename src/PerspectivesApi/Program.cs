@@ -37,6 +37,9 @@ await app.Services.GetRequiredService<ArchiveStartup>().RunAsync();
 // `dotnet run --project src/PerspectivesApi -- keys create --name alice`: manage curator keys and exit.
 if (KeysCommand.Matches(args))
     return await KeysCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
+// `dotnet run --project src/PerspectivesApi -- seed update`: bring the archive's seed content to db/seed and exit.
+if (SeedCommand.Matches(args))
+    return await SeedCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
 
 // Every error leaves as application/problem+json: exceptions (never with a stack trace), and
 // empty 4xx/5xx answers such as an unknown route or a wrong method.
