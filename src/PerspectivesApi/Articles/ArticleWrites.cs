@@ -85,9 +85,9 @@ public static partial class ArticleWrites
                 if (credit.Role == CreditRole.Quoted && credit.Author is not null && d.Id is not null && await context.Connection.ExecuteScalarAsync<long>(
                         "SELECT count(*) FROM credits WHERE article_id = @id AND author_id = @author AND role = 'quoted'", new { id = d.Id, author = credit.Author }) > 0)
                     continue;
-                errors.OneOf($"credits[{c}].role", credit.Role, Vocabulary.CreditRoles.Values);
                 if (credit.Role == CreditRole.Quoted)
                     errors.Add($"credits[{c}].role", "'quoted' is deprecated: credits say who made the piece; say who is quoted with a stance whose attribution is quoted or reported.");
+                else errors.OneOf($"credits[{c}].role", credit.Role, Vocabulary.CreditRoles.Values);
             }
             for (var n = 0; n < d.CaptureNotes.Count; n++)
             {

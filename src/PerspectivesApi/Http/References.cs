@@ -29,7 +29,7 @@ public sealed record TopicRef([property: Description("The topic's id.")] string 
 /// <param name="Reasoning">How the date was established, in a sentence or two.</param>
 public sealed record Published(
     [property: Description("ISO 8601 at the given precision: 2025-07-04 (day), 2025-07 (month) or 2025 (year).")] string Date,
-    [property: Description("How precise the date is: day, month or year.")] string Precision,
+    [property: Description("How precise the date is. " + Data.Precision.Described)] string Precision,
     [property: Description("false when the source states the date; true when the archive inferred it from the content (see reasoning).")] bool Inferred,
     [property: Description("How the date was established: the statement in the source, or the chain of evidence for an inferred date.")] string? Reasoning)
 {
