@@ -199,6 +199,19 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
         }
     }
 
+    [Fact]
+    public async Task Voices_of_a_kind_are_read_from_the_kind_index_in_name_order()
+    {
+        var codec = new CursorCodec(new byte[32]);
+        var request = ListRequest.Parse(new QueryCollection(new Dictionary<string, StringValues> { ["kind"] = new[] { "institution", "group" } }),
+            AuthorQueries.Collection, null, codec, out var errors);
+        Assert.Empty(errors);
+        var (sql, parameters) = CollectionReader.PageQuery(request, null);
+        await using var connection = await app.OpenAsync();
+        var plan = await PlanAsync(connection, sql, parameters);
+        Assert.Contains(plan, step => step.StartsWith("SEARCH au USING") && step.Contains("ix_authors_kind"));
+    }
+
     [Theory]
     [InlineData("heldFrom", "2025-01-01")]
     [InlineData("heldTo", "2022-12-31")]
