@@ -34,7 +34,7 @@ public static class Examples
     public static readonly ArticleSummary ArticleSummary = new(
         "point-of-no-return-aslan-ismailov",
         "The Point of No Return: Aslan Ismailov on Why Azerbaijan Is Done with Putin’s ‘Russkiy Mir’",
-        "interview", "en", GeorgiaToday, July4, null, InterviewCredits, 8,
+        "interview", "en", GeorgiaToday, July4, null, InterviewCredits, 21,
         "He is one of Azerbaijan’s best-known lawyers and an outspoken human rights defender — and for decades, Aslan Ismailov has been watching Moscow’s games in the South Caucasus up close…");
 
     public static readonly Page<ArticleSummary> ArticlePage = new([ArticleSummary], ExampleCursor, null);
@@ -63,7 +63,7 @@ public static class Examples
         ["position"] = [new("supports", null, 1)],
     });
 
-    public static readonly Author Author = new("aslan-ismailov", "Aslan Ismailov", "person", "Azerbaijani lawyer and human rights defender", null, 1, 18);
+    public static readonly Author Author = new("aslan-ismailov", "Aslan Ismailov", "person", "Azerbaijani lawyer and human rights defender", null, 1, 17);
 
     public static readonly Page<Author> AuthorPage = new([Author], ExampleCursor, null);
 
@@ -163,5 +163,5 @@ public static class Examples
             [StanceDocument with { Id = "an-imported-stance", Article = "an-imported-article", Quote = "an outspoken human rights defender" }])
         : throw new InvalidOperationException($"No example document for {type.Name}: add one to Examples.");
 
-    public static readonly Page<Topic> TopicPage = new([Topic], null, 8);
+    public static readonly Page<Topic> TopicPage = new([Topic], null, 20);
 }
