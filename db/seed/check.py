@@ -3,7 +3,13 @@
 
 Usage: python3 check.py [path/to/manifest.json]
 Prints "OK" when every rule holds, otherwise every problem found (exit code 1).
-Standard library only.
+Standard library only. Besides the form of every record, it checks what makes the corpus
+trustworthy: every quote is the article's own words at its offsets (code points) and occurs
+once in its body, never inside a documented splice; every voice has a kind; every stance says
+how its words reach us (attribution, with via for quoted and reported words), when the position
+was held (heldAt, with a reasoning when it is not the article's date) and how it was read
+(method, curator, confidence, with a note below high confidence); every topic has stances from
+at least two pieces; no proposition is compound ("rather than").
 """
 import hashlib
 import json
@@ -28,22 +34,35 @@ DATE_BY_PRECISION = {
     "year": re.compile(r"^\d{4}$"),
 }
 OUTLET_KINDS = {"newspaper", "magazine", "broadcaster", "news-site", "news-agency", "blog"}
+# The vocabularies, as src/PerspectivesApi/Data/Vocabulary.cs defines them (the credit role 'quoted'
+# is deprecated there: the corpus says who is quoted with stances).
 GENRES = {"interview", "analysis", "opinion", "news", "column", "editorial"}
-ROLES = {"author", "interviewer", "interviewee", "translator", "quoted"}
+ROLES = {"author", "interviewer", "interviewee", "translator"}
+MAKERS = {"author", "interviewer", "interviewee"}
 POSITIONS = {"supports", "opposes", "mixed", "neutral"}
+VOICE_KINDS = {"person", "institution", "group", "editorial"}
+ATTRIBUTION_KINDS = {"own-words", "quoted", "reported", "editorial"}
+METHODS = {"curated", "imported"}
+CONFIDENCE = {"high", "medium", "low"}
+CAPTURE_NOTE_KINDS = {"splice", "other"}
 
 FIELDS = {
-    "top": {"outlets", "authors", "topics", "articles", "stances"},
+    "top": {"outlets", "authors", "topics", "articles", "stances", "removed"},
     "outlet": {"id", "name", "kind", "country", "url", "description"},
-    "author": {"id", "name", "affiliation"},
-    "topic": {"id", "title", "proposition", "description"},
+    "author": {"id", "name", "affiliation", "kind", "outlet"},
+    "topic": {"id", "title", "proposition", "description", "timeDependent"},
     "article": {"id", "title", "genre", "language", "outlet", "url", "published", "body",
-                "credits", "republishedFrom", "provenance"},
+                "credits", "republishedFrom", "provenance", "captureNotes"},
     "published": {"date", "precision", "inferred", "reasoning"},
     "credit": {"author", "role"},
-    "republishedFrom": {"outlet", "url", "note"},
+    "republishedFrom": {"outlet", "url", "note", "published"},
     "provenance": {"seedFile", "sha256"},
-    "stance": {"id", "topic", "article", "author", "position", "quote", "start", "end", "summary"},
+    "captureNote": {"kind", "start", "end", "text", "note"},
+    "stance": {"id", "topic", "article", "author", "position", "condition", "quote", "start", "end", "summary",
+               "attribution", "heldAt", "method", "curator", "confidence", "note"},
+    "attribution": {"kind", "via"},
+    "heldAt": {"date", "precision", "reasoning"},
+    "removed": {"collection", "id", "reason"},
 }
 
 # Page furniture seen in the raw captures; none of it may survive in a body.
@@ -108,6 +127,20 @@ def check_url(v, where):
         problem(f"{where}: url must be null or an http(s) URL, got {v!r}")
 
 
+def check_date(d, where, kind):
+    """A date at its precision; published dates also say whether they were inferred."""
+    if not check_fields(d, kind, where):
+        return False
+    prec = d["precision"]
+    if prec not in DATE_BY_PRECISION:
+        problem(f"{where}: precision {prec!r} not in day/month/year")
+        return False
+    if not (isinstance(d["date"], str) and DATE_BY_PRECISION[prec].match(d["date"])):
+        problem(f"{where}: date {d['date']!r} does not match precision {prec!r}")
+        return False
+    return True
+
+
 def check_body(text, where):
     """Whitespace rules. Returns the body string (file content minus the final newline)."""
     if "\r" in text:
@@ -138,6 +171,59 @@ def check_body(text, where):
         if marker in body:
             problem(f"{where}: contains page-furniture marker {marker!r}")
     return body
+
+
+def check_reading(s, w, voice_kind, roles, pub):
+    """Attribution, time held and how the stance was read."""
+    vid = s["author"]
+    att = s["attribution"]
+    if check_fields(att, "attribution", f"{w}.attribution"):
+        kind, via = att["kind"], att["via"]
+        voice_roles = roles.get(vid, set())
+        if kind not in ATTRIBUTION_KINDS:
+            problem(f"{w}: attribution.kind {kind!r} not in {sorted(ATTRIBUTION_KINDS)}")
+        elif kind == "editorial":
+            if voice_kind.get(vid) != "editorial":
+                problem(f"{w}: editorial attribution needs an editorial voice; {vid!r} is {voice_kind.get(vid)!r}")
+            if "author" not in voice_roles:
+                problem(f"{w}: the editorial voice {vid!r} is not credited as author of {s['article']!r}")
+        elif kind == "own-words":
+            if voice_kind.get(vid) == "editorial":
+                problem(f"{w}: an editorial voice's words are attributed 'editorial', not 'own-words'")
+            if not voice_roles & MAKERS:
+                problem(f"{w}: own-words, but {vid!r} is not credited as author, interviewer or interviewee of {s['article']!r}")
+        else:  # quoted, reported: through someone who made or speaks in the piece
+            if via is None or via not in voice_kind:
+                problem(f"{w}: {kind} words need a via that resolves, got {via!r}")
+            elif via == vid:
+                problem(f"{w}: via is the stance's own voice")
+            elif not roles.get(via):
+                problem(f"{w}: via {via!r} is not credited on {s['article']!r}")
+            if voice_roles:
+                problem(f"{w}: {vid!r} made the piece, so its words in it are own-words, not {kind}")
+        if kind in ("own-words", "editorial") and via is not None:
+            problem(f"{w}: {kind} words have via null")
+
+    held = s["heldAt"]
+    if held is None:
+        problem(f"{w}: heldAt must say when the position was held")
+    elif check_date(held, f"{w}.heldAt", "heldAt"):
+        same = pub is not None and (held["date"], held["precision"]) == (pub["date"], pub["precision"])
+        if not same and not is_str(held["reasoning"]):
+            problem(f"{w}.heldAt differs from the article's date, so its reasoning must say why")
+        if held["reasoning"] is not None and not is_str(held["reasoning"]):
+            problem(f"{w}.heldAt: reasoning must be null or say something")
+
+    if s["method"] not in METHODS:
+        problem(f"{w}: method {s['method']!r} not in {sorted(METHODS)}")
+    if not (isinstance(s["curator"], str) and SLUG.match(s["curator"])):
+        problem(f"{w}: curator must be a curator's name, got {s['curator']!r}")
+    if s["confidence"] not in CONFIDENCE:
+        problem(f"{w}: confidence {s['confidence']!r} not in {sorted(CONFIDENCE)}")
+    elif s["confidence"] != "high" and not is_str(s["note"]):
+        problem(f"{w}: confidence {s['confidence']} needs a note saying why")
+    if s["note"] is not None and not is_str(s["note"]):
+        problem(f"{w}: note must be null or say something")
 
 
 def main():
@@ -190,6 +276,15 @@ def main():
             problem(f"{w}: name must be a non-empty string")
         if a["affiliation"] is not None and not is_str(a["affiliation"]):
             problem(f"{w}: affiliation must be a non-empty string or null")
+        if a["kind"] not in VOICE_KINDS:
+            problem(f"{w}: kind {a['kind']!r} not in {sorted(VOICE_KINDS)}")
+        if a["outlet"] is not None:
+            if a["outlet"] not in outlet_ids:
+                problem(f"{w}: outlet {a['outlet']!r} does not resolve")
+            if a["kind"] != "editorial":
+                problem(f"{w}: only an editorial voice names an outlet")
+
+    voice_kind = {a["id"]: a.get("kind") for a in m["authors"] if isinstance(a, dict)}
 
     # topics
     for i, t in enumerate(m["topics"]):
@@ -199,10 +294,17 @@ def main():
         for k in ("title", "proposition", "description"):
             if not is_str(t[k]):
                 problem(f"{w}: {k} must be a non-empty string")
+        if not isinstance(t["timeDependent"], bool):
+            problem(f"{w}: timeDependent must be true or false")
+        if isinstance(t["proposition"], str) and re.search(r"\brather than\b", t["proposition"]):
+            problem(f"{w}: the proposition says 'rather than': split the compound into two topics")
 
     # articles
     bodies = {}
     credited = {}
+    roles = {}
+    published = {}
+    splices = {}
     for i, a in enumerate(m["articles"]):
         w = f"articles[{i}] ({a.get('id') if isinstance(a, dict) else '?'})"
         if not check_fields(a, "article", w):
@@ -218,19 +320,19 @@ def main():
             problem(f"{w}: outlet {a['outlet']!r} does not resolve")
         check_url(a["url"], w)
 
-        pub = a["published"]
-        if pub is not None and check_fields(pub, "published", f"{w}.published"):
-            prec = pub["precision"]
-            if prec not in DATE_BY_PRECISION:
-                problem(f"{w}.published: precision {prec!r} not in day/month/year")
-            elif not (isinstance(pub["date"], str) and DATE_BY_PRECISION[prec].match(pub["date"])):
-                problem(f"{w}.published: date {pub['date']!r} does not match precision {prec!r}")
-            if not isinstance(pub["inferred"], bool):
-                problem(f"{w}.published: inferred must be true or false")
-            if not is_str(pub["reasoning"]):
-                problem(f"{w}.published: reasoning must be given")
+        for pw, pub in ((f"{w}.published", a["published"]),
+                        (f"{w}.republishedFrom.published", (a["republishedFrom"] or {}).get("published"))):
+            if pub is not None and check_date(pub, pw, "published"):
+                if not isinstance(pub["inferred"], bool):
+                    problem(f"{pw}: inferred must be true or false")
+                if not is_str(pub["reasoning"]):
+                    problem(f"{pw}: reasoning must be given")
+        published[aid] = a["published"]
 
         credited[aid] = set()
+        roles[aid] = {}
+        if not a["credits"]:
+            problem(f"{w}: no credits (an unsigned piece credits its editorial voice as author)")
         if not isinstance(a["credits"], list):
             problem(f"{w}: credits must be a list")
         else:
@@ -247,6 +349,7 @@ def main():
                     problem(f"{cw}: duplicate credit")
                 seen.add((c["author"], c["role"]))
                 credited[aid].add(c["author"])
+                roles[aid].setdefault(c["author"], set()).add(c["role"])
 
         rf = a["republishedFrom"]
         if rf is not None and check_fields(rf, "republishedFrom", f"{w}.republishedFrom"):
@@ -285,6 +388,24 @@ def main():
             problem(f"{w}: body file is not UTF-8")
             continue
         bodies[aid] = check_body(text, f"{w} body")
+        splices[aid] = []
+        notes = a["captureNotes"]
+        if not isinstance(notes, list):
+            problem(f"{w}: captureNotes must be a list")
+            notes = []
+        for j, n in enumerate(notes):
+            nw = f"{w}.captureNotes[{j}]"
+            if not check_fields(n, "captureNote", nw):
+                continue
+            if n["kind"] not in CAPTURE_NOTE_KINDS:
+                problem(f"{nw}: kind {n['kind']!r} not in {sorted(CAPTURE_NOTE_KINDS)}")
+            ns, ne = n["start"], n["end"]
+            if not (type(ns) is int and type(ne) is int and 0 <= ns < ne <= len(bodies[aid])) or bodies[aid][ns:ne] != n["text"]:
+                problem(f"{nw}: text is not at body[{ns}:{ne}]")
+            elif n["kind"] == "splice":
+                splices[aid].append((ns, ne))
+            if not is_str(n["note"]):
+                problem(f"{nw}: note must say what is wrong")
         if a["title"] and isinstance(a["title"], str) and bodies[aid].startswith(a["title"]):
             problem(f"{w}: body starts with the title (the title belongs in the manifest only)")
 
@@ -302,6 +423,9 @@ def main():
     per_article = {aid: 0 for aid in article_ids}
     per_topic_articles = {tid: set() for tid in topic_ids}
     per_topic_positions = {tid: set() for tid in topic_ids}
+    per_topic_held = {tid: {} for tid in topic_ids}
+    triples = {}
+    voices_with_stances = set()
     for i, s in enumerate(m["stances"]):
         w = f"stances[{i}] ({s.get('id') if isinstance(s, dict) else '?'})"
         if not check_fields(s, "stance", w):
@@ -313,11 +437,11 @@ def main():
         if s["article"] not in article_ids:
             problem(f"{w}: article {s['article']!r} does not resolve")
             ok_refs = False
-        if s["author"] is not None:
-            if s["author"] not in author_ids:
-                problem(f"{w}: author {s['author']!r} does not resolve")
-            elif s["article"] in credited and s["author"] not in credited[s["article"]]:
-                problem(f"{w}: author {s['author']!r} is not credited on article {s['article']!r}")
+        if s["author"] not in author_ids:
+            problem(f"{w}: author {s['author']!r} does not resolve (the editorial voice is named, never null)")
+            ok_refs = False
+        if s["condition"] is not None and not is_str(s["condition"]):
+            problem(f"{w}: condition must be null or say the condition")
         if s["position"] not in POSITIONS:
             problem(f"{w}: position {s['position']!r} not in {sorted(POSITIONS)}")
         if not is_str(s["summary"]):
@@ -334,6 +458,20 @@ def main():
             elif body[st:en] != q:
                 hint = body.find(q)
                 problem(f"{w}: body[{st}:{en}] != quote" + (f" (quote found at {hint})" if hint >= 0 else " (quote not in body)"))
+            elif body.count(q) != 1:
+                problem(f"{w}: the quote occurs {body.count(q)} times in its body; quote a passage that occurs once")
+            for ns, ne in splices.get(s["article"], []):
+                if st < ne and ns < en:
+                    problem(f"{w}: the quote overlaps text documented as spliced in at body[{ns}:{ne}]")
+        if ok_refs:
+            check_reading(s, w, voice_kind, roles.get(s["article"], {}), published.get(s["article"]))
+            key = (s["topic"], s["article"], s["author"])
+            if key in triples:
+                problem(f"{w}: the same voice, topic and article as {triples[key]!r}")
+            triples[key] = s["id"]
+            voices_with_stances.add(s["author"])
+            held = s["heldAt"] if isinstance(s["heldAt"], dict) else {}
+            per_topic_held[s["topic"]].setdefault(str(held.get("date", "?"))[:4], set()).add(s["position"])
         if ok_refs:
             per_article[s["article"]] += 1
             per_topic_articles[s["topic"]].add(s["article"])
@@ -350,14 +488,28 @@ def main():
     for tid, arts in sorted(per_topic_articles.items()):
         if len(arts) < MIN_ARTICLES_PER_TOPIC:
             problem(f"counts: topic {tid} has stances from {len(arts)} article(s), need >= {MIN_ARTICLES_PER_TOPIC}")
-    disputed = [t for t, p in per_topic_positions.items() if {"supports", "opposes"} <= p]
+    # A disagreement is between positions held at the same time: 2022 against 2025 is a difference in time.
+    disputed = [t for t, years in per_topic_held.items() if any({"supports", "opposes"} <= p for p in years.values())]
     if len(disputed) < MIN_DISPUTED_TOPICS:
-        problem(f"counts: {len(disputed)} topic(s) with both supports and opposes, need >= {MIN_DISPUTED_TOPICS}")
+        problem(f"counts: {len(disputed)} topic(s) with supports and opposes held in the same year, need >= {MIN_DISPUTED_TOPICS}")
 
-    # every listed author should be credited somewhere
+    # every voice is credited on a piece or holds a stance
     all_credited = set().union(*credited.values()) if credited else set()
-    for aid in sorted(author_ids - all_credited):
-        problem(f"authors: {aid!r} is not credited on any article")
+    for aid in sorted(author_ids - all_credited - voices_with_stances):
+        problem(f"authors: {aid!r} is neither credited on an article nor holds a stance")
+
+    # stances the corpus removed, with why
+    stance_ids = {s.get("id") for s in m["stances"] if isinstance(s, dict)}
+    for i, r in enumerate(m["removed"] if isinstance(m["removed"], list) else []):
+        w = f"removed[{i}]"
+        if not check_fields(r, "removed", w):
+            continue
+        if r["collection"] != "stances":
+            problem(f"{w}: a manifest removes only stances, got {r['collection']!r}")
+        if r["id"] in stance_ids:
+            problem(f"{w}: {r['id']!r} is also listed in stances")
+        if not is_str(r["reason"]):
+            problem(f"{w}: the reason must be recorded")
 
     if problems:
         for p in problems:

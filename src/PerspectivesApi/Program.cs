@@ -41,6 +41,9 @@ await app.Services.GetRequiredService<ArchiveStartup>().RunAsync();
 // `dotnet run --project src/PerspectivesApi -- keys create --name alice`: manage curator keys and exit.
 if (KeysCommand.Matches(args))
     return await KeysCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
+// `dotnet run --project src/PerspectivesApi -- seed update`: bring the archive's seed content to db/seed and exit.
+if (SeedCommand.Matches(args))
+    return await SeedCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
 
 // First: everything after it sees the client's address (from trusted proxies only), not the proxy's.
 app.UseForwardedClients();

@@ -29,7 +29,7 @@ public static class V1
     public static readonly ApiIndex Index = new("Perspectives Archive", "v1", "/swagger",
     [
         new("articles", "/v1/articles", "Archived pieces: metadata, credits, clean body text, provenance."),
-        new("authors", "/v1/authors", "People whose perspective is recorded: writers, interviewers, interviewees, quoted speakers."),
+        new("authors", "/v1/authors", "Voices whose perspective is recorded: persons, institutions, groups and the editorial voices of unsigned pieces."),
         new("outlets", "/v1/outlets", "Publications: newspapers, broadcasters, news sites, blogs."),
         new("topics", "/v1/topics", "Questions framed as propositions that stances take a position on."),
         new("stances", "/v1/stances", "One voice's position on one topic in one article, with the exact quote."),

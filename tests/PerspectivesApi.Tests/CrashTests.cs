@@ -27,8 +27,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         return JsonSerializer.Serialize(new
         {
             outlets = Enumerable.Range(0, Outlets).Select(i => new { id = Id("outlet", i), name = $"Outlet {prefix} {i}", kind = "newspaper", country = "GE", url = (string?)null, description = (string?)null }),
-            authors = Enumerable.Range(0, Authors).Select(i => new { id = Id("author", i), name = $"Author {prefix} {i}", affiliation = (string?)null }),
-            topics = Enumerable.Range(0, Topics).Select(i => new { id = Id("topic", i), title = $"Question {i} of {prefix}?", proposition = $"Proposition {i} of {prefix} holds.", description = (string?)null }),
+            authors = Enumerable.Range(0, Authors).Select(i => new { id = Id("author", i), name = $"Author {prefix} {i}", affiliation = (string?)null, kind = "person" }),
+            topics = Enumerable.Range(0, Topics).Select(i => new { id = Id("topic", i), title = $"Question {i} of {prefix}?", proposition = $"Proposition {i} of {prefix} holds.", description = (string?)null, timeDependent = false }),
             articles = Enumerable.Range(0, Articles).Select(a => new
             {
                 id = Id("article", a),
@@ -49,10 +49,12 @@ public sealed class CrashTests(ITestOutputHelper output)
                 id = $"{Id("article", a)}-stance-{s}",
                 topic = Id("topic", (a + s) % Topics),
                 article = Id("article", a),
-                author = Id("author", (a + s) % Authors),
+                author = Id("author", (a + s + 1) % Authors), // never the article's credited author (a % Authors)
                 position = new[] { "supports", "opposes", "mixed", "neutral" }[(a + s) % 4],
                 quote = $"Claim {s * 3} of {Id("article", a)} holds",
                 summary = "A stance of the crash test.",
+                // The voice is not the article's author: its words reach us as the piece reports them.
+                attribution = new { kind = "reported", via = Id("author", a % Authors) },
             })),
         });
     }

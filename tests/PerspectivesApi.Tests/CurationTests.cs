@@ -290,11 +290,11 @@ public sealed class CurationTests(ArchiveWithLogs app) : IClassFixture<ArchiveWi
     {
         // collection, creation body, a patch, an id that other resources refer to
         { "outlets", """{"name":"Lifecycle Outlet","kind":"blog"}""", """{"country":"AZ"}""", "georgia-today" },
-        { "authors", """{"name":"Lifecycle Author","affiliation":"Analyst"}""", """{"affiliation":null}""", "aslan-ismailov" },
-        { "topics", """{"title":"Lifecycle Topic","proposition":"Lifecycles are testable."}""", """{"description":"Context."}""", "baku-moscow-rift-is-permanent" },
+        { "authors", """{"name":"Lifecycle Author","affiliation":"Analyst","kind":"person"}""", """{"affiliation":null}""", "aslan-ismailov" },
+        { "topics", """{"title":"Lifecycle Topic","proposition":"Lifecycles are testable.","timeDependent":false}""", """{"description":"Context."}""", "baku-moscow-rift-is-permanent" },
         { "articles", """{"title":"Lifecycle Article","genre":"news","language":"en","body":"One paragraph.\n\nAnother one.","credits":[]}""",
           """{"outlet":"charter97","published":{"date":"2025","precision":"year","inferred":true,"reasoning":"Test."}}""", "point-of-no-return-aslan-ismailov" },
-        { "stances", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"A test stance."}""",
+        { "stances", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"A test stance."}""",
           """{"position":"supports"}""", "" },
     };
 
@@ -355,6 +355,37 @@ public sealed class CurationTests(ArchiveWithLogs app) : IClassFixture<ArchiveWi
     }
 
     [Fact]
+    public async Task A_stance_written_without_saying_how_it_was_read_is_the_curators_reading_of_a_position_held_when_the_article_appeared()
+    {
+        var client = await CuratorAsync("erin");
+        using (var created = await client.PostAsync("/v1/stances", Json(new
+        {
+            id = "erin-reading", topic = "russia-heading-for-collapse", article = "aliyev-erdogan-show-kremlin-who-is-master-preobrazhensky",
+            author = "ivan-preobrazhensky", position = "neutral", quote = "Its army is bogged down in Ukraine.", summary = "The army is bogged down.",
+        }))) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var stance = await app.GetJsonAsync("/v1/stances/erin-reading");
+        var curator = stance.GetProperty("curator").GetString()!;
+        Assert.StartsWith("erin-", curator); // the key's name
+        Assert.Equal("curated", stance.GetProperty("method").GetString());
+        Assert.Equal("own-words", stance.GetProperty("attribution").GetProperty("kind").GetString()); // he wrote the piece
+        Assert.Equal(("2025", "year"), (stance.GetProperty("heldAt").GetProperty("date").GetString(), stance.GetProperty("heldAt").GetProperty("precision").GetString()));
+        Assert.Equal(JsonValueKind.Null, stance.GetProperty("confidence").ValueKind);
+
+        // A reading below high confidence says why; a time held other than the article's says why too.
+        using (var refused = await client.SendAsync(Request(HttpMethod.Patch, "/v1/stances/erin-reading",
+                   new { confidence = "low", heldAt = new { date = "2025-07", precision = "month", reasoning = (string?)null } }, await ETagAsync(client, "/v1/stances/erin-reading"))))
+        {
+            var errors = (await ProblemAssert.IsProblemAsync(refused, 422)).GetProperty("errors");
+            Assert.Equal(["heldAt.reasoning", "note"], errors.EnumerateObject().Select(e => e.Name).Order());
+        }
+        using (var patched = await client.SendAsync(Request(HttpMethod.Patch, "/v1/stances/erin-reading",
+                   new { confidence = "low", note = "The army is not the proposition.", heldAt = new { date = "2025-07", precision = "month", reasoning = "Written in July 2025 (the Deutsche Welle original)." } },
+                   await ETagAsync(client, "/v1/stances/erin-reading"))))
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Contains("erin-reading", (await app.GetJsonAsync($"/v1/stances?confidence=low&heldFrom=2025-07-01&heldTo=2025-07-31&curator={curator}")).Ids());
+    }
+
+    [Fact]
     public async Task An_article_body_change_that_would_break_a_quote_is_refused()
     {
         var client = await CuratorAsync("carol");
@@ -370,8 +401,8 @@ public sealed class CurationTests(ArchiveWithLogs app) : IClassFixture<ArchiveWi
     public async Task Deleting_an_article_with_stances_needs_cascade_and_records_every_deletion()
     {
         var client = await CuratorAsync("carol");
-        (await client.PostAsync("/v1/articles", Json(new { id = "cascade-test", title = "Cascade", genre = "news", language = "en", body = "Words about wombats.", credits = Array.Empty<object>() }))).EnsureSuccessStatusCode();
-        (await client.PostAsync("/v1/stances", Json(new { id = "cascade-stance", topic = "russia-heading-for-collapse", article = "cascade-test", position = "neutral", quote = "wombats", summary = "x" }))).EnsureSuccessStatusCode();
+        (await client.PostAsync("/v1/articles", Json(new { id = "cascade-test", title = "Cascade", genre = "news", language = "en", body = "Words about wombats.", credits = new[] { new { author = "vadym-denysenko", role = "author" } } }))).EnsureSuccessStatusCode();
+        (await client.PostAsync("/v1/stances", Json(new { id = "cascade-stance", topic = "russia-heading-for-collapse", article = "cascade-test", author = "vadym-denysenko", position = "neutral", quote = "wombats", summary = "x" }))).EnsureSuccessStatusCode();
 
         using (var refused = await client.SendAsync(Request(HttpMethod.Delete, "/v1/articles/cascade-test", ifMatch: await ETagAsync(client, "/v1/articles/cascade-test"))))
             await ProblemAssert.IsProblemAsync(refused, 409);

@@ -30,7 +30,8 @@ public sealed class GeneratorTests : IDisposable
 
         Assert.Equal(Articles, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM articles"));
         Assert.Equal(options.Outlets, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM outlets"));
-        Assert.Equal(options.Authors, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM authors"));
+        Assert.Equal(options.Authors + options.EditorialVoices, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM authors"));
+        Assert.Equal(["editorial", "group", "institution", "person"], await connection.QueryAsync<string>("SELECT DISTINCT kind FROM authors ORDER BY kind"));
         Assert.Equal(options.Topics, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM topics"));
         var stances = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stances");
         Assert.InRange(stances / (double)Articles, 2.7, 3.3);
@@ -43,7 +44,19 @@ public sealed class GeneratorTests : IDisposable
 
         Assert.Equal(Articles / 10, await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '{ArchiveGenerator.CommonTerm}'"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '{ArchiveGenerator.RareTerm}'"));
-        Assert.Equal(31, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")); // restored
+        Assert.Equal(33, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")); // restored
+        // Every generated stance says how its words reach us, when it was held and how it was read, as the API would require.
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("""
+            SELECT count(*) FROM stances s JOIN articles a ON a.id = s.article_id
+            WHERE s.author_id IS NULL OR s.attribution_kind IS NULL OR s.method IS NULL OR s.curator IS NULL OR s.confidence IS NULL
+               OR (s.attribution_kind IN ('quoted', 'reported')) <> (s.attribution_via IS NOT NULL)
+               OR (s.held_date IS NULL) <> (a.published_date IS NULL)
+               OR (s.confidence <> 'high' AND s.note IS NULL)
+               OR (s.attribution_kind = 'own-words' AND NOT EXISTS (SELECT 1 FROM credits c WHERE c.article_id = s.article_id AND c.author_id = s.author_id))
+            """));
+        Assert.Empty(await connection.QueryAsync("SELECT 1 FROM credits WHERE role = 'quoted'"));
+        foreach (var column in new[] { "attribution_kind", "held_precision", "confidence", "conditional" })
+            Assert.True(await connection.ExecuteScalarAsync<long>($"SELECT count(DISTINCT {column}) FROM stances") >= 2, $"every generated stance has the same {column}");
         Assert.Empty(await connection.QueryAsync(PerspectivesApi.Topics.TopicTallies.Drift)); // summaries count what was generated
         var words = await connection.ExecuteScalarAsync<double>("SELECT avg(length(body) - length(replace(body, ' ', '')) + 1) FROM articles");
         Assert.InRange(words, 250, 450);

@@ -62,7 +62,7 @@ public sealed class ImportAndChangesTests(ArchiveApp app) : IClassFixture<Archiv
         using var response = await client.PostAsync("/v1/imports", Json(new
         {
             outlets = new object[] { new { id = "imported-outlet", name = "Imported Outlet", kind = "blog" }, new { id = "georgia-today", name = "Georgia Today", kind = "newspaper", country = "GE", url = "https://georgiatoday.ge", description = "Changed by an import." } },
-            authors = new[] { new { id = "imported-author", name = "Imported Author" } },
+            authors = new[] { new { id = "imported-author", name = "Imported Author", kind = "person" } },
             articles = new[] { new { id = "imported-article", title = "Imported", genre = "opinion", language = "en", outlet = "imported-outlet", body = "An imported body about capybaras.", credits = new[] { new { author = "imported-author", role = "author" } } } },
             stances = new[] { new { id = "imported-stance", topic = "russia-heading-for-collapse", article = "imported-article", author = "imported-author", position = "neutral", quote = "capybaras", summary = "x" } },
         }));
@@ -77,6 +77,12 @@ public sealed class ImportAndChangesTests(ArchiveApp app) : IClassFixture<Archiv
         // Offsets left out: the server found "capybaras" in "An imported body about capybaras."
         Assert.Equal(23, stance.GetProperty("quote").GetProperty("start").GetInt32());
         Assert.Equal(32, stance.GetProperty("quote").GetProperty("end").GetInt32());
+        // Left out, the reading is the import's (method imported, by the importing key), the attribution follows from the
+        // credit (the author's own words), and the time held is the article's date (unknown here).
+        Assert.Equal("imported", stance.GetProperty("method").GetString());
+        Assert.StartsWith("curator-", stance.GetProperty("curator").GetString());
+        Assert.Equal("own-words", stance.GetProperty("attribution").GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, stance.GetProperty("heldAt").ValueKind);
         Assert.Equal(["create"], (await app.GetJsonAsync("/v1/articles/imported-article/revisions")).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("action").GetString()));
         var georgia = (await app.GetJsonAsync("/v1/outlets/georgia-today/revisions")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal("update", georgia[^1].GetProperty("action").GetString());
@@ -88,7 +94,7 @@ public sealed class ImportAndChangesTests(ArchiveApp app) : IClassFixture<Archiv
     {
         var client = await CuratorAsync(app);
         var key = Guid.NewGuid().ToString();
-        var manifest = new { authors = new[] { new { id = "idempotent-import-author", name = "Once" } } };
+        var manifest = new { authors = new[] { new { id = "idempotent-import-author", name = "Once", kind = "person" } } };
         string? first = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -143,7 +149,7 @@ public sealed class ImportAndChangesTests(ArchiveApp app) : IClassFixture<Archiv
         var page = await app.GetJsonAsync("/v1/changes?limit=1000");
         var changes = page.GetProperty("items").EnumerateArray().Where(c => c.GetProperty("curator").GetString() == "seed-corpus").ToList();
         Assert.Equal(5, changes.Count(c => c.GetProperty("collection").GetString() == "articles"));
-        Assert.Equal(35, changes.Count(c => c.GetProperty("collection").GetString() == "stances"));
+        Assert.Equal(71, changes.Count(c => c.GetProperty("collection").GetString() == "stances"));
     }
 }
 
@@ -180,8 +186,8 @@ public sealed class ReplayTests : IDisposable
         var curator = await CuratorAsync(source);
         await SendAsync(curator, HttpMethod.Post, "/v1/outlets", new { id = "replay-outlet", name = "Replay Outlet" });
         await SendAsync(curator, HttpMethod.Patch, "/v1/outlets/replay-outlet", new { country = "AZ" }, await ETagAsync(curator, "/v1/outlets/replay-outlet"));
-        await SendAsync(curator, HttpMethod.Post, "/v1/articles", new { id = "replay-article", title = "Replay", genre = "news", language = "en", outlet = "replay-outlet", body = "About otters.", credits = Array.Empty<object>() });
-        await SendAsync(curator, HttpMethod.Post, "/v1/stances", new { id = "replay-stance", topic = "russia-heading-for-collapse", article = "replay-article", position = "neutral", quote = "otters", summary = "x" });
+        await SendAsync(curator, HttpMethod.Post, "/v1/articles", new { id = "replay-article", title = "Replay", genre = "news", language = "en", outlet = "replay-outlet", body = "About otters.", credits = new[] { new { author = "vadym-denysenko", role = "author" } } });
+        await SendAsync(curator, HttpMethod.Post, "/v1/stances", new { id = "replay-stance", topic = "russia-heading-for-collapse", article = "replay-article", author = "vadym-denysenko", position = "neutral", quote = "otters", summary = "x" });
         await SendAsync(curator, HttpMethod.Delete, "/v1/articles/replay-article?cascade=true", ifMatch: await ETagAsync(curator, "/v1/articles/replay-article"));
         await SendAsync(curator, HttpMethod.Delete, "/v1/stances/ismailov-rift-point-of-no-return", ifMatch: await ETagAsync(curator, "/v1/stances/ismailov-rift-point-of-no-return"));
         var deletion = (await source.GetJsonAsync("/v1/stances/ismailov-rift-point-of-no-return/revisions")).GetProperty("items").EnumerateArray().Last().GetProperty("seq").GetInt64();

@@ -68,9 +68,9 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
             // Date ranges are the exception: with a sort on another column, no one index serves both,
             // and SQLite walks the sort's index, stopping once the page is full.
             var alias = collection.IdColumn.Split('.')[0];
-            if (filters.Keys.Any(k => k is not ("from" or "to")))
+            if (filters.Keys.Any(k => !DateRanges.Contains(k)))
                 Assert.False(plan.Any(step => step == $"SCAN {alias}" || step.StartsWith($"SCAN {alias} ")), "filtered but scanned: " + description);
-            if (filters.Keys.Any(k => k is not ("from" or "to")) && !withCursor && sort == collection.Sorts[0].Name)
+            if (filters.Keys.Any(k => !DateRanges.Contains(k)) && !withCursor && sort == collection.Sorts[0].Name)
             {
                 // Facets count the filtered set: with an equality filter they too must seek, not scan.
                 foreach (var facet in collection.Facets)
@@ -147,17 +147,17 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
         await using var connection = await app.OpenAsync();
         var triggers = (await connection.QueryAsync<(string Name, string Sql)>(
             "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%tally%'")).ToList();
-        Assert.Equal(7, triggers.Count);
+        Assert.Equal(9, triggers.Count);
         var reads = triggers.SelectMany(t => Regex.Matches(t.Sql, @"FROM (?<source>stance_tally_groups|stances)\s+WHERE (?<where>.+?)(\s+GROUP BY|;)", RegexOptions.Singleline)
             .Select(m => (t.Name, Source: m.Groups["source"].Value, Where: m.Groups["where"].Value))).ToList();
         Assert.Contains(reads, r => r.Source == "stance_tally_groups");
         Assert.Contains(reads, r => r.Source == "stances");
         foreach (var (name, source, where) in reads)
         {
-            // Trigger values become literals: an id, and placement_only both ways.
-            foreach (var placementOnly in new[] { "0", "1" })
+            // Trigger values become literals: an id, and every scope of a move.
+            foreach (var scope in new[] { "'stance'", "'article'", "'voice'" })
             {
-                var literal = Regex.Replace(Regex.Replace(where, @"\bNEW\.placement_only\b", placementOnly), @"\b(OLD|NEW)\.\w+\b", "'some-id'");
+                var literal = Regex.Replace(Regex.Replace(where, @"\bNEW\.scope\b", scope), @"\b(OLD|NEW)\.\w+\b", "'some-id'");
                 var plan = (await connection.QueryAsync<(long, long, long, string Detail)>($"EXPLAIN QUERY PLAN SELECT * FROM {source} WHERE {literal}"))
                     .Select(r => r.Detail).ToList();
                 var all = string.Join("\n", plan);
@@ -166,6 +166,69 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
                 Assert.False(plan.Any(step => Regex.IsMatch(step, "^SCAN (s|a|stances)( |$)")), $"{name}:\n{all}");
             }
         }
+    }
+
+    private static readonly string[] DateRanges = ["from", "to", "heldFrom", "heldTo"];
+
+    public static TheoryData<string, string, string> StanceFilterIndexes => new()
+    {
+        // the filter, a value, the index its plan must seek (the stances it keeps are in that index's order)
+        { "voiceKind", "institution", "ix_authors_kind" },
+        { "attribution", "reported", "ix_stances_attribution" },
+        { "via", "aslan-ismailov", "ix_stances_via" },
+        { "method", "curated", "ix_stances_method" },
+        { "curator", "seed-corpus", "ix_stances_curator" },
+        { "confidence", "medium", "ix_stances_confidence" },
+        { "conditional", "true", "ix_stances_conditional" },
+    };
+
+    [Theory, MemberData(nameof(StanceFilterIndexes))]
+    public async Task Each_stance_filter_seeks_its_own_index_in_the_page_the_count_and_the_facets(string filter, string value, string index)
+    {
+        var codec = new CursorCodec(new byte[32]);
+        var request = ListRequest.Parse(new QueryCollection(new Dictionary<string, StringValues> { [filter] = value }), StanceQueries.Collection, null, codec, out var errors);
+        Assert.Empty(errors);
+        await using var connection = await app.OpenAsync();
+        var queries = new List<(string, DynamicParameters)> { CollectionReader.PageQuery(request, null), CollectionReader.CountQuery(request, null) };
+        queries.AddRange(StanceQueries.Collection.Facets.Where(f => f.Name is "heldYear" or "voiceKind" or "attribution").Select(f => CollectionReader.FacetQuery(request, f, null)));
+        foreach (var (sql, parameters) in queries)
+        {
+            var plan = await PlanAsync(connection, sql, parameters);
+            Assert.True(plan.Any(step => step.StartsWith("SEARCH") && step.Contains($"INDEX {index} ")), $"{filter}={value} does not seek {index}:\n{sql}\n{string.Join("\n", plan)}");
+            Assert.False(plan.Any(step => step == "SCAN s" || step.StartsWith("SCAN s ")), string.Join("\n", plan));
+        }
+    }
+
+    [Fact]
+    public async Task Voices_of_a_kind_are_read_from_the_kind_index_in_name_order()
+    {
+        var codec = new CursorCodec(new byte[32]);
+        var request = ListRequest.Parse(new QueryCollection(new Dictionary<string, StringValues> { ["kind"] = new[] { "institution", "group" } }),
+            AuthorQueries.Collection, null, codec, out var errors);
+        Assert.Empty(errors);
+        var (sql, parameters) = CollectionReader.PageQuery(request, null);
+        await using var connection = await app.OpenAsync();
+        var plan = await PlanAsync(connection, sql, parameters);
+        Assert.Contains(plan, step => step.StartsWith("SEARCH au USING") && step.Contains("ix_authors_kind"));
+    }
+
+    [Theory]
+    [InlineData("heldFrom", "2025-01-01")]
+    [InlineData("heldTo", "2022-12-31")]
+    public async Task Positions_held_in_a_range_are_read_from_the_held_index_in_order(string filter, string value)
+    {
+        // Sorted by the time held, a range of it is one seek in ix_stances_held, in order: no sorting, no scan.
+        var codec = new CursorCodec(new byte[32]);
+        var request = ListRequest.Parse(new QueryCollection(new Dictionary<string, StringValues> { [filter] = value, ["sort"] = "held" }),
+            StanceQueries.Collection, null, codec, out var errors);
+        Assert.Empty(errors);
+        var (sql, parameters) = CollectionReader.PageQuery(request, null);
+        await using var connection = await app.OpenAsync();
+        var plan = await PlanAsync(connection, sql, parameters);
+        Assert.Contains(plan, step => step.StartsWith("SEARCH s USING INDEX ix_stances_held"));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE FOR ORDER BY"));
+        var (countSql, countParameters) = CollectionReader.CountQuery(request, null);
+        Assert.Contains(await PlanAsync(connection, countSql, countParameters), step => step.Contains("ix_stances_held"));
     }
 
     private static string AnotherValue(Filter filter) => filter.Kind switch

@@ -106,19 +106,44 @@ public sealed class ReadApiTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         Assert.Equal([("vazha-tavberidze", "interviewer"), ("aslan-ismailov", "interviewee")], credits);
         Assert.StartsWith("He is one of Azerbaijan’s best-known lawyers", article.GetProperty("body").GetString());
         Assert.Equal("000_825315227a47cb2a.txt", article.GetProperty("provenance").GetProperty("sourceFile").GetString());
+        Assert.Equal(["splice"], article.GetProperty("captureNotes").EnumerateArray().Select(n => n.GetProperty("kind").GetString()));
         var stances = article.GetProperty("stances").EnumerateArray().ToList();
         Assert.True(stances.Count >= 3);
-        Assert.All(stances, s => Assert.Equal("aslan-ismailov", s.GetProperty("author").GetProperty("id").GetString()));
+        // Ismailov's own words, and the voices he quotes or reports, through him.
+        foreach (var stance in stances)
+        {
+            var attribution = stance.GetProperty("attribution");
+            if (stance.GetProperty("author").GetProperty("id").GetString() == "aslan-ismailov")
+                Assert.Equal("own-words", attribution.GetProperty("kind").GetString());
+            else
+            {
+                Assert.Contains(attribution.GetProperty("kind").GetString(), new[] { "quoted", "reported" });
+                Assert.Equal("aslan-ismailov", attribution.GetProperty("via").GetProperty("id").GetString());
+            }
+        }
     }
 
     [Fact]
-    public async Task Unsigned_article_has_a_null_outlet_and_editorial_stances_with_a_null_author()
+    public async Task Unsigned_article_has_a_null_outlet_and_its_editorial_voice_named_and_credited()
     {
+        const string Voice = "editorial-putin-aliyev-what-is-this-game";
         var article = await app.GetJsonAsync("/v1/articles/putin-aliyev-what-is-this-game");
         Assert.Equal(JsonValueKind.Null, article.GetProperty("outlet").ValueKind);
-        Assert.Equal(0, article.GetProperty("credits").GetArrayLength());
+        var credit = Assert.Single(article.GetProperty("credits").EnumerateArray());
+        Assert.Equal((Voice, "editorial", "author"), (credit.GetProperty("author").GetProperty("id").GetString(),
+            credit.GetProperty("author").GetProperty("kind").GetString(), credit.GetProperty("role").GetString()));
         Assert.True(article.GetProperty("published").GetProperty("inferred").GetBoolean());
-        Assert.All(article.GetProperty("stances").EnumerateArray(), s => Assert.Equal(JsonValueKind.Null, s.GetProperty("author").ValueKind));
+        var stances = article.GetProperty("stances").EnumerateArray().ToList();
+        Assert.All(stances, s => Assert.NotEqual(JsonValueKind.Null, s.GetProperty("author").ValueKind));
+        // The editorial's own stances, and Putin's statement as the editorial reports it.
+        Assert.All(stances.Where(s => s.GetProperty("author").GetProperty("id").GetString() == Voice),
+            s => Assert.Equal("editorial", s.GetProperty("attribution").GetProperty("kind").GetString()));
+        var putin = Assert.Single(stances, s => s.GetProperty("author").GetProperty("id").GetString() == "vladimir-putin");
+        Assert.Equal(("reported", Voice), (putin.GetProperty("attribution").GetProperty("kind").GetString(),
+            putin.GetProperty("attribution").GetProperty("via").GetProperty("id").GetString()));
+        Assert.All(stances, s => Assert.Equal("2022-02-22", s.GetProperty("heldAt").GetProperty("date").GetString()));
+        var author = await app.GetJsonAsync($"/v1/authors/{Voice}");
+        Assert.Equal("editorial", author.GetProperty("kind").GetString());
     }
 
     [Fact]
@@ -130,6 +155,12 @@ public sealed class ReadApiTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         Assert.Equal("2025-07-04", stance.GetProperty("article").GetProperty("published").GetProperty("date").GetString());
         Assert.Equal("supports", stance.GetProperty("position").GetString());
         Assert.StartsWith("This is already the point of no return.", stance.GetProperty("quote").GetProperty("text").GetString());
+        Assert.Equal("person", stance.GetProperty("author").GetProperty("kind").GetString());
+        Assert.Equal("own-words", stance.GetProperty("attribution").GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, stance.GetProperty("attribution").GetProperty("via").ValueKind);
+        Assert.Equal(("2025-07-04", "day"), (stance.GetProperty("heldAt").GetProperty("date").GetString(), stance.GetProperty("heldAt").GetProperty("precision").GetString()));
+        Assert.Equal(("curated", "seed-corpus", "high"), (stance.GetProperty("method").GetString(), stance.GetProperty("curator").GetString(), stance.GetProperty("confidence").GetString()));
+        Assert.Equal(JsonValueKind.Null, stance.GetProperty("condition").ValueKind);
     }
 
     [Fact]

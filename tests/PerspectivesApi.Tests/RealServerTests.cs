@@ -21,6 +21,6 @@ public sealed class RealServerTests
         Assert.True(server.HasExited);
         await server.RestartAsync();
         using var again = await client.GetAsync("/v1/stances?count=true");
-        Assert.Contains("\"total\":35", await again.Content.ReadAsStringAsync());
+        Assert.Contains("\"total\":71", await again.Content.ReadAsStringAsync());
     }
 }

@@ -40,7 +40,7 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal("ok", await snapshot.ExecuteScalarAsync<string>("PRAGMA integrity_check"));
         Assert.Equal(Migrator.LatestVersion, await snapshot.ExecuteScalarAsync<long>("PRAGMA user_version"));
         Assert.Equal(5, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM articles"));
-        Assert.Equal(35, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM stances"));
+        Assert.Equal(71, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM stances"));
         Assert.Equal(1, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM stances_fts WHERE stances_fts MATCH '\"point of no return\"'"));
         Assert.Equal(0, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM meta WHERE key = 'cursor_secret'"));
         Assert.Equal("delete", await snapshot.ExecuteScalarAsync<string>("PRAGMA journal_mode"));

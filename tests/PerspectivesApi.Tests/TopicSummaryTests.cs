@@ -22,6 +22,32 @@ public sealed class TopicSummaryTests(ArchiveApp app) : IClassFixture<ArchiveApp
         return published.GetProperty("precision").GetString() is "day" or "month" ? published.GetProperty("date").GetString()![..7] : "(null)";
     }
 
+    private static string HeldMonth(JsonElement stance)
+    {
+        var held = stance.GetProperty("heldAt");
+        if (held.ValueKind == JsonValueKind.Null) return "(null)";
+        return held.GetProperty("precision").GetString() is "day" or "month" ? held.GetProperty("date").GetString()![..7] : "(null)";
+    }
+
+    [Fact]
+    public async Task A_time_dependent_topic_groups_its_positions_by_the_time_they_were_held()
+    {
+        // The 2022 editorial's opposes and the 2025 pieces' supports are two moments, each counted in its own year.
+        var summary = await app.GetJsonAsync("/v1/topics/russia-losing-south-caucasus/summary");
+        Assert.True(summary.GetProperty("timeDependent").GetBoolean());
+        var years = summary.GetProperty("byHeldYear").EnumerateArray().ToDictionary(y => y.GetProperty("year").GetString()!, y => Counts(y.GetProperty("positions")));
+        Assert.Equal(["2022", "2025"], years.Keys);
+        Assert.Equal(new Dictionary<string, long> { ["supports"] = 0, ["opposes"] = 1, ["mixed"] = 0, ["neutral"] = 0 }, years["2022"]);
+        Assert.Equal(0, years["2025"]["opposes"]);
+        Assert.True(years["2025"]["supports"] >= 5);
+        // A topic about a dated event says so.
+        Assert.False((await app.GetJsonAsync("/v1/topics/yekaterinburg-raid-directed-by-kremlin/summary")).GetProperty("timeDependent").GetBoolean());
+        // The Kremlin's statement, the Kremlin's line as Ismailov reports it, and the editorial voice are told apart.
+        var kinds = (await app.GetJsonAsync("/v1/topics/baku-moscow-rift-is-permanent/summary")).GetProperty("byVoiceKind").EnumerateArray()
+            .Select(k => k.GetProperty("voiceKind").GetString()).ToList();
+        Assert.Equal(["editorial", "institution", "person"], kinds);
+    }
+
     [Fact]
     public async Task Every_topics_summary_counts_its_listed_stances()
     {
@@ -50,11 +76,21 @@ public sealed class TopicSummaryTests(ArchiveApp app) : IClassFixture<ArchiveApp
         Assert.Equal(Expected(stances, _ => "all")["all"], Counts(summary.GetProperty("positions")));
         Assert.Equal(stances.Count, summary.GetProperty("positions").GetProperty("total").GetInt64());
 
-        var months = summary.GetProperty("byMonth").EnumerateArray().ToDictionary(
-            g => g.GetProperty("month").GetString() ?? "(null)", g => Counts(g.GetProperty("positions")));
-        var expectedMonths = Expected(stances, Month);
-        Assert.Equal(expectedMonths.Keys.Order(), months.Keys.Order());
-        foreach (var key in expectedMonths.Keys) Assert.Equal(expectedMonths[key], months[key]);
+        // The dimensions listed whole, each group in order (oldest period or binary order first, unknown last).
+        foreach (var (listedName, groupKey, group) in new (string, string, Func<JsonElement, string>)[]
+        {
+            ("byMonth", "month", Month),
+            ("byHeldYear", "year", s => s.GetProperty("heldAt") is { ValueKind: JsonValueKind.Object } held ? held.GetProperty("date").GetString()![..4] : "(null)"),
+            ("byHeldMonth", "month", HeldMonth),
+            ("byVoiceKind", "voiceKind", s => s.GetProperty("author") is { ValueKind: JsonValueKind.Object } voice ? voice.GetProperty("kind").GetString()! : "(null)"),
+            ("byAttribution", "attribution", s => s.GetProperty("attribution") is { ValueKind: JsonValueKind.Object } a ? a.GetProperty("kind").GetString()! : "(null)"),
+        })
+        {
+            var listed = summary.GetProperty(listedName).EnumerateArray().Select(g => (Key: g.GetProperty(groupKey).GetString() ?? "(null)", Counts: Counts(g.GetProperty("positions")))).ToList();
+            var expected = Expected(stances, group);
+            Assert.Equal(expected.Keys.OrderBy(k => k == "(null)").ThenBy(k => k, StringComparer.Ordinal), listed.Select(g => g.Key));
+            foreach (var (key, counts) in listed) Assert.Equal(expected[key], counts);
+        }
 
         // Outlets and voices: the ones with most stances (ties by id, the null group's being empty) up to
         // the cap, in that order, and the remainder holding exactly the rest.
@@ -132,8 +168,8 @@ public sealed class TopicTallyTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         // A topic with 120 voices over three articles (known outlet and day; unknown outlet and year; month),
         // with skewed counts (17 voices hold more) so the ranking is not all ties, and some editorial (null) voices.
         await connection.ExecuteAsync("INSERT INTO topics (id, title, proposition) VALUES (@Topic, 'Many voices', 'A proposition.')", new { Topic });
-        await connection.ExecuteAsync("INSERT INTO authors (id, name) VALUES (@id, @name)",
-            Enumerable.Range(0, 120).Select(i => new { id = $"voice-{i:000}", name = $"Voice {i}" }));
+        await connection.ExecuteAsync("INSERT INTO authors (id, name, kind) VALUES (@id, @name, @kind)",
+            Enumerable.Range(0, 120).Select(i => new { id = $"voice-{i:000}", name = $"Voice {i}", kind = i % 9 == 0 ? "institution" : i % 13 == 0 ? "group" : "person" }));
         await connection.ExecuteAsync("""
             INSERT INTO articles (id, title, genre, language, outlet_id, published_date, published_precision, published_inferred, excerpt, body)
             VALUES (@id, 'A title', 'news', 'en', @outlet, @date, @precision, 0, 'x', 'Generated body.')
@@ -152,12 +188,15 @@ public sealed class TopicTallyTests(ArchiveApp app) : IClassFixture<ArchiveApp>
             """, Enumerable.Range(0, 57).Select(i => new { id = $"tally-x{i:00}", outlet = $"tally-outlet-{i:00}" }));
         var articles = new[] { "tally-a", "tally-b", "tally-c" }.Concat(Enumerable.Range(0, 57).Select(i => $"tally-x{i:00}")).ToArray();
         await connection.ExecuteAsync("""
-            INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary)
-            VALUES (@id, @topic, @article, @author, @position, 'Generated', 0, 9, 'A summary.')
+            INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary, attribution_kind, held_date, held_precision)
+            VALUES (@id, @topic, @article, @author, @position, 'Generated', 0, 9, 'A summary.', @attribution, @held, @precision)
             """, Enumerable.Range(0, 600).Select(i => new
             {
                 id = $"tally-s{i:000}", topic = Topic, article = articles[i < 300 ? i % 3 : i % articles.Length],
                 author = i % 11 == 0 ? null : $"voice-{(i < 450 ? i % 113 : i % 17):000}", position = new[] { "supports", "opposes", "mixed", "neutral" }[i * 7 % 4],
+                attribution = (i % 5) switch { 0 => null, 1 => "quoted", 2 => "reported", _ => "own-words" },
+                held = (i % 7) switch { 0 => null, 1 => "2022", 2 => "2024-03", _ => "2025-07-04" },
+                precision = (i % 7) switch { 0 => null, 1 => "year", 2 => "month", _ => "day" },
             }));
         await AssertNoDriftAsync(connection, "inserting stances");
         var summary = await TopicSummaryTests.AssertCountsListedStancesAsync(app, Topic);
@@ -170,6 +209,9 @@ public sealed class TopicTallyTests(ArchiveApp app) : IClassFixture<ArchiveApp>
             ("changing positions", "UPDATE stances SET position = 'opposes' WHERE id IN ('tally-s001', 'tally-s002', 'tally-s010')"),
             ("changing voices", "UPDATE stances SET author_id = 'voice-007' WHERE id IN ('tally-s003', 'tally-s033')"),
             ("making a voice editorial", "UPDATE stances SET author_id = NULL WHERE id = 'tally-s004'"),
+            ("changing when positions were held", "UPDATE stances SET held_date = '2023', held_precision = 'year' WHERE id IN ('tally-s014', 'tally-s015'); UPDATE stances SET held_date = NULL, held_precision = NULL WHERE id = 'tally-s016'"),
+            ("changing attributions", "UPDATE stances SET attribution_kind = 'reported' WHERE id IN ('tally-s017', 'tally-s018'); UPDATE stances SET attribution_kind = NULL WHERE id = 'tally-s019'"),
+            ("changing a voice's kind", "UPDATE authors SET kind = 'group' WHERE id IN ('voice-001', 'voice-009')"),
             ("moving stances to another topic", $"UPDATE stances SET topic_id = '{Other}' WHERE id IN ('tally-s005', 'tally-s006')"),
             ("moving stances to another article", "UPDATE stances SET article_id = 'tally-b' WHERE id IN ('tally-s007', 'tally-s009')"),
             ("changing an article's outlet", "UPDATE articles SET outlet_id = 'georgia-today' WHERE id = 'tally-a'"),

@@ -73,10 +73,14 @@ public sealed class ValidationTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         { "outlets", "georgia-today", """{"name":"Valid Outlet"}""", $$"""{"name":"X","description":"{{new string('d', 5000)}}"}""", ["description"] },
         { "outlets", "georgia-today", """{"name":"Valid Outlet"}""", """{"name":"","kind":"tv","country":"ge","url":"ftp://example.org"}""", ["country", "kind", "name", "url"] },
         { "outlets", "georgia-today", """{"name":"Valid Outlet"}""", """{"name":"Nul\u0000Name","description":"Two\nlines"}""", ["description", "name"] },
-        { "authors", "aslan-ismailov", """{"name":"Valid Author"}""", """{"name":null,"affiliation":"Escape \u001b[31m red"}""", ["affiliation", "name"] },
-        { "authors", "aslan-ismailov", """{"name":"Valid Author"}""", $$"""{"name":"A\tB","affiliation":"{{new string('a', 501)}}"}""", ["affiliation", "name"] },
-        { "topics", "baku-moscow-rift-is-permanent", """{"title":"Valid","proposition":"Valid."}""", """{"title":"Only a title"}""", ["proposition"] },
-        { "topics", "baku-moscow-rift-is-permanent", """{"title":"Valid","proposition":"Valid."}""", $$"""{"title":"{{new string('t', 301)}}","proposition":"P\u007f","description":"Bell \u0007"}""", ["description", "proposition", "title"] },
+        { "authors", "aslan-ismailov", """{"name":"Valid Author","kind":"person"}""", """{"name":null,"kind":"person","affiliation":"Escape \u001b[31m red"}""", ["affiliation", "name"] },
+        { "authors", "aslan-ismailov", """{"name":"Valid Author","kind":"person"}""", $$"""{"name":"A\tB","kind":"person","affiliation":"{{new string('a', 501)}}"}""", ["affiliation", "name"] },
+        // Every voice has a kind; only an editorial voice speaks for an outlet.
+        { "authors", "aslan-ismailov", """{"name":"Valid Author","kind":"person"}""", """{"name":"No Kind"}""", ["kind"] },
+        { "authors", "aslan-ismailov", """{"name":"Valid Author","kind":"person"}""", """{"name":"A Ministry","kind":"ministry","outlet":"no-such-outlet"}""", ["kind", "outlet"] },
+        { "authors", "aslan-ismailov", """{"name":"Valid Author","kind":"person"}""", """{"name":"A Columnist","kind":"person","outlet":"georgia-today"}""", ["outlet"] },
+        { "topics", "baku-moscow-rift-is-permanent", """{"title":"Valid","proposition":"Valid.","timeDependent":true}""", """{"title":"Only a title"}""", ["proposition", "timeDependent"] },
+        { "topics", "baku-moscow-rift-is-permanent", """{"title":"Valid","proposition":"Valid.","timeDependent":true}""", $$"""{"title":"{{new string('t', 301)}}","proposition":"P\u007f","description":"Bell \u0007","timeDependent":false}""", ["description", "proposition", "title"] },
         { "articles", Article, """{"title":"Valid","genre":"news","language":"en","body":"Valid words.","credits":[]}""",
           """{"title":"T","genre":"poem","language":"english","body":"","credits":[{"author":"no-such-author","role":"editor"},null]}""",
           ["body", "credits[0].author", "credits[0].role", "credits[1]", "genre", "language"] },
@@ -86,12 +90,34 @@ public sealed class ValidationTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         { "articles", Article, """{"title":"Valid","genre":"news","language":"en","body":"Valid words.","credits":[]}""",
           """{"title":"Title\u0000","genre":"news","language":"en","body":"A NUL \u0000 and a lone carriage return \r here.","credits":[]}""",
           ["body", "title"] },
-        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
-          """{"topic":"no-such-topic","article":"putin-aliyev-what-is-this-game","position":"maybe","quote":"Words nobody wrote.","summary":"x"}""",
+        // Credits say who made the piece: 'quoted' is refused on a new credit; capture notes must be the body's text.
+        { "articles", Article, """{"title":"Valid","genre":"news","language":"en","body":"Valid words.","credits":[]}""",
+          """{"title":"T","genre":"news","language":"en","body":"Valid words.","credits":[{"author":"aslan-ismailov","role":"quoted"}],"captureNotes":[{"kind":"splice","start":0,"end":5,"text":"Other","note":"Not there."}],"republishedFrom":{"outlet":null,"url":null,"note":null,"published":{"date":"2025-7","precision":"month","inferred":true,"reasoning":"x"}}}""",
+          ["captureNotes[0].text", "credits[0].role", "republishedFrom.published.date"] },
+        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
+          """{"topic":"no-such-topic","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"maybe","quote":"Words nobody wrote.","summary":"x"}""",
           ["position", "quote", "topic"] },
-        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
+        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
           """{"topic":"russia-heading-for-collapse","article":"no-such-article","author":"Not An Id","position":"mixed","quote":"dying empire","summary":"A\u0000summary\nover lines"}""",
           ["article", "author", "summary"] },
+        // A stance names its voice; relayed words say through whom; a time held other than the article's says why; a
+        // reading below high confidence says why; methods and confidences are the vocabulary's.
+        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
+          """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","position":"supports","quote":"dying empire","summary":"x"}""",
+          ["author"] },
+        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
+          """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"vladimir-putin","position":"supports","quote":"dying empire","summary":"x","attribution":{"kind":"quoted","via":null},"heldAt":{"date":"2021","precision":"year","reasoning":null},"method":"guessed","confidence":"low"}""",
+          ["attribution.via", "heldAt.reasoning", "method", "note"] },
+        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
+          """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"vladimir-putin","position":"supports","quote":"dying empire","summary":"x","attribution":{"kind":"editorial","via":"vladimir-putin"},"heldAt":{"date":"2022-02-30","precision":"day","reasoning":"A day that never was."},"confidence":"certain"}""",
+          ["attribution.kind", "attribution.via", "confidence", "heldAt.date"] },
+        // Words neither a maker's nor an editorial voice's must say how they reach us; a splice is not quoted.
+        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
+          """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"aslan-ismailov","position":"supports","quote":"dying empire","summary":"x"}""",
+          ["attribution"] },
+        { "stances", "ismailov-rift-point-of-no-return", """{"topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Valid."}""",
+          """{"topic":"russia-heading-for-collapse","article":"point-of-no-return-aslan-ismailov","author":"aslan-ismailov","position":"supports","quote":"If Putin keeps stoking this","start":10801,"end":10828,"summary":"x"}""",
+          ["quote"] },
     };
 
     [Theory, MemberData(nameof(InvalidDocuments))]
@@ -150,10 +176,10 @@ public sealed class ValidationTests(ArchiveApp app) : IClassFixture<ArchiveApp>
 
     [Theory]
     [InlineData("outlets", """{"id":"twin","name":"Twin"}""")]
-    [InlineData("authors", """{"id":"twin","name":"Twin"}""")]
-    [InlineData("topics", """{"id":"twin","title":"Twin","proposition":"Twins exist."}""")]
+    [InlineData("authors", """{"id":"twin","name":"Twin","kind":"person"}""")]
+    [InlineData("topics", """{"id":"twin","title":"Twin","proposition":"Twins exist.","timeDependent":false}""")]
     [InlineData("articles", """{"id":"twin","title":"Twin","genre":"news","language":"en","body":"Twin words.","credits":[]}""")]
-    [InlineData("stances", """{"id":"twin","topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Twin."}""")]
+    [InlineData("stances", """{"id":"twin","topic":"russia-heading-for-collapse","article":"putin-aliyev-what-is-this-game","author":"editorial-putin-aliyev-what-is-this-game","position":"mixed","quote":"dying empire","summary":"Twin."}""")]
     public async Task Duplicate_ids_in_an_import_are_a_422_naming_them(string collection, string document)
     {
         var client = await CuratorAsync();
@@ -218,8 +244,8 @@ public sealed class ValidationTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         Assert.Equal(body, (await app.GetJsonAsync("/v1/articles/tabbed-article")).GetProperty("body").GetString());
 
         using (var imported = await client.PostAsync("/v1/imports", Json("""
-            {"articles":[{"id":"tabbed-import","title":"Tabs","genre":"news","language":"en","body":"First\tparagraph, with a tab.\n\nSecond paragraph.","credits":[]}],
-             "stances":[{"id":"tabbed-stance","topic":"russia-heading-for-collapse","article":"tabbed-import","position":"neutral","quote":"with a tab.\n\nSecond","summary":"Spans two paragraphs."}]}
+            {"articles":[{"id":"tabbed-import","title":"Tabs","genre":"news","language":"en","body":"First\tparagraph, with a tab.\n\nSecond paragraph.","credits":[{"author":"vadym-denysenko","role":"author"}]}],
+             "stances":[{"id":"tabbed-stance","topic":"russia-heading-for-collapse","article":"tabbed-import","author":"vadym-denysenko","position":"neutral","quote":"with a tab.\n\nSecond","summary":"Spans two paragraphs."}]}
             """)))
             Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
         Assert.Equal(body, (await app.GetJsonAsync("/v1/articles/tabbed-import")).GetProperty("body").GetString());
@@ -233,13 +259,13 @@ public sealed class ValidationTests(ArchiveApp app) : IClassFixture<ArchiveApp>
     {
         var client = await CuratorAsync();
         (await client.PostAsync("/v1/imports", Json("""
-            {"articles":[{"id":"moving-quote","title":"Moving","genre":"news","language":"en","body":"Alpha beta.","credits":[]}],
-             "stances":[{"id":"moving-quote-stance","topic":"russia-heading-for-collapse","article":"moving-quote","position":"neutral","quote":"beta","summary":"x"}]}
+            {"articles":[{"id":"moving-quote","title":"Moving","genre":"news","language":"en","body":"Alpha beta.","credits":[{"author":"vadym-denysenko","role":"author"}]}],
+             "stances":[{"id":"moving-quote-stance","topic":"russia-heading-for-collapse","article":"moving-quote","author":"vadym-denysenko","position":"neutral","quote":"beta","summary":"x"}]}
             """))).EnsureSuccessStatusCode();
         Assert.Equal(6, (await app.GetJsonAsync("/v1/stances/moving-quote-stance")).GetProperty("quote").GetProperty("start").GetInt32());
 
         // The body alone: the stored stance would quote words no longer at its offsets. PUT says the same.
-        const string newBody = """{"id":"moving-quote","title":"Moving","genre":"news","language":"en","body":"New start. Alpha beta.","credits":[]}""";
+        const string newBody = """{"id":"moving-quote","title":"Moving","genre":"news","language":"en","body":"New start. Alpha beta.","credits":[{"author":"vadym-denysenko","role":"author"}]}""";
         var before = await SnapshotAsync();
         using var alone = await client.PostAsync("/v1/imports", Json($$"""{"articles":[{{newBody}}]}"""));
         var importErrors = await ErrorsAsync(alone, "articles[0].");
@@ -251,7 +277,7 @@ public sealed class ValidationTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         // With the stance in the same import, its quote is found in the new body.
         using (var together = await client.PostAsync("/v1/imports", Json($$"""
             {"articles":[{{newBody}}],
-             "stances":[{"id":"moving-quote-stance","topic":"russia-heading-for-collapse","article":"moving-quote","position":"neutral","quote":"beta","summary":"x"}]}
+             "stances":[{"id":"moving-quote-stance","topic":"russia-heading-for-collapse","article":"moving-quote","author":"vadym-denysenko","position":"neutral","quote":"beta","summary":"x"}]}
             """)))
             Assert.Equal(HttpStatusCode.OK, together.StatusCode);
         Assert.Equal(17, (await app.GetJsonAsync("/v1/stances/moving-quote-stance")).GetProperty("quote").GetProperty("start").GetInt32());

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
 using PerspectivesApi.Http;
+using PerspectivesApi.Stances;
 
 namespace PerspectivesApi.Articles;
 
@@ -20,11 +21,11 @@ public static class ArticleQueries
         [
             new("outlet", FilterKind.Id, "a.outlet_id IN @outlet", "Only articles published by this outlet (an outlet id). Repeat for several.", "georgia-today"),
             new("author", FilterKind.Id, "a.id IN (SELECT c.article_id FROM credits c WHERE c.author_id IN @author)",
-                "Only articles crediting this author in any role (an author id). Repeat for several.", "aslan-ismailov"),
+                "Only articles crediting this voice in any role (an author id). Repeat for several.", "aslan-ismailov"),
             new("topic", FilterKind.Id, "a.id IN (SELECT s.article_id FROM stances s WHERE s.topic_id IN @topic)",
                 "Only articles holding a stance on this topic (a topic id). Repeat for several.", "baku-moscow-rift-is-permanent"),
             new("language", FilterKind.Language, "a.language IN @language", "Only articles in this language (BCP 47 tag). Repeat for several.", "en"),
-            new("genre", FilterKind.Choice, "a.genre IN @genre", "Only articles of this genre. Repeat for several.", "interview", CorpusImport.Genres),
+            new("genre", FilterKind.Choice, "a.genre IN @genre", "Only articles of this genre. Repeat for several. " + Vocabulary.Genres.Definitions, "interview", Vocabulary.Genres.Values),
             // An article matches a date range only when its whole publication period lies inside it:
             // a piece known only to be from July 2025 is not claimed for 2025-07-10..2025-07-20.
             new("from", FilterKind.Date, "a.published_key >= @from",
@@ -53,7 +54,7 @@ public static class ArticleQueries
         Facets =
         [
             new("outlet", "a.outlet_id", "o.name", "Articles per outlet (null: outlet unknown)."),
-            new("author", "fc.author_id", "fa.name", "Articles per credited person, in any role.")
+            new("author", "fc.author_id", "fa.name", "Articles per credited voice, in any role.")
             {
                 Join = "JOIN credits fc ON fc.article_id = a.id JOIN authors fa ON fa.id = fc.author_id",
                 Count = "count(DISTINCT a.id)",
@@ -115,8 +116,13 @@ public static class ArticleQueries
         public string? RepublishedFromOutletName { get; init; }
         public string? RepublishedFromUrl { get; init; }
         public string? RepublishedNote { get; init; }
+        public string? RepublishedFromDate { get; init; }
+        public string? RepublishedFromPrecision { get; init; }
+        public long? RepublishedFromInferred { get; init; }
+        public string? RepublishedFromReasoning { get; init; }
         public string? SourceFile { get; init; }
         public string? SourceSha256 { get; init; }
+        public string CaptureNotes { get; init; } = "[]";
         public string Body { get; init; } = "";
     }
 
@@ -125,6 +131,7 @@ public static class ArticleQueries
         public string ArticleId { get; init; } = "";
         public string AuthorId { get; init; } = "";
         public string AuthorName { get; init; } = "";
+        public string AuthorKind { get; init; } = "";
         public string Role { get; init; } = "";
     }
 
@@ -135,11 +142,22 @@ public static class ArticleQueries
         public string TopicTitle { get; init; } = "";
         public string? AuthorId { get; init; }
         public string? AuthorName { get; init; }
+        public string? AuthorKind { get; init; }
+        public string? AttributionKind { get; init; }
+        public string? AttributionVia { get; init; }
+        public string? ViaName { get; init; }
+        public string? ViaKind { get; init; }
+        public string? HeldDate { get; init; }
+        public string? HeldPrecision { get; init; }
+        public string? HeldReasoning { get; init; }
         public string Position { get; init; } = "";
+        public string? Condition { get; init; }
         public string Quote { get; init; } = "";
         public long QuoteStart { get; init; }
         public long QuoteEnd { get; init; }
         public string Summary { get; init; } = "";
+        public string? Confidence { get; init; }
+        public string? Note { get; init; }
     }
 
     public static async Task<IReadOnlyList<ArticleSummary>> SummariesAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
@@ -156,7 +174,8 @@ public static class ArticleQueries
             SELECT a.id, a.title, a.genre, a.language, a.outlet_id, o.name AS outlet_name, a.url,
                    a.published_date, a.published_precision, a.published_inferred, a.published_reasoning,
                    a.republished_from_outlet_id, r.name AS republished_from_outlet_name, a.republished_from_url, a.republished_note,
-                   a.source_file, a.source_sha256, a.body
+                   a.republished_from_date, a.republished_from_precision, a.republished_from_inferred, a.republished_from_reasoning,
+                   a.source_file, a.source_sha256, a.capture_notes, a.body
             FROM articles a
             LEFT JOIN outlets o ON o.id = a.outlet_id
             LEFT JOIN outlets r ON r.id = a.republished_from_outlet_id
@@ -170,11 +189,14 @@ public static class ArticleQueries
 
         var credits = await CreditsAsync(connection, [id], cancellationToken);
         var stances = await connection.QueryAsync<StanceRow>(new CommandDefinition("""
-            SELECT s.id, s.topic_id, t.title AS topic_title, s.author_id, au.name AS author_name,
-                   s.position, s.quote, s.quote_start, s.quote_end, s.summary
+            SELECT s.id, s.topic_id, t.title AS topic_title, s.author_id, au.name AS author_name, au.kind AS author_kind,
+                   s.attribution_kind, s.attribution_via, via.name AS via_name, via.kind AS via_kind,
+                   s.held_date, s.held_precision, s.held_reasoning,
+                   s.position, s.condition, s.quote, s.quote_start, s.quote_end, s.summary, s.confidence, s.note
             FROM stances s
             JOIN topics t ON t.id = s.topic_id
             LEFT JOIN authors au ON au.id = s.author_id
+            LEFT JOIN authors via ON via.id = s.attribution_via
             WHERE s.article_id = @id
             ORDER BY s.id
             """, new { id }, cancellationToken: cancellationToken));
@@ -183,15 +205,22 @@ public static class ArticleQueries
             row.Id, row.Title, row.Genre, row.Language, OutletRef.From(row.OutletId, row.OutletName),
             Published.From(row.PublishedDate, row.PublishedPrecision, row.PublishedInferred, row.PublishedReasoning),
             row.Url, credits[id].ToList(),
-            row.RepublishedFromOutletId is null && row.RepublishedFromUrl is null && row.RepublishedNote is null
+            row.RepublishedFromOutletId is null && row.RepublishedFromUrl is null && row.RepublishedNote is null && row.RepublishedFromDate is null
                 ? null
-                : new Republication(OutletRef.From(row.RepublishedFromOutletId, row.RepublishedFromOutletName), row.RepublishedFromUrl, row.RepublishedNote),
+                : new Republication(OutletRef.From(row.RepublishedFromOutletId, row.RepublishedFromOutletName), row.RepublishedFromUrl, row.RepublishedNote,
+                    Published.From(row.RepublishedFromDate, row.RepublishedFromPrecision, row.RepublishedFromInferred, row.RepublishedFromReasoning)),
             row.SourceFile is null && row.SourceSha256 is null ? null : new Provenance(row.SourceFile, row.SourceSha256),
             row.Body,
+            CaptureNotes(row.CaptureNotes).Select(n => new CaptureNote(n.Kind, n.Start ?? 0, n.End ?? 0, n.Text, n.Note)).ToList(),
             stances.Select(s => new ArticleStance(
-                s.Id, new TopicRef(s.TopicId, s.TopicTitle), AuthorRef.From(s.AuthorId, s.AuthorName), s.Position,
-                new Quote(s.Quote, (int)s.QuoteStart, (int)s.QuoteEnd), s.Summary)).ToList());
+                s.Id, new TopicRef(s.TopicId, s.TopicTitle), AuthorRef.From(s.AuthorId, s.AuthorName, s.AuthorKind),
+                Attribution.From(s.AttributionKind, s.AttributionVia, s.ViaName, s.ViaKind), HeldAt.From(s.HeldDate, s.HeldPrecision, s.HeldReasoning),
+                s.Position, s.Condition, new Quote(s.Quote, (int)s.QuoteStart, (int)s.QuoteEnd), s.Summary, s.Confidence, s.Note)).ToList());
     }
+
+    /// <summary>An article's capture notes, as stored (a JSON array).</summary>
+    internal static List<CaptureNoteEntry> CaptureNotes(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize<List<CaptureNoteEntry>>(json, Curation.History.Json) ?? [];
 
     public static async Task<bool> ExistsAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -200,11 +229,11 @@ public static class ArticleQueries
     private static async Task<ILookup<string, Credit>> CreditsAsync(SqliteConnection connection, string[] articleIds, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<CreditRow>(new CommandDefinition("""
-            SELECT c.article_id, c.author_id, au.name AS author_name, c.role
+            SELECT c.article_id, c.author_id, au.name AS author_name, au.kind AS author_kind, c.role
             FROM credits c JOIN authors au ON au.id = c.author_id
             WHERE c.article_id IN @articleIds
             ORDER BY c.article_id, c.ordinal
             """, new { articleIds }, cancellationToken: cancellationToken));
-        return rows.ToLookup(r => r.ArticleId, r => new Credit(new AuthorRef(r.AuthorId, r.AuthorName), r.Role));
+        return rows.ToLookup(r => r.ArticleId, r => new Credit(new AuthorRef(r.AuthorId, r.AuthorName, r.AuthorKind), r.Role));
     }
 }

@@ -20,9 +20,11 @@ public static partial class ArticleWrites
         return new ArticleEntry(row.Id, row.Title, row.Genre, row.Language, row.OutletId, row.Url,
             row.PublishedDate is null ? null : new PublishedEntry(row.PublishedDate, row.PublishedPrecision!, row.PublishedInferred == 1, row.PublishedReasoning),
             row.Body, await CreditsAsync(connection, id),
-            row.RepublishedFromOutletId is null && row.RepublishedFromUrl is null && row.RepublishedNote is null
-                ? null : new RepublishedEntry(row.RepublishedFromOutletId, row.RepublishedFromUrl, row.RepublishedNote),
-            row.SourceFile is null && row.SourceSha256 is null ? null : new ProvenanceEntry(row.SourceFile!, row.SourceSha256!));
+            row.RepublishedFromOutletId is null && row.RepublishedFromUrl is null && row.RepublishedNote is null && row.RepublishedFromDate is null
+                ? null : new RepublishedEntry(row.RepublishedFromOutletId, row.RepublishedFromUrl, row.RepublishedNote,
+                    row.RepublishedFromDate is null ? null : new PublishedEntry(row.RepublishedFromDate, row.RepublishedFromPrecision!, row.RepublishedFromInferred == 1, row.RepublishedFromReasoning)),
+            row.SourceFile is null && row.SourceSha256 is null ? null : new ProvenanceEntry(row.SourceFile!, row.SourceSha256!),
+            ArticleQueries.CaptureNotes(row.CaptureNotes));
     }
 
     private static async Task<List<CreditEntry>> CreditsAsync(SqliteConnection connection, string id) =>
@@ -42,25 +44,28 @@ public static partial class ArticleWrites
         RepresentAsync = async (connection, id, cancellationToken) => await ArticleQueries.FindAsync(connection, id, cancellationToken),
         Rules = async (context, d, errors) =>
         {
-            d = d with { Body = d.Body is null ? null! : ArticleText.NormalizeBodyFile(d.Body), Credits = d.Credits ?? [] };
+            d = d with { Body = d.Body is null ? null! : ArticleText.NormalizeBodyFile(d.Body), Credits = d.Credits ?? [], CaptureNotes = d.CaptureNotes ?? [] };
             errors.Required("title", d.Title, 500);
             errors.Url("url", d.Url);
-            errors.OneOf("genre", d.Genre, CorpusImport.Genres);
+            errors.OneOf("genre", d.Genre, Vocabulary.Genres.Values);
             if (d.Language is null || !CorpusImport.LanguagePattern().IsMatch(d.Language))
                 errors.Add("language", $"must be a BCP 47 language tag such as en or pt-BR; got {(d.Language is null ? "null" : $"'{d.Language}'")}.");
             await errors.ReferenceAsync(context, "outlet", d.Outlet, OutletWrites.Model);
-            if (d.Published is { } published)
-            {
-                errors.OneOf("published.precision", published.Precision, CorpusImport.Precisions);
-                if (!PublishedDate.IsValid(published.Date, published.Precision))
-                    errors.Add("published.date", $"'{published.Date}' is not a valid date at precision '{published.Precision}' (day: 2025-07-04, month: 2025-07, year: 2025).");
-                errors.MaxLength("published.reasoning", published.Reasoning, 4000);
-            }
+            if (d.Published is { } published) Dated("published", published);
             if (d.RepublishedFrom is { } republished)
             {
                 await errors.ReferenceAsync(context, "republishedFrom.outlet", republished.Outlet, OutletWrites.Model);
                 errors.Url("republishedFrom.url", republished.Url);
                 errors.MaxLength("republishedFrom.note", republished.Note, 2000);
+                if (republished.Published is { } original) Dated("republishedFrom.published", original);
+            }
+
+            void Dated(string field, PublishedEntry date)
+            {
+                errors.OneOf($"{field}.precision", date.Precision, Vocabulary.Precisions.Values);
+                if (!PublishedDate.IsValid(date.Date, date.Precision))
+                    errors.Add($"{field}.date", $"'{date.Date}' is not a valid date at precision '{date.Precision}' (day: 2025-07-04, month: 2025-07, year: 2025).");
+                errors.MaxLength($"{field}.reasoning", date.Reasoning, 4000);
             }
             if (d.Provenance is { } provenance)
             {
@@ -76,7 +81,23 @@ public static partial class ArticleWrites
                 if (d.Credits[c] is not { } credit) { errors.Add($"credits[{c}]", "must be an object with an author and a role."); continue; }
                 if (credit.Author is null) errors.Add($"credits[{c}].author", "is required.");
                 await errors.ReferenceAsync(context, $"credits[{c}].author", credit.Author, AuthorWrites.Model);
-                errors.OneOf($"credits[{c}].role", credit.Role, CorpusImport.Roles);
+                // 'quoted' is kept where an article already has it, and refused on a new credit.
+                if (credit.Role == CreditRole.Quoted && credit.Author is not null && d.Id is not null && await context.Connection.ExecuteScalarAsync<long>(
+                        "SELECT count(*) FROM credits WHERE article_id = @id AND author_id = @author AND role = 'quoted'", new { id = d.Id, author = credit.Author }) > 0)
+                    continue;
+                if (credit.Role == CreditRole.Quoted)
+                    errors.Add($"credits[{c}].role", "'quoted' is deprecated: credits say who made the piece; say who is quoted with a stance whose attribution is quoted or reported.");
+                else errors.OneOf($"credits[{c}].role", credit.Role, Vocabulary.CreditRoles.Values);
+            }
+            for (var n = 0; n < d.CaptureNotes.Count; n++)
+            {
+                var at = $"captureNotes[{n}]";
+                if (d.CaptureNotes[n] is not { } note) { errors.Add(at, "must be an object with a kind, start, end, text and note."); continue; }
+                errors.OneOf($"{at}.kind", note.Kind, Vocabulary.CaptureNoteKinds.Values);
+                errors.Required($"{at}.note", note.Note, 4000);
+                if (errors.Required($"{at}.text", note.Text, 5000) && d.Body is not null &&
+                    (note.Start is null || note.End is null || ArticleText.Slice(d.Body, note.Start.Value, note.End.Value) != note.Text))
+                    errors.Add($"{at}.text", $"is not the text of the body at code points {note.Start}–{note.End}.");
             }
             if (d.Credits.Where(c => c is not null).GroupBy(c => (c.Author, c.Role)).Any(g => g.Count() > 1))
                 errors.Add("credits", "credits the same author in the same role twice.");
@@ -100,9 +121,12 @@ public static partial class ArticleWrites
             await connection.ExecuteAsync("""
                 INSERT INTO articles (id, title, genre, language, outlet_id, url, published_date, published_precision, published_inferred,
                                       published_reasoning, republished_from_outlet_id, republished_from_url, republished_note,
-                                      source_file, source_sha256, excerpt, body)
+                                      republished_from_date, republished_from_precision, republished_from_inferred, republished_from_reasoning,
+                                      source_file, source_sha256, capture_notes, excerpt, body)
                 VALUES (@Id, @Title, @Genre, @Language, @Outlet, @Url, @PublishedDate, @PublishedPrecision, @PublishedInferred,
-                        @PublishedReasoning, @RepublishedOutlet, @RepublishedUrl, @RepublishedNote, @SourceFile, @SourceSha256, @Excerpt, @Body)
+                        @PublishedReasoning, @RepublishedOutlet, @RepublishedUrl, @RepublishedNote,
+                        @OriginalDate, @OriginalPrecision, @OriginalInferred, @OriginalReasoning,
+                        @SourceFile, @SourceSha256, @CaptureNotes, @Excerpt, @Body)
                 """, Columns(d));
             await InsertCreditsAsync(connection, d);
         },
@@ -112,8 +136,10 @@ public static partial class ArticleWrites
                 UPDATE articles SET title = @Title, genre = @Genre, language = @Language, outlet_id = @Outlet, url = @Url,
                     published_date = @PublishedDate, published_precision = @PublishedPrecision, published_inferred = @PublishedInferred,
                     published_reasoning = @PublishedReasoning, republished_from_outlet_id = @RepublishedOutlet,
-                    republished_from_url = @RepublishedUrl, republished_note = @RepublishedNote, source_file = @SourceFile,
-                    source_sha256 = @SourceSha256, excerpt = @Excerpt, body = @Body
+                    republished_from_url = @RepublishedUrl, republished_note = @RepublishedNote,
+                    republished_from_date = @OriginalDate, republished_from_precision = @OriginalPrecision,
+                    republished_from_inferred = @OriginalInferred, republished_from_reasoning = @OriginalReasoning,
+                    source_file = @SourceFile, source_sha256 = @SourceSha256, capture_notes = @CaptureNotes, excerpt = @Excerpt, body = @Body
                 WHERE id = @Id
                 """, Columns(d));
             if (!(await CreditsAsync(connection, d.Id)).SequenceEqual(d.Credits))
@@ -149,8 +175,13 @@ public static partial class ArticleWrites
         RepublishedOutlet = d.RepublishedFrom?.Outlet,
         RepublishedUrl = d.RepublishedFrom?.Url,
         RepublishedNote = d.RepublishedFrom?.Note,
+        OriginalDate = d.RepublishedFrom?.Published?.Date,
+        OriginalPrecision = d.RepublishedFrom?.Published?.Precision,
+        OriginalInferred = d.RepublishedFrom?.Published is { } original ? original.Inferred ? 1L : 0L : (long?)null,
+        OriginalReasoning = d.RepublishedFrom?.Published?.Reasoning,
         SourceFile = d.Provenance?.SeedFile,
         SourceSha256 = d.Provenance?.Sha256,
+        CaptureNotes = System.Text.Json.JsonSerializer.Serialize(d.CaptureNotes ?? [], Curation.History.Json),
         Excerpt = ArticleText.Excerpt(d.Body),
         d.Body,
     };

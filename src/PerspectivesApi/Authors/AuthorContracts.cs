@@ -1,12 +1,17 @@
 using System.ComponentModel;
+using PerspectivesApi.Data;
+using PerspectivesApi.Http;
 
 namespace PerspectivesApi.Authors;
 
-/// <summary>A person whose perspective the archive records: a bylined writer, an interviewer, an
-/// interviewee or a quoted speaker.</summary>
+/// <summary>A voice whose perspective the archive records: a person (a bylined writer, an interviewer,
+/// an interviewee, a quoted or reported speaker), an institution, a group, or a piece's or outlet's
+/// own editorial voice.</summary>
 public sealed record Author(
     [property: Description("Stable id (a slug).")] string Id,
-    [property: Description("The person's name.")] string Name,
-    [property: Description("The affiliation or role the articles give the person; null when none is given.")] string? Affiliation,
-    [property: Description("How many articles credit this person, in any role.")] long ArticleCount,
-    [property: Description("How many stances this person holds in the archive.")] long StanceCount);
+    [property: Description("The voice's name.")] string Name,
+    [property: Description("What kind of voice this is. " + VoiceKind.Described)] string Kind,
+    [property: Description("The affiliation or role the articles give the voice; null when none is given.")] string? Affiliation,
+    [property: Description("For an editorial voice, the outlet whose voice it is; null when unknown, and for every other kind.")] OutletRef? Outlet,
+    [property: Description("How many articles credit this voice, in any role.")] long ArticleCount,
+    [property: Description("How many stances this voice holds in the archive.")] long StanceCount);

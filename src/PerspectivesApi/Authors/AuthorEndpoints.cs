@@ -15,25 +15,25 @@ public static class AuthorEndpoints
         authors.MapGet("/", List)
             .WithName("listAuthors")
             .WithSummary("List authors")
-            .WithDescription("People whose perspective the archive records (bylined writers, interviewers, interviewees, quoted speakers), by name, with how many articles credit them and how many stances they hold.")
+            .WithDescription("Voices whose perspective the archive records: persons (bylined writers, interviewers, interviewees, quoted or reported speakers), institutions, groups and the editorial voices of unsigned pieces, by name, with their kind, how many articles credit them and how many stances they hold. Filter by `kind`.")
             .ListsCollection<Author>(AuthorQueries.Collection, Examples.AuthorPage);
 
         authors.MapGet("/{id}", Get)
             .WithName("getAuthor")
             .WithSummary("Get an author")
-            .WithDescription("One person: name, the affiliation the articles give them, and counts of their articles and stances.")
+            .WithDescription("One voice: name, kind, the affiliation the articles give it (or, for an editorial voice, its outlet), and counts of its articles and stances.")
             .FindsResource<Author>("author", Examples.Author);
 
         authors.MapGet("/{id}/articles", ListArticles)
             .WithName("listAuthorArticles")
             .WithSummary("List an author's articles")
-            .WithDescription("Articles that credit this person in any role (author, interviewer, interviewee, translator, quoted). Same filters and paging as GET /v1/articles, less `author`.")
+            .WithDescription("Articles that credit this voice as one of their makers (author, interviewer, interviewee, translator; credits written before schema 7 may still say quoted). Who is quoted in a piece is said by its stances. Same filters and paging as GET /v1/articles, less `author`.")
             .ListsCollection<ArticleSummary>(ArticleQueries.OfAuthor, Examples.ArticlePage);
 
         authors.MapGet("/{id}/stances", ListStances)
             .WithName("listAuthorStances")
             .WithSummary("List an author's stances")
-            .WithDescription("The positions this person holds across the archive, with quotes. Same filters and paging as GET /v1/stances, less `author`.")
+            .WithDescription("The positions this voice holds across the archive, with quotes, how they reach us and when they were held. Same filters and paging as GET /v1/stances, less `author`.")
             .ListsCollection<Stance>(StanceQueries.OfAuthor, Examples.StancePage);
 
         authors.MapWrites(AuthorWrites.Model, Examples.Author);

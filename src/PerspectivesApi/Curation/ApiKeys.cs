@@ -20,6 +20,8 @@ public sealed class ApiKeys(Database database)
     public async Task<(ApiKeyInfo Key, string Secret)> CreateAsync(string name, CancellationToken cancellationToken = default)
     {
         if (!Data.CorpusImport.IsSlug(name)) throw new ArgumentException($"'{name}' is not a valid key name: use lowercase letters, digits and hyphens.");
+        // The seed corpus's revisions are told apart by this name (db/seed update trusts them): no key may take it.
+        if (name == Data.SeedCorpus.Curator) throw new ArgumentException($"'{name}' is reserved for the seed corpus; choose another name.");
         var secret = SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         await using var connection = await database.OpenAsync(cancellationToken);
         try

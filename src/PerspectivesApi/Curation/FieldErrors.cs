@@ -46,6 +46,13 @@ public sealed class FieldErrors
         return MaxLength(field, value, maxLength);
     }
 
+    /// <summary>An optional text: null, or something to say (not blank), of at most <paramref name="maxLength"/> characters.</summary>
+    public bool NotBlank(string field, string? value, int maxLength)
+    {
+        if (value is not null && string.IsNullOrWhiteSpace(value)) { Add(field, "must be null or say something; it is blank."); return false; }
+        return MaxLength(field, value, maxLength);
+    }
+
     public bool MaxLength(string field, string? value, int maxLength)
     {
         if (value is not null && value.Length > maxLength) { Add(field, $"must be at most {maxLength} characters; it has {value.Length}."); return false; }

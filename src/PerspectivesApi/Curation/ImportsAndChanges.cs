@@ -39,7 +39,9 @@ public static class ImportsAndChanges
                 everything is validated first and either all of it is applied or none of it. Each record is checked by the same rules
                 as its resource's POST and PUT, with the same messages, keyed by its place in the manifest (`outlets[0].url`); every
                 record needs an id, unique within its list. References may point into the manifest or the archive, and stance
-                offsets may be left out. Existing records are updated, equal ones left alone, and each change is
+                offsets may be left out; a stance that does not say how it was read is recorded as imported by the importing
+                key. A `removed` list names stances the manifest no longer holds, each with its reason: they are deleted, the
+                reason recorded in the deletion's revision. Existing records are updated, equal ones left alone, and each change is
                 recorded as a revision. The answer counts what was created, updated and unchanged. With an Idempotency-Key, a retry
                 answers as the first request did and applies nothing again.
                 """)
@@ -87,7 +89,8 @@ public static class ImportsAndChanges
             if (idempotencyKey.Length > 0 && await ResourceWriter.ReplayAsync(connection, http, idempotencyKey, requestHash) is { } replay) return replay;
             // Unknown members and every record's own errors, listed at once, as the resource routes do.
             var errors = parseErrors;
-            var validated = await CorpusImport.ValidateAsync(connection, manifest!, errors);
+            var context = new WriteContext(connection) { Curator = http.CuratorName(), Method = ReadingMethod.Imported };
+            var validated = await CorpusImport.ValidateAsync(context, manifest!, errors);
             if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
 
             var report = await CorpusImport.UpsertAsync(connection, validated, http.CuratorName(), "import");

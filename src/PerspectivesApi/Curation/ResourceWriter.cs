@@ -41,7 +41,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             var errors = parseErrors;
             if (id is null) errors.Add("id", $"is required when the {model.Resource} has no name to derive it from.");
             var document = id is null ? body! : model.WithId(body!, id);
-            document = await model.ValidateAsync(new WriteContext(connection), document, errors);
+            document = await model.ValidateAsync(new WriteContext(connection) { Curator = http.CuratorName() }, document, errors);
             if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
 
             if (await model.LoadAsync(connection, id!) is not null)
@@ -105,7 +105,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
 
             var (produced, errors, problem) = produce(current);
             if (problem is not null || produced is null || errors is null) return problem ?? Problems.MalformedBody("The body could not be read.");
-            var document = await model.ValidateAsync(new WriteContext(connection), produced, errors);
+            var document = await model.ValidateAsync(new WriteContext(connection) { Curator = http.CuratorName() }, produced, errors);
             if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
 
             await model.UpdateAsync(connection, document);
@@ -154,7 +154,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             var current = await model.LoadAsync(connection, id);
             if (current is not null && await CheckIfMatchAsync(connection, http, model, id, cancellationToken) is { } precondition) return precondition;
             var errors = new FieldErrors();
-            document = await model.ValidateAsync(new WriteContext(connection), document, errors);
+            document = await model.ValidateAsync(new WriteContext(connection) { Curator = http.CuratorName() }, document, errors);
             if (errors.Count > 0)
                 return Problems.Conflict($"Revision {seq} cannot be restored as it is: {string.Join(" ", errors.ToDictionary().Select(e => $"{e.Key} {string.Join(" ", e.Value)}"))}");
 

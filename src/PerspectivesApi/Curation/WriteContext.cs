@@ -13,6 +13,14 @@ public sealed class WriteContext(SqliteConnection connection)
 
     public SqliteConnection Connection => connection;
 
+    /// <summary>Who writes: the curator key's name, or seed-corpus. A stance read without saying by
+    /// whom was read by them.</summary>
+    public string? Curator { get; init; }
+
+    /// <summary>How a stance that does not say how it was read was read: curated through the routes
+    /// and the seed corpus, imported through POST /v1/imports.</summary>
+    public string Method { get; init; } = Data.ReadingMethod.Curated;
+
     /// <summary>Makes <paramref name="document"/> the record with its id that this write brings.</summary>
     public void Bring<T>(WriteModel<T> model, T document) where T : class
     {

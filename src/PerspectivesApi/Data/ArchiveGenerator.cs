@@ -13,6 +13,9 @@ public sealed record GeneratorOptions(int Articles = 1_000_000, int Seed = 1)
     public int Outlets => Math.Clamp(Articles / 2_500, 5, 400);
     public int Authors => Math.Clamp(Articles / 250, 20, 5_000);
     public int Topics => Math.Clamp(Articles / 3_000, 6, 300);
+
+    /// <summary>Every outlet's editorial voice, and one for unsigned pieces of unknown outlets, beside the other authors.</summary>
+    public int EditorialVoices => Outlets + 1;
 }
 
 /// <summary>Builds a synthetic archive for benchmarks: realistic bodies (a few hundred words drawn
@@ -28,7 +31,8 @@ public static partial class ArchiveGenerator
     public const string RareTerm = "zugzwang";
 
     private static readonly (string Code, int Weight)[] Languages = [("en", 60), ("ru", 15), ("az", 8), ("ka", 5), ("uk", 5), ("tr", 4), ("de", 3)];
-    private static readonly string[] Positions = ["supports", "opposes", "mixed", "neutral"];
+    /// <summary>Who the generated stances are recorded as read by.</summary>
+    public const string Curator = "archive-generator";
 
     public static async Task<TimeSpan> GenerateAsync(Database database, GeneratorOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
@@ -39,7 +43,7 @@ public static partial class ArchiveGenerator
             throw new InvalidOperationException($"{database.FilePath} already holds an archive; generate into a new file (set PERSPECTIVES_DB).");
 
         var random = new Random(options.Seed);
-        var vocabulary = Vocabulary.FromSeedCorpus();
+        var vocabulary = SeedWords.FromSeedCorpus();
         await connection.ExecuteAsync("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;");
         await using var transaction = connection.BeginTransaction();
 
@@ -52,16 +56,24 @@ public static partial class ArchiveGenerator
         var outletIds = Enumerable.Range(0, options.Outlets).Select(i => $"outlet-{i:0000}").ToArray();
         var authorIds = Enumerable.Range(0, options.Authors).Select(i => $"author-{i:00000}").ToArray();
         var topicIds = Enumerable.Range(0, options.Topics).Select(i => $"topic-{i:000}").ToArray();
-        var kinds = CorpusImport.OutletKinds;
+        // Every outlet's editorial voice, and one for unsigned pieces whose outlet is unknown.
+        var editorialIds = outletIds.ToDictionary(id => id, id => $"editorial-{id}");
+        const string UnknownOutletEditorial = "editorial-unknown-outlet";
+        var kinds = Vocabulary.OutletKinds.Values;
         await connection.ExecuteAsync("INSERT INTO outlets (id, name, kind, country, url) VALUES (@id, @name, @kind, @country, @url)",
             outletIds.Select((id, i) => new { id, name = vocabulary.Title(random, 2) + " " + (i % 3 == 0 ? "Times" : i % 3 == 1 ? "News" : "Review"),
                 kind = kinds[random.Next(kinds.Length)], country = random.Next(10) == 0 ? null : ((char)('A' + random.Next(26))).ToString() + (char)('A' + random.Next(26)),
                 url = $"https://{id}.example" }), transaction);
-        await connection.ExecuteAsync("INSERT INTO authors (id, name, affiliation) VALUES (@id, @name, @affiliation)",
-            authorIds.Select(id => new { id, name = vocabulary.Title(random, 2), affiliation = random.Next(3) == 0 ? null : vocabulary.Title(random, 3) }), transaction);
-        await connection.ExecuteAsync("INSERT INTO topics (id, title, proposition, description) VALUES (@id, @title, @proposition, NULL)",
-            topicIds.Select(id => new { id, title = "Is " + vocabulary.Sentence(random, 6).TrimEnd('.') + "?", proposition = vocabulary.Sentence(random, 12) }), transaction);
-        await log.WriteLineAsync($"outlets {outletIds.Length}, authors {authorIds.Length}, topics {topicIds.Length} ({clock.Elapsed.TotalSeconds:F1} s)");
+        // Mostly persons, some institutions and groups.
+        await connection.ExecuteAsync("INSERT INTO authors (id, name, affiliation, kind) VALUES (@id, @name, @affiliation, @kind)",
+            authorIds.Select(id => new { id, name = vocabulary.Title(random, 2), affiliation = random.Next(3) == 0 ? null : vocabulary.Title(random, 3),
+                kind = random.Next(20) switch { 0 => VoiceKind.Institution, 1 => VoiceKind.Group, _ => VoiceKind.Person } }), transaction);
+        await connection.ExecuteAsync("INSERT INTO authors (id, name, kind, outlet_id) VALUES (@id, @name, 'editorial', @outlet)",
+            editorialIds.Select(e => new { id = e.Value, name = $"Editorial voice of {e.Key}", outlet = (string?)e.Key })
+                .Append(new { id = UnknownOutletEditorial, name = "Editorial voice of an unnamed outlet", outlet = (string?)null }), transaction);
+        await connection.ExecuteAsync("INSERT INTO topics (id, title, proposition, description, time_dependent) VALUES (@id, @title, @proposition, NULL, @timeDependent)",
+            topicIds.Select(id => new { id, title = "Is " + vocabulary.Sentence(random, 6).TrimEnd('.') + "?", proposition = vocabulary.Sentence(random, 12), timeDependent = random.Next(2) }), transaction);
+        await log.WriteLineAsync($"outlets {outletIds.Length}, authors {authorIds.Length + editorialIds.Count + 1}, topics {topicIds.Length} ({clock.Elapsed.TotalSeconds:F1} s)");
 
         using var insertArticle = Prepare(connection, transaction, """
             INSERT INTO articles (id, title, genre, language, outlet_id, published_date, published_precision, published_inferred, published_reasoning, excerpt, body)
@@ -69,18 +81,22 @@ public static partial class ArchiveGenerator
             """);
         using var insertCredit = Prepare(connection, transaction, "INSERT OR IGNORE INTO credits (article_id, author_id, role, ordinal) VALUES ($article, $author, $role, $ordinal)");
         using var insertStance = Prepare(connection, transaction, """
-            INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary)
-            VALUES ($id, $topic, $article, $author, $position, $quote, $start, $end, $summary)
+            INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary, condition,
+                                 attribution_kind, attribution_via, held_date, held_precision, held_reasoning, method, curator, confidence, note)
+            VALUES ($id, $topic, $article, $author, $position, $quote, $start, $end, $summary, $condition,
+                    $attribution, $via, $helddate, $heldprecision, $heldreasoning, $method, $curator, $confidence, $note)
             """);
 
         var first = new DateOnly(2015, 1, 1);
         var days = new DateOnly(2025, 12, 31).DayNumber - first.DayNumber + 1;
+        var positions = Vocabulary.Positions.Values;
+        var genres = Vocabulary.Genres.Values;
         long stances = 0;
         for (var i = 0; i < options.Articles; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var id = $"article-{i:0000000}";
-            var genre = CorpusImport.Genres[random.Next(CorpusImport.Genres.Length)];
+            var genre = genres[random.Next(genres.Length)];
             var (body, sentences) = vocabulary.Body(random, plant: (i % 10 == 3 ? CommonTerm : null, i % 10_000 == 7 ? RareTerm : null));
             var date = first.AddDays(random.Next(days));
             var precisionRoll = random.Next(100);
@@ -91,19 +107,24 @@ public static partial class ArchiveGenerator
                 < 98 => (date.ToString("yyyy"), "year"),
                 _ => ((string?)null, (string?)null),
             };
+            var outlet = random.Next(20) == 0 ? null : outletIds[random.Next(outletIds.Length)];
             Bind(insertArticle, ("$id", id), ("$title", vocabulary.Title(random, 4 + random.Next(6))), ("$genre", genre),
-                ("$language", Pick(random, Languages)), ("$outlet", random.Next(20) == 0 ? null : outletIds[random.Next(outletIds.Length)]),
+                ("$language", Pick(random, Languages)), ("$outlet", outlet),
                 ("$date", published), ("$precision", precision), ("$inferred", published is null ? null : random.Next(10) == 0 ? 1L : 0L),
                 ("$reasoning", published is null ? null : "Generated."), ("$excerpt", ArticleText.Excerpt(body)), ("$body", body));
             await insertArticle.ExecuteNonQueryAsync(cancellationToken);
 
-            var writer = authorIds[random.Next(authorIds.Length)];
-            Bind(insertCredit, ("$article", id), ("$author", writer), ("$role", genre == "interview" ? "interviewer" : "author"), ("$ordinal", 1L));
+            // An editorial is made by its outlet's editorial voice; everything else by a writer (or an
+            // interviewer, with the interviewee credited too). Other voices in a piece are quoted or reported.
+            var editorial = genre == Genre.Editorial;
+            var writer = editorial ? outlet is null ? UnknownOutletEditorial : editorialIds[outlet] : authorIds[random.Next(authorIds.Length)];
+            Bind(insertCredit, ("$article", id), ("$author", writer), ("$role", genre == Genre.Interview ? CreditRole.Interviewer : CreditRole.Author), ("$ordinal", 1L));
             await insertCredit.ExecuteNonQueryAsync(cancellationToken);
             var voice = authorIds[random.Next(authorIds.Length)];
-            if (voice != writer)
+            var interviewee = genre == Genre.Interview && voice != writer;
+            if (interviewee)
             {
-                Bind(insertCredit, ("$article", id), ("$author", voice), ("$role", genre == "interview" ? "interviewee" : "quoted"), ("$ordinal", 2L));
+                Bind(insertCredit, ("$article", id), ("$author", voice), ("$role", CreditRole.Interviewee), ("$ordinal", 2L));
                 await insertCredit.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -111,9 +132,21 @@ public static partial class ArchiveGenerator
             for (var s = 0; s < count; s++)
             {
                 var (start, length) = sentences[random.Next(sentences.Count)];
+                var author = s == 0 || voice == writer ? writer : voice;
+                var (attribution, via) = author == writer ? (editorial ? AttributionKind.Editorial : AttributionKind.OwnWords, (string?)null)
+                    : interviewee ? (AttributionKind.OwnWords, (string?)null)
+                    : (random.Next(3) == 0 ? AttributionKind.Reported : AttributionKind.Quoted, writer);
+                // A reported position is sometimes older than the piece, and then known only to the year.
+                var older = attribution == AttributionKind.Reported && published is not null && random.Next(10) == 0;
+                var confidence = random.Next(10) switch { < 6 => Confidence.High, < 9 => Confidence.Medium, _ => Confidence.Low };
                 Bind(insertStance, ("$id", $"{id}-s{s}"), ("$topic", topicIds[random.Next(topicIds.Length)]), ("$article", id),
-                    ("$author", random.Next(5) == 0 ? null : s == 0 ? writer : voice), ("$position", Positions[random.Next(4)]),
-                    ("$quote", body.Substring(start, length)), ("$start", (long)start), ("$end", (long)(start + length)), ("$summary", "A generated stance."));
+                    ("$author", author), ("$position", positions[random.Next(positions.Length)]),
+                    ("$quote", body.Substring(start, length)), ("$start", (long)start), ("$end", (long)(start + length)), ("$summary", "A generated stance."),
+                    ("$condition", random.Next(20) == 0 ? "A generated condition." : null), ("$attribution", attribution), ("$via", via),
+                    ("$helddate", older ? (date.Year - 1).ToString("0000") : published), ("$heldprecision", older ? Precision.Year : precision),
+                    ("$heldreasoning", older ? "Generated: reported as held the year before." : null),
+                    ("$method", ReadingMethod.Imported), ("$curator", Curator), ("$confidence", confidence),
+                    ("$note", confidence == Confidence.High ? null : "Generated."));
                 await insertStance.ExecuteNonQueryAsync(cancellationToken);
                 stances++;
             }
@@ -160,9 +193,9 @@ public static partial class ArchiveGenerator
     private static partial Regex ParameterName();
 
     /// <summary>Words with the frequencies they have in the seed corpus.</summary>
-    private sealed partial class Vocabulary(string[] words, double[] cumulative)
+    private sealed partial class SeedWords(string[] words, double[] cumulative)
     {
-        public static Vocabulary FromSeedCorpus()
+        public static SeedWords FromSeedCorpus()
         {
             var counts = new Dictionary<string, int>();
             foreach (var article in SeedCorpus.LoadManifest().Articles)
@@ -177,7 +210,7 @@ public static partial class ArchiveGenerator
             var cumulative = new double[ordered.Length];
             double total = 0;
             for (var i = 0; i < ordered.Length; i++) cumulative[i] = total += ordered[i].Value;
-            return new Vocabulary(ordered.Select(o => o.Key).ToArray(), cumulative);
+            return new SeedWords(ordered.Select(o => o.Key).ToArray(), cumulative);
         }
 
         public string Next(Random random)

@@ -21,10 +21,11 @@ public sealed class CorpusValidationException(IReadOnlyDictionary<string, string
 /// <summary>What an import did, per kind of record.</summary>
 public sealed record ImportReport(ImportCounts Outlets, ImportCounts Authors, ImportCounts Topics, ImportCounts Articles, ImportCounts Stances)
 {
-    public bool ChangedAnything => new[] { Outlets, Authors, Topics, Articles, Stances }.Any(c => c.Created + c.Updated > 0);
+    public bool ChangedAnything => new[] { Outlets, Authors, Topics, Articles, Stances }.Any(c => c.Created + c.Updated + c.Deleted > 0);
 }
 
-public sealed record ImportCounts(int Created, int Updated, int Unchanged);
+/// <param name="Deleted">Records the manifest's <c>removed</c> list deleted.</param>
+public sealed record ImportCounts(int Created, int Updated, int Unchanged, int Deleted = 0);
 
 /// <summary>Applies a corpus manifest to the archive: the whole manifest is validated first, each
 /// record by its resource's own rules (<see cref="WriteModel{T}.ValidateAsync"/>, as its routes do),
@@ -33,12 +34,6 @@ public sealed record ImportCounts(int Created, int Updated, int Unchanged);
 /// recorded as a revision.</summary>
 public static partial class CorpusImport
 {
-    public static readonly string[] Genres = ["interview", "analysis", "opinion", "news", "column", "editorial"];
-    public static readonly string[] Roles = ["author", "interviewer", "interviewee", "translator", "quoted"];
-    public static readonly string[] Positions = ["supports", "opposes", "mixed", "neutral"];
-    public static readonly string[] OutletKinds = ["newspaper", "magazine", "broadcaster", "news-site", "news-agency", "blog"];
-    public static readonly string[] Precisions = ["day", "month", "year"];
-
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     public static partial Regex SlugPattern();
 
@@ -58,7 +53,7 @@ public static partial class CorpusImport
     /// file). The defaults describe the seed corpus, loaded this way into a new archive.</summary>
     public static async Task<ImportReport> ApplyAsync(
         SqliteConnection connection, CorpusManifest manifest, Func<string, string> readBody,
-        string curator = "seed-corpus", string note = "db/seed")
+        string curator = SeedCorpus.Curator, string note = "db/seed")
     {
         manifest = manifest with { Articles = [.. (manifest.Articles ?? []).Select(a => a?.Body is null ? a! : a with { Body = readBody(a.Body) })] };
         // A SQL-level transaction, as in the write API, so the write models' statements run inside it.
@@ -66,7 +61,7 @@ public static partial class CorpusImport
         try
         {
             var errors = new FieldErrors();
-            manifest = await ValidateAsync(connection, manifest, errors);
+            manifest = await ValidateAsync(new WriteContext(connection) { Curator = curator }, manifest, errors);
             if (errors.Count > 0) throw new CorpusValidationException(errors.ToDictionary().AsReadOnly());
             var report = await UpsertAsync(connection, manifest, curator, note);
             await connection.ExecuteAsync("COMMIT");
@@ -84,9 +79,9 @@ public static partial class CorpusImport
     /// that each record has an id no other record of its list has. References may point to records the
     /// manifest brings, and a stance's quote is checked against the body its article will have.</summary>
     /// <returns>The manifest as it will be stored (stances left without offsets have them).</returns>
-    public static async Task<CorpusManifest> ValidateAsync(SqliteConnection connection, CorpusManifest manifest, FieldErrors errors)
+    /// <param name="context">Who imports, and how a stance that does not say how it was read was read.</param>
+    public static async Task<CorpusManifest> ValidateAsync(WriteContext context, CorpusManifest manifest, FieldErrors errors)
     {
-        var context = new WriteContext(connection);
         foreach (var outlet in manifest.Outlets ?? []) if (outlet is not null) context.Bring(OutletWrites.Model, outlet);
         foreach (var author in manifest.Authors ?? []) if (author is not null) context.Bring(AuthorWrites.Model, author);
         foreach (var topic in manifest.Topics ?? []) if (topic is not null) context.Bring(TopicWrites.Model, topic);
@@ -99,7 +94,31 @@ public static partial class CorpusImport
             await ValidateListAsync(context, AuthorWrites.Model, manifest.Authors, errors),
             await ValidateListAsync(context, TopicWrites.Model, manifest.Topics, errors),
             await ValidateListAsync(context, ArticleWrites.Model, manifest.Articles, errors),
-            await ValidateListAsync(context, StanceWrites.Model, manifest.Stances, errors));
+            await ValidateListAsync(context, StanceWrites.Model, manifest.Stances, errors),
+            ValidateRemoved(manifest, errors));
+    }
+
+    /// <summary>A manifest may remove stances it no longer holds, each with its reason. Only stances:
+    /// deleting what other records refer to is for the routes, which say what refers to it.</summary>
+    private static List<RemovedEntry> ValidateRemoved(CorpusManifest manifest, FieldErrors errors)
+    {
+        var removed = new List<RemovedEntry>();
+        var listed = (manifest.Stances ?? []).Where(s => s?.Id is not null).Select(s => s!.Id).ToHashSet();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < (manifest.Removed?.Count ?? 0); i++)
+        {
+            var at = errors.At($"removed[{i}]");
+            if (manifest.Removed![i] is not { } entry) { at.Add("", "must be an object with a collection, an id and a reason."); continue; }
+            if (entry.Collection != StanceWrites.Model.Collection)
+                at.Add("collection", $"must be 'stances': a manifest removes only stances; got {(entry.Collection is null ? "null" : $"'{entry.Collection}'")}.");
+            if (!IsSlug(entry.Id)) at.Add("id", $"must be a stance's id (a slug); got {(entry.Id is null ? "null" : $"'{entry.Id}'")}.");
+            else if (listed.Contains(entry.Id)) at.Add("id", $"'{entry.Id}' is also listed in stances: a manifest cannot both keep and remove a stance.");
+            else if (!seen.Add(entry.Id)) at.Add("id", $"'{entry.Id}' appears more than once.");
+            at.Required("reason", entry.Reason, 4000);
+            at.PlainText("reason", entry.Reason);
+            removed.Add(entry);
+        }
+        return removed;
     }
 
     private static async Task<List<T>> ValidateListAsync<T>(WriteContext context, WriteModel<T> model, IReadOnlyList<T?>? documents, FieldErrors errors)
@@ -129,7 +148,25 @@ public static partial class CorpusImport
         await UpsertListAsync(connection, AuthorWrites.Model, manifest.Authors, curator, note),
         await UpsertListAsync(connection, TopicWrites.Model, manifest.Topics, curator, note),
         await UpsertListAsync(connection, ArticleWrites.Model, manifest.Articles, curator, note),
-        await UpsertListAsync(connection, StanceWrites.Model, manifest.Stances, curator, note));
+        await UpsertListAsync(connection, StanceWrites.Model, manifest.Stances, curator, note) with
+        {
+            Deleted = await RemoveAsync(connection, manifest.Removed ?? [], curator),
+        });
+
+    /// <summary>Deletes the stances a manifest removes that the archive still holds, recording each
+    /// deletion with its reason; one already gone is nothing to do.</summary>
+    public static async Task<int> RemoveAsync(SqliteConnection connection, IEnumerable<RemovedEntry> removed, string curator)
+    {
+        var deleted = 0;
+        foreach (var entry in removed)
+        {
+            if (await StanceWrites.Model.LoadAsync(connection, entry.Id) is not { } current) continue;
+            await StanceWrites.Model.DeleteAsync(connection, entry.Id);
+            await History.RecordAsync(connection, curator, StanceWrites.Model.Collection, entry.Id, "delete", current, null, entry.Reason);
+            deleted++;
+        }
+        return deleted;
+    }
 
     private static async Task<ImportCounts> UpsertListAsync<T>(SqliteConnection connection, WriteModel<T> model, IEnumerable<T> documents, string curator, string note)
         where T : class

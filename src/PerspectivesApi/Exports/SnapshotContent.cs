@@ -23,16 +23,22 @@ public static class SnapshotContent
         // Only the revision: the ETag names it, and a reader can compare it with a later snapshot's.
         new("meta", ["key", "value"], Rows: "key = 'revision'"),
         new("outlets", ["id", "name", "kind", "country", "url", "description"]),
-        new("authors", ["id", "name", "affiliation"]),
+        new("authors", ["id", "name", "affiliation", "kind", "outlet_id"]),
         new("articles",
         [
             "id", "title", "genre", "language", "outlet_id", "url",
             "published_date", "published_precision", "published_inferred", "published_reasoning", "published_key", "published_end",
             "republished_from_outlet_id", "republished_from_url", "republished_note", "source_file", "source_sha256", "excerpt", "body",
+            "republished_from_date", "republished_from_precision", "republished_from_inferred", "republished_from_reasoning", "capture_notes",
         ], KeepRowids: true),
         new("credits", ["article_id", "author_id", "role", "ordinal"]),
-        new("topics", ["id", "title", "proposition", "description"]),
-        new("stances", ["id", "topic_id", "article_id", "author_id", "position", "quote", "quote_start", "quote_end", "summary"], KeepRowids: true),
+        new("topics", ["id", "title", "proposition", "description", "time_dependent"]),
+        new("stances",
+        [
+            "id", "topic_id", "article_id", "author_id", "position", "quote", "quote_start", "quote_end", "summary",
+            "condition", "attribution_kind", "attribution_via", "held_date", "held_precision", "held_reasoning",
+            "method", "curator", "confidence", "note", "held_key", "held_end", "conditional",
+        ], KeepRowids: true),
         new("topic_tallies", ["topic_id", "dimension", "group_key", "supports", "opposes", "mixed", "neutral", "total"]),
         // The public history (/v1/changes and each resource's /revisions serve the same rows): curator names sign it.
         new("revisions", ["seq", "collection", "resource_id", "action", "curator", "at", "before", "after", "note"]),

@@ -14,6 +14,9 @@ public sealed class ListRequest
     /// <summary>Parameters every collection understands, beside its own filters.</summary>
     public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format", "facet"];
 
+    /// <summary>Date filters that bound one range: publication dates, and the time a position was held.</summary>
+    private static readonly (string Start, string End)[] DateRanges = [("from", "to"), ("heldFrom", "heldTo")];
+
     public required Collection Collection { get; init; }
     public required int Limit { get; init; }
     public required bool Count { get; init; }
@@ -88,9 +91,12 @@ public sealed class ListRequest
         }
         foreach (var required in collection.Filters.Where(f => f.Required && !query.ContainsKey(f.Name)))
             Fail(required.Name, "is required.");
-        if (filters.TryGetValue("from", out var from) && filters.TryGetValue("to", out var to) &&
-            !problems.ContainsKey("from") && !problems.ContainsKey("to") && string.CompareOrdinal(from[0], to[0]) > 0)
-            Fail("to", $"must not be before from ({from[0]}); got '{to[0]}'.");
+        foreach (var (start, end) in DateRanges)
+        {
+            if (filters.TryGetValue(start, out var from) && filters.TryGetValue(end, out var to) &&
+                !problems.ContainsKey(start) && !problems.ContainsKey(end) && string.CompareOrdinal(from[0], to[0]) > 0)
+                Fail(end, $"must not be before {start} ({from[0]}); got '{to[0]}'.");
+        }
 
         // The fingerprint names the collection (and parent), the sort and every filter value: the
         // things that, changed, would make the cursor point into a different list.

@@ -10,10 +10,13 @@ public sealed record OutletRef([property: Description("The outlet's id.")] strin
     public static OutletRef? From(string? id, string? name) => id is null ? null : new OutletRef(id, name ?? id);
 }
 
-/// <summary>A reference to an author.</summary>
-public sealed record AuthorRef([property: Description("The author's id.")] string Id, [property: Description("The author's name.")] string Name)
+/// <summary>A reference to an author: a voice.</summary>
+public sealed record AuthorRef(
+    [property: Description("The author's id.")] string Id,
+    [property: Description("The author's name.")] string Name,
+    [property: Description("What kind of voice it is: person, institution, group or editorial (see Author.kind).")] string Kind)
 {
-    public static AuthorRef? From(string? id, string? name) => id is null ? null : new AuthorRef(id, name ?? id);
+    public static AuthorRef? From(string? id, string? name, string? kind) => id is null ? null : new AuthorRef(id, name ?? id, kind ?? Data.VoiceKind.Person);
 }
 
 /// <summary>A reference to a topic.</summary>
@@ -26,7 +29,7 @@ public sealed record TopicRef([property: Description("The topic's id.")] string 
 /// <param name="Reasoning">How the date was established, in a sentence or two.</param>
 public sealed record Published(
     [property: Description("ISO 8601 at the given precision: 2025-07-04 (day), 2025-07 (month) or 2025 (year).")] string Date,
-    [property: Description("How precise the date is: day, month or year.")] string Precision,
+    [property: Description("How precise the date is. " + Data.Precision.Described)] string Precision,
     [property: Description("false when the source states the date; true when the archive inferred it from the content (see reasoning).")] bool Inferred,
     [property: Description("How the date was established: the statement in the source, or the chain of evidence for an inferred date.")] string? Reasoning)
 {

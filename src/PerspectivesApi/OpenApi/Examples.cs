@@ -14,23 +14,27 @@ public static class Examples
     private const string ExampleCursor = "WyJ4eTEyMyIsIjIwMjUtMDctMDQiLCJwb2ludC1vZi1uby1yZXR1cm4iXQ.c2lnbmF0dXJlMTIzNDU2";
 
     private static readonly OutletRef GeorgiaToday = new("georgia-today", "Georgia Today");
-    private static readonly AuthorRef Ismailov = new("aslan-ismailov", "Aslan Ismailov");
+    private static readonly AuthorRef Ismailov = new("aslan-ismailov", "Aslan Ismailov", "person");
     private static readonly TopicRef Rift = new("baku-moscow-rift-is-permanent", "Is the 2025 Baku–Moscow rift permanent?");
 
     private static readonly Published July4 = new("2025-07-04", "day", false,
         "The page states 'July 4, 2025' directly under the byline 'by Georgia Today'.");
+
+    private static readonly Attribution OwnWords = new("own-words", null);
+
+    private static readonly HeldAt HeldJuly4 = new("2025-07-04", "day", null);
 
     private static readonly Quote PointOfNoReturn = new(
         "This is already the point of no return. Going forward, naturally Azerbaijan and the Azerbaijani people — I say this sincerely — the Azerbaijani people do not want to be enemies of Russia or the Russian people. We want to be a good neighbor, but without anyone’s dictate: on equal terms.",
         7451, 7737);
 
     private static readonly IReadOnlyList<Credit> InterviewCredits =
-        [new(new AuthorRef("vazha-tavberidze", "Vazha Tavberidze"), "interviewer"), new(Ismailov, "interviewee")];
+        [new(new AuthorRef("vazha-tavberidze", "Vazha Tavberidze", "person"), "interviewer"), new(Ismailov, "interviewee")];
 
     public static readonly ArticleSummary ArticleSummary = new(
         "point-of-no-return-aslan-ismailov",
         "The Point of No Return: Aslan Ismailov on Why Azerbaijan Is Done with Putin’s ‘Russkiy Mir’",
-        "interview", "en", GeorgiaToday, July4, null, InterviewCredits, 8,
+        "interview", "en", GeorgiaToday, July4, null, InterviewCredits, 21,
         "He is one of Azerbaijan’s best-known lawyers and an outspoken human rights defender — and for decades, Aslan Ismailov has been watching Moscow’s games in the South Caucasus up close…");
 
     public static readonly Page<ArticleSummary> ArticlePage = new([ArticleSummary], ExampleCursor, null);
@@ -38,24 +42,28 @@ public static class Examples
     public static readonly ArticleDetail ArticleDetail = new(
         ArticleSummary.Id, ArticleSummary.Title, "interview", "en", GeorgiaToday, July4, null, InterviewCredits,
         new Republication(new OutletRef("rfe-rl-georgian-service", "Radio Free Europe/Radio Liberty Georgian Service"), null,
-            "The standfirst calls the piece a 'conversation with Radio Free Europe’s Georgian Service'."),
+            "The standfirst calls the piece a 'conversation with Radio Free Europe’s Georgian Service'.", null),
         new Provenance("000_825315227a47cb2a.txt", "ed290803ab3f3cd764bd08fca963a73f61e46a9943d59a07bfcef6b75cc7a041"),
         "He is one of Azerbaijan’s best-known lawyers and an outspoken human rights defender — … (the full text of the piece)",
-        [new ArticleStance("ismailov-rift-point-of-no-return", Rift, Ismailov, "supports", PointOfNoReturn,
-            "Ismailov says relations have already passed the point of no return, while stressing that Azerbaijanis want good-neighbourly relations with Russia on equal terms.")]);
+        [new CaptureNote("splice", 10801, 10905, "If Putin keeps stoking this, if he pushes for further escalation, it will lead to the break-up of Russia",
+            "Kept verbatim as captured: the interview's last sentence, spliced into the answer on Turkey.")],
+        [new ArticleStance("ismailov-rift-point-of-no-return", Rift, Ismailov, OwnWords, HeldJuly4, "supports", null, PointOfNoReturn,
+            "Ismailov says relations have already passed the point of no return, while stressing that Azerbaijanis want good-neighbourly relations with Russia on equal terms.",
+            "high", null)]);
 
     public static readonly Stance Stance = new(
         "ismailov-rift-point-of-no-return", Rift,
         new StanceArticle(ArticleSummary.Id, ArticleSummary.Title, GeorgiaToday, July4),
-        Ismailov, "supports", PointOfNoReturn,
-        "Ismailov says relations have already passed the point of no return, while stressing that Azerbaijanis want good-neighbourly relations with Russia on equal terms.");
+        Ismailov, OwnWords, HeldJuly4, "supports", null, PointOfNoReturn,
+        "Ismailov says relations have already passed the point of no return, while stressing that Azerbaijanis want good-neighbourly relations with Russia on equal terms.",
+        "curated", "seed-corpus", "high", null);
 
     public static readonly Page<Stance> StancePage = new([Stance], null, 1, new Dictionary<string, IReadOnlyList<FacetCount>>
     {
         ["position"] = [new("supports", null, 1)],
     });
 
-    public static readonly Author Author = new("aslan-ismailov", "Aslan Ismailov", "Azerbaijani lawyer and human rights defender", 1, 8);
+    public static readonly Author Author = new("aslan-ismailov", "Aslan Ismailov", "person", "Azerbaijani lawyer and human rights defender", null, 1, 17);
 
     public static readonly Page<Author> AuthorPage = new([Author], ExampleCursor, null);
 
@@ -67,7 +75,7 @@ public static class Examples
     public static readonly Topic Topic = new(Rift.Id, Rift.Title,
         "The 2025 rift between Azerbaijan and Russia has passed a point of no return.",
         "After the deadly Yekaterinburg raid on Azerbaijanis in June 2025 and the arrests of Sputnik Azerbaijan staff in Baku, relations between Azerbaijan and Russia fell to a low.",
-        5);
+        true, 5);
 
     public static readonly Page<Search.SearchHit> SearchPage = new(
     [
@@ -76,20 +84,36 @@ public static class Examples
             new Search.HitArticle(ArticleSummary.Id, ArticleSummary.Title)),
     ], ExampleCursor, null);
 
-    public static readonly TopicSummary TopicSummary = new(Rift, Topic.Proposition,
-        new PositionCounts(2, 1, 1, 1),
+    public static readonly TopicSummary TopicSummary = new(Rift, Topic.Proposition, true,
+        new PositionCounts(1, 1, 1, 2),
         [
-            new OutletPositions(null, new PositionCounts(0, 0, 1, 1)),
-            new OutletPositions(new OutletRef("charter97", "Charter97.org"), new PositionCounts(1, 0, 0, 0)),
+            new OutletPositions(null, new PositionCounts(0, 1, 1, 2)),
             new OutletPositions(GeorgiaToday, new PositionCounts(1, 0, 0, 0)),
         ],
         null,
         [
-            new AuthorPositions(new AuthorRef("dmitry-peskov", "Dmitry Peskov"), new PositionCounts(0, 1, 0, 0)),
             new AuthorPositions(Ismailov, new PositionCounts(1, 0, 0, 0)),
+            new AuthorPositions(new AuthorRef("dmitry-peskov", "Dmitry Peskov", "person"), new PositionCounts(0, 0, 0, 1)),
+            new AuthorPositions(new AuthorRef("editorial-kremlin-fears-russia-azerbaijan-brink-of-war",
+                "Editorial voice of “Kremlin fears: Is Russia-Azerbaijan on the brink of war?” (outlet not named)", "editorial"), new PositionCounts(0, 0, 0, 1)),
+            new AuthorPositions(new AuthorRef("kremlin", "The Kremlin", "institution"), new PositionCounts(0, 1, 0, 0)),
+            new AuthorPositions(new AuthorRef("vadym-denysenko", "Vadym Denysenko", "person"), new PositionCounts(0, 0, 1, 0)),
         ],
-        new Remainder(3, new PositionCounts(1, 0, 1, 1)),
-        [new MonthPositions("2025-07", new PositionCounts(2, 1, 0, 1)), new MonthPositions(null, new PositionCounts(0, 0, 1, 0))]);
+        null,
+        [new MonthPositions("2025-07", new PositionCounts(1, 1, 0, 2)), new MonthPositions(null, new PositionCounts(0, 0, 1, 0))],
+        [new HeldYearPositions("2025", new PositionCounts(1, 1, 1, 2))],
+        [new HeldMonthPositions("2025-07", new PositionCounts(1, 1, 0, 2)), new HeldMonthPositions(null, new PositionCounts(0, 0, 1, 0))],
+        [
+            new VoiceKindPositions("editorial", new PositionCounts(0, 0, 0, 1)),
+            new VoiceKindPositions("institution", new PositionCounts(0, 1, 0, 0)),
+            new VoiceKindPositions("person", new PositionCounts(1, 0, 1, 1)),
+        ],
+        [
+            new AttributionPositions("editorial", new PositionCounts(0, 0, 0, 1)),
+            new AttributionPositions("own-words", new PositionCounts(1, 0, 1, 0)),
+            new AttributionPositions("quoted", new PositionCounts(0, 1, 0, 0)),
+            new AttributionPositions("reported", new PositionCounts(0, 0, 0, 1)),
+        ]);
 
     public static readonly Page<Curation.Revision> RevisionPage = new(
     [
@@ -107,17 +131,18 @@ public static class Examples
 
     public static readonly AuthorDocument AuthorDocument = new()
     {
-        Id = "aslan-ismailov", Name = "Aslan Ismailov", Affiliation = "Azerbaijani lawyer and human rights defender",
+        Id = "aslan-ismailov", Name = "Aslan Ismailov", Affiliation = "Azerbaijani lawyer and human rights defender", Kind = "person",
     };
 
     public static readonly TopicDocument TopicDocument = new()
     {
-        Id = Rift.Id, Title = Rift.Title, Proposition = Topic.Proposition, Description = Topic.Description,
+        Id = Rift.Id, Title = Rift.Title, Proposition = Topic.Proposition, Description = Topic.Description, TimeDependent = true,
     };
 
     public static readonly Data.StanceEntry StanceDocument = new("ismailov-rift-point-of-no-return", Rift.Id, ArticleSummary.Id, Ismailov.Id,
         "supports", "This is already the point of no return.", null, null,
-        "Ismailov says relations have already passed the point of no return.");
+        "Ismailov says relations have already passed the point of no return.",
+        Attribution: new Data.AttributionEntry("own-words", null), Confidence: "high");
 
     public static readonly Data.ArticleEntry ArticleDocument = new("point-of-no-return-aslan-ismailov", ArticleSummary.Title, "interview", "en",
         GeorgiaToday.Id, null, new Data.PublishedEntry("2025-07-04", "day", false, "The page states 'July 4, 2025' under the byline."),
@@ -138,5 +163,5 @@ public static class Examples
             [StanceDocument with { Id = "an-imported-stance", Article = "an-imported-article", Quote = "an outspoken human rights defender" }])
         : throw new InvalidOperationException($"No example document for {type.Name}: add one to Examples.");
 
-    public static readonly Page<Topic> TopicPage = new([Topic], null, 8);
+    public static readonly Page<Topic> TopicPage = new([Topic], null, 20);
 }

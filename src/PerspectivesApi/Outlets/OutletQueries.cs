@@ -18,7 +18,7 @@ public static class OutletQueries
         Filters:
         [
             new("country", FilterKind.Country, "o.country IN @country", "Only outlets from this country (ISO 3166-1 alpha-2, capitals). Repeat for several.", "GE"),
-            new("kind", FilterKind.Choice, "o.kind IN @kind", "Only outlets of this kind. Repeat for several.", "newspaper", CorpusImport.OutletKinds),
+            new("kind", FilterKind.Choice, "o.kind IN @kind", "Only outlets of this kind. Repeat for several. " + Vocabulary.OutletKinds.Definitions, "newspaper", Vocabulary.OutletKinds.Values),
         ],
         Sorts: [new("name", "o.name", "By name (binary order)."), new("id", "o.id", "By id.")],
         DefaultSort: "name")

@@ -10,7 +10,7 @@ public sealed record OutletDocument
 {
     [Description("A slug; derived from the name when left out on creation.")] public string? Id { get; init; }
     [Description("The outlet's name. Required.")] public string? Name { get; init; }
-    [Description("newspaper, magazine, broadcaster, news-site, news-agency or blog; null when not certain.")] public string? Kind { get; init; }
+    [Description("What kind of publication it is; null when not certain. " + OutletKind.Described)] public string? Kind { get; init; }
     [Description("ISO 3166-1 alpha-2 country code in capitals; null when not certain.")] public string? Country { get; init; }
     [Description("The outlet's home page (absolute http(s) URL); null when not certain.")] public string? Url { get; init; }
     [Description("A sentence about the outlet.")] public string? Description { get; init; }
@@ -32,7 +32,7 @@ public static class OutletWrites
         Rules = (context, d, errors) =>
         {
             errors.Required("name", d.Name, 200);
-            errors.OneOf("kind", d.Kind, CorpusImport.OutletKinds, optional: true);
+            errors.OneOf("kind", d.Kind, Vocabulary.OutletKinds.Values, optional: true);
             if (d.Country is not null && !CorpusImport.CountryPattern().IsMatch(d.Country))
                 errors.Add("country", $"must be an ISO 3166-1 alpha-2 code in capitals, such as GE; got '{d.Country}'.");
             errors.Url("url", d.Url);
@@ -45,9 +45,10 @@ public static class OutletWrites
             "UPDATE outlets SET name = @Name, kind = @Kind, country = @Country, url = @Url, description = @Description WHERE id = @Id", d),
         DeleteBlockerAsync = async (connection, id) =>
         {
-            var articles = await connection.ExecuteScalarAsync<long>(
-                "SELECT count(*) FROM articles WHERE outlet_id = @id OR republished_from_outlet_id = @id", new { id });
-            return articles == 0 ? null : $"{articles} article(s) name the outlet '{id}' as publisher or original source; change or delete them first.";
+            var (articles, voices) = await connection.QuerySingleAsync<(long, long)>(
+                "SELECT (SELECT count(*) FROM articles WHERE outlet_id = @id OR republished_from_outlet_id = @id), (SELECT count(*) FROM authors WHERE outlet_id = @id)", new { id });
+            return articles + voices == 0 ? null
+                : $"{articles} article(s) name the outlet '{id}' as publisher or original source and {voices} editorial voice(s) speak for it; change or delete them first.";
         },
         DeleteAsync = (connection, id) => connection.ExecuteAsync("DELETE FROM outlets WHERE id = @id", new { id }),
     };

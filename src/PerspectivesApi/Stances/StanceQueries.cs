@@ -11,8 +11,10 @@ public static class StanceQueries
     public static readonly Collection Collection = new(
         Name: "stances",
         Columns: """
-            s.id, s.position, s.quote, s.quote_start, s.quote_end, s.summary,
-            s.topic_id, t.title AS topic_title, s.author_id, au.name AS author_name,
+            s.id, s.position, s.condition, s.quote, s.quote_start, s.quote_end, s.summary,
+            s.topic_id, t.title AS topic_title, s.author_id, au.name AS author_name, au.kind AS author_kind,
+            s.attribution_kind, s.attribution_via, via.name AS via_name, via.kind AS via_kind,
+            s.held_date, s.held_precision, s.held_reasoning, s.method, s.curator, s.confidence, s.note,
             s.article_id, a.title AS article_title, a.outlet_id, o.name AS outlet_name,
             a.published_date, a.published_precision, a.published_inferred, a.published_reasoning
             """,
@@ -22,6 +24,7 @@ public static class StanceQueries
             JOIN articles a ON a.id = s.article_id
             LEFT JOIN outlets o ON o.id = a.outlet_id
             LEFT JOIN authors au ON au.id = s.author_id
+            LEFT JOIN authors via ON via.id = s.attribution_via
             """,
         IdColumn: "s.id",
         Filters:
@@ -29,9 +32,29 @@ public static class StanceQueries
             new("topic", FilterKind.Id, "s.topic_id IN @topic", "Only stances on this topic (a topic id). Repeat for several.", "baku-moscow-rift-is-permanent"),
             new("article", FilterKind.Id, "s.article_id IN @article", "Only stances recorded in this article (an article id). Repeat for several.", "point-of-no-return-aslan-ismailov"),
             new("author", FilterKind.Id, "s.author_id IN @author", "Only stances held by this voice (an author id). Repeat for several.", "aslan-ismailov"),
-            new("position", FilterKind.Choice, "s.position IN @position", "Only stances with this position. Repeat for several.", "opposes", CorpusImport.Positions),
+            new("position", FilterKind.Choice, "s.position IN @position",
+                "Only stances with this position. Repeat for several. " + Vocabulary.Positions.Definitions, "opposes", Vocabulary.Positions.Values),
             new("outlet", FilterKind.Id, "s.article_id IN (SELECT x.id FROM articles x WHERE x.outlet_id IN @outlet)",
                 "Only stances in articles published by this outlet (an outlet id). Repeat for several.", "georgia-today"),
+            new("voiceKind", FilterKind.Choice, "s.author_id IN (SELECT v.id FROM authors v WHERE v.kind IN @voiceKind)",
+                "Only stances held by voices of this kind. Repeat for several. " + Vocabulary.VoiceKinds.Definitions, "institution", Vocabulary.VoiceKinds.Values),
+            new("attribution", FilterKind.Choice, "s.attribution_kind IN @attribution",
+                "Only stances whose words reach us this way. Repeat for several. " + Vocabulary.AttributionKinds.Definitions, "reported", Vocabulary.AttributionKinds.Values),
+            new("via", FilterKind.Id, "s.attribution_via IN @via",
+                "Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several.", "aslan-ismailov"),
+            // As for publication dates: a stance matches only when the whole period it was held in lies in the range.
+            new("heldFrom", FilterKind.Date, "s.held_key >= @heldFrom",
+                "Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match.", "2025-01-01"),
+            new("heldTo", FilterKind.Date, "s.held_key <= @heldTo AND s.held_end <= @heldTo",
+                "Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match.", "2025-12-31"),
+            new("method", FilterKind.Choice, "s.method IN @method",
+                "Only stances read this way. Repeat for several. " + Vocabulary.Methods.Definitions, "curated", Vocabulary.Methods.Values),
+            new("curator", FilterKind.Id, "s.curator IN @curator",
+                "Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several.", "seed-corpus"),
+            new("confidence", FilterKind.Choice, "s.confidence IN @confidence",
+                "Only stances read with this confidence. Repeat for several. " + Vocabulary.Confidences.Definitions, "medium", Vocabulary.Confidences.Values),
+            new("conditional", FilterKind.Choice, "s.conditional IN @conditional",
+                "true: only conditional positions (with a condition); false: only unconditional ones.", "false", ["true", "false"]),
             new("q", FilterKind.Search, "stances_fts MATCH @q", ArticleQueries.SearchDescription("stance quotes"), "diaspora")
             {
                 Join = "JOIN stances_fts ON stances_fts.rowid = s.rowid",
@@ -41,6 +64,7 @@ public static class StanceQueries
         Sorts:
         [
             new("id", "s.id", "By id."),
+            new("held", "s.held_key", "By when the position was held (the start of its period); unknown times sort first ascending, last descending."),
             new("relevance", "stances_fts.rank", "By how well the quote matches q (bm25), best first; only with q, and the default then.")
             {
                 Requires = "q", TieBreak = "stances_fts.rowid", Source = "stances_fts", SourceMatch = "s.rowid",
@@ -53,10 +77,16 @@ public static class StanceQueries
         [
             new("position", "s.position", null, "Stances per position."),
             new("topic", "s.topic_id", "t.title", "Stances per topic."),
-            new("author", "s.author_id", "au.name", "Stances per voice (null: the unsigned editorial voice)."),
+            new("author", "s.author_id", "au.name", "Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice)."),
+            new("voiceKind", "au.kind", null, "Stances per kind of voice holding them (null: no voice named)."),
+            new("attribution", "s.attribution_kind", null, "Stances per way their words reach us (null: not recorded)."),
+            new("heldYear", "substr(s.held_date, 1, 4)", null, "Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective."),
             new("outlet", "a.outlet_id", "o.name", "Stances per outlet of their article (null: outlet unknown)."),
             new("article", "s.article_id", "a.title", "Stances per article."),
             new("year", "substr(a.published_date, 1, 4)", null, "Stances per year their article was published (null: date unknown)."),
+            new("method", "s.method", null, "Stances per way they were read (null: not recorded)."),
+            new("curator", "s.curator", null, "Stances per curator who read them (null: not recorded)."),
+            new("confidence", "s.confidence", null, "Stances per confidence of their reading (null: not stated)."),
         ],
     };
 
@@ -70,6 +100,7 @@ public static class StanceQueries
         public object SortKey { get; init; } = "";
         public object PageId { get; init; } = "";
         public string Position { get; init; } = "";
+        public string? Condition { get; init; }
         public string Quote { get; init; } = "";
         public long QuoteStart { get; init; }
         public long QuoteEnd { get; init; }
@@ -78,6 +109,18 @@ public static class StanceQueries
         public string TopicTitle { get; init; } = "";
         public string? AuthorId { get; init; }
         public string? AuthorName { get; init; }
+        public string? AuthorKind { get; init; }
+        public string? AttributionKind { get; init; }
+        public string? AttributionVia { get; init; }
+        public string? ViaName { get; init; }
+        public string? ViaKind { get; init; }
+        public string? HeldDate { get; init; }
+        public string? HeldPrecision { get; init; }
+        public string? HeldReasoning { get; init; }
+        public string? Method { get; init; }
+        public string? Curator { get; init; }
+        public string? Confidence { get; init; }
+        public string? Note { get; init; }
         public string ArticleId { get; init; } = "";
         public string ArticleTitle { get; init; } = "";
         public string? OutletId { get; init; }
@@ -91,7 +134,10 @@ public static class StanceQueries
             Id, new TopicRef(TopicId, TopicTitle),
             new StanceArticle(ArticleId, ArticleTitle, OutletRef.From(OutletId, OutletName),
                 Published.From(PublishedDate, PublishedPrecision, PublishedInferred, PublishedReasoning)),
-            AuthorRef.From(AuthorId, AuthorName), Position, new Quote(Quote, (int)QuoteStart, (int)QuoteEnd), Summary);
+            AuthorRef.From(AuthorId, AuthorName, AuthorKind),
+            Attribution.From(AttributionKind, AttributionVia, ViaName, ViaKind),
+            HeldAt.From(HeldDate, HeldPrecision, HeldReasoning),
+            Position, Condition, new Quote(Quote, (int)QuoteStart, (int)QuoteEnd), Summary, Method, Curator, Confidence, Note);
     }
 
     public static Task<IReadOnlyList<Stance>> ItemsAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>

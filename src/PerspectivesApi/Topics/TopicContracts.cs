@@ -9,4 +9,5 @@ public sealed record Topic(
     [property: Description("A short title for the question.")] string Title,
     [property: Description("The proposition stances take a position on.")] string Proposition,
     [property: Description("Context for the question.")] string? Description,
+    [property: Description("true when the proposition's truth can change with time (a present-tense claim about relations, influence or aims): compare its stances within one period (filter or group by heldAt), never across periods as a disagreement. false for a proposition about a dated event. null: not stated (a topic written before schema 7).")] bool? TimeDependent,
     [property: Description("How many stances the archive records on this topic.")] long StanceCount);

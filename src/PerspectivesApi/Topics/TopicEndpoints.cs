@@ -21,7 +21,7 @@ public static class TopicEndpoints
         topics.MapGet("/summary", Summaries)
             .WithName("getTopicSummaries")
             .WithSummary("Summarize every topic")
-            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice and by month, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title.")
+            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title.")
             .ProducesDocument<TopicSummaries>(new TopicSummaries([Examples.TopicSummary]));
 
         topics.MapGet("/{id}/summary", Summary)
@@ -29,8 +29,11 @@ public static class TopicEndpoints
             .WithSummary("Summarize a topic")
             .WithDescription("""
                 Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards the
-                proposition, overall, by the outlet of the article, by the voice holding the stance (null: unsigned editorial voice)
-                and by the month of publication (null: a date unknown or known only to the year). The counts are those of
+                proposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication
+                (null: a date unknown or known only to the year), by the year and month the positions were held, by the kind of
+                voice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,
+                editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:
+                positions held at different times differ in time, not in perspective. The counts are those of
                 GET /v1/topics/{id}/stances.
                 """)
             .FindsResource<TopicSummary>("topic", Examples.TopicSummary);

@@ -30,7 +30,7 @@ public sealed record OutletPositions(
 
 /// <summary>Positions of one voice's stances.</summary>
 public sealed record AuthorPositions(
-    [property: Description("The voice; null for the editorial voice of unsigned articles.")] AuthorRef? Author,
+    [property: Description("The voice; null for stances written before schema 7 that stood for an unsigned article's unnamed editorial voice.")] AuthorRef? Author,
     [property: Description("The positions of its stances.")] PositionCounts Positions);
 
 /// <summary>Positions of the stances in articles published in one month.</summary>
@@ -38,21 +38,47 @@ public sealed record MonthPositions(
     [property: Description("yyyy-MM; null for articles whose date is unknown or known only to the year.")] string? Month,
     [property: Description("The positions of the stances in that month's articles.")] PositionCounts Positions);
 
+/// <summary>Positions of the stances held in one year.</summary>
+public sealed record HeldYearPositions(
+    [property: Description("yyyy, the year the positions were held; null when unknown.")] string? Year,
+    [property: Description("The positions held that year.")] PositionCounts Positions);
+
+/// <summary>Positions of the stances held in one month.</summary>
+public sealed record HeldMonthPositions(
+    [property: Description("yyyy-MM, the month the positions were held; null when unknown or known only to the year.")] string? Month,
+    [property: Description("The positions held that month.")] PositionCounts Positions);
+
+/// <summary>Positions of the stances held by one kind of voice.</summary>
+public sealed record VoiceKindPositions(
+    [property: Description("person, institution, group or editorial; null for stances with no named voice (written before schema 7).")] string? VoiceKind,
+    [property: Description("The positions of that kind of voice.")] PositionCounts Positions);
+
+/// <summary>Positions of the stances whose words reach us one way.</summary>
+public sealed record AttributionPositions(
+    [property: Description("own-words, quoted, reported or editorial; null when not recorded.")] string? Attribution,
+    [property: Description("The positions of the stances attributed that way.")] PositionCounts Positions);
+
 /// <summary>The groups beyond those listed, counted together.</summary>
 public sealed record Remainder(
     [property: Description("How many more groups there are beyond those listed.")] long Count,
     [property: Description("The positions of their stances, together.")] PositionCounts Positions);
 
-/// <summary>Where the perspectives on one question stand: positions overall, by outlet, by voice and by month.</summary>
+/// <summary>Where the perspectives on one question stand: positions overall, by outlet, by voice, by
+/// month of publication, by the time the positions were held, by kind of voice and by attribution.</summary>
 public sealed record TopicSummary(
     [property: Description("The topic.")] TopicRef Topic,
     [property: Description("The proposition stances take a position on.")] string Proposition,
+    [property: Description("true when the proposition's truth can change with time: compare positions within one period of byHeldYear or byHeldMonth; positions from different periods differ in time, not in perspective. null: not stated.")] bool? TimeDependent,
     [property: Description("Positions of all the topic's stances.")] PositionCounts Positions,
     [property: Description("Positions by the outlet of the stance's article: the 50 outlets with most stances, most first (ties by id, the unknown outlet first).")] IReadOnlyList<OutletPositions> ByOutlet,
     [property: Description("The outlets beyond the 50 in byOutlet, counted together; null when byOutlet lists them all. Count every outlet with GET /v1/topics/{id}/stances?facet=outlet.")] Remainder? OtherOutlets,
     [property: Description("Positions by the voice holding the stance: the 50 voices with most stances, most first (ties by id, the editorial voice first).")] IReadOnlyList<AuthorPositions> ByAuthor,
     [property: Description("The voices beyond the 50 in byAuthor, counted together; null when byAuthor lists them all. Count every voice with GET /v1/topics/{id}/stances?facet=author.")] Remainder? OtherAuthors,
-    [property: Description("Positions by the month the stance's article was published, oldest first; null (unknown or year-only dates) last.")] IReadOnlyList<MonthPositions> ByMonth);
+    [property: Description("Positions by the month the stance's article was published, oldest first; null (unknown or year-only dates) last.")] IReadOnlyList<MonthPositions> ByMonth,
+    [property: Description("Positions by the year they were held, oldest first; null (unknown) last. The periods a time-dependent topic is compared within.")] IReadOnlyList<HeldYearPositions> ByHeldYear,
+    [property: Description("Positions by the month they were held, oldest first; null (unknown or known only to the year) last.")] IReadOnlyList<HeldMonthPositions> ByHeldMonth,
+    [property: Description("Positions by the kind of voice holding them (person, institution, group, editorial); null (no named voice) last.")] IReadOnlyList<VoiceKindPositions> ByVoiceKind,
+    [property: Description("Positions by how their words reach us (own-words, quoted, reported, editorial); null (not recorded) last.")] IReadOnlyList<AttributionPositions> ByAttribution);
 
 /// <summary>Every topic's summary.</summary>
 public sealed record TopicSummaries(
@@ -93,6 +119,7 @@ public static class TopicSummaryQueries
         public string Dimension { get; init; } = "";
         public string GroupKey { get; init; } = "";
         public string? GroupName { get; init; }
+        public string? GroupKind { get; init; }
         public long Supports { get; init; }
         public long Opposes { get; init; }
         public long Mixed { get; init; }
@@ -104,22 +131,28 @@ public static class TopicSummaryQueries
         public string? GroupId => GroupKey == "" ? null : GroupKey;
     }
 
-    private sealed record TopicRow(string Id, string Title, string Proposition);
+    private sealed class TopicRow
+    {
+        public string Id { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Proposition { get; init; } = "";
+        public long? TimeDependent { get; init; }
+    }
 
     /// <summary>The reads one summary makes, for the query-plan test. Each is a range of one index.</summary>
     public static string[] TallyQueries => [Listed, TopOutlets, TopVoices, GroupCount];
 
-    // The dimensions listed whole: the topic's total and its months.
+    // The dimensions listed whole: the topic's total, its months, its times held, its kinds of voice and attributions.
     private const string Listed = """
         SELECT dimension, group_key, supports, opposes, mixed, neutral FROM topic_tallies
-        WHERE topic_id = @topic AND dimension IN ('all', 'month') AND total > 0
+        WHERE topic_id = @topic AND dimension IN ('all', 'month', 'held_year', 'held_month', 'voice_kind', 'attribution') AND total > 0
         """;
     // The outlets and voices with most stances, read in order from ix_topic_tallies_rank and stopped after the limit.
-    private static readonly string TopOutlets = TopGroups("outlet", "outlets");
-    private static readonly string TopVoices = TopGroups("author", "authors");
+    private static readonly string TopOutlets = TopGroups("outlet", "outlets", "NULL");
+    private static readonly string TopVoices = TopGroups("author", "authors", "n.kind");
 
-    private static string TopGroups(string dimension, string namesTable) => $"""
-        SELECT t.dimension, t.group_key, n.name AS group_name, t.supports, t.opposes, t.mixed, t.neutral
+    private static string TopGroups(string dimension, string namesTable, string kind) => $"""
+        SELECT t.dimension, t.group_key, n.name AS group_name, {kind} AS group_kind, t.supports, t.opposes, t.mixed, t.neutral
         FROM topic_tallies t INDEXED BY ix_topic_tallies_rank LEFT JOIN {namesTable} n ON n.id = t.group_key
         WHERE t.topic_id = @topic AND t.dimension = '{dimension}' AND t.total > 0
         ORDER BY t.total DESC, t.group_key
@@ -134,14 +167,14 @@ public static class TopicSummaryQueries
     public static async Task<TopicSummary?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
     {
         var topic = await connection.QuerySingleOrDefaultAsync<TopicRow>(new CommandDefinition(
-            "SELECT id, title, proposition FROM topics WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+            "SELECT id, title, proposition, time_dependent FROM topics WHERE id = @id", new { id }, cancellationToken: cancellationToken));
         return topic is null ? null : await SummarizeAsync(connection, topic, cancellationToken);
     }
 
     public static async Task<TopicSummaries> AllAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var topics = await connection.QueryAsync<TopicRow>(new CommandDefinition(
-            "SELECT id, title, proposition FROM topics ORDER BY title, id", cancellationToken: cancellationToken));
+            "SELECT id, title, proposition, time_dependent FROM topics ORDER BY title, id", cancellationToken: cancellationToken));
         var summaries = new List<TopicSummary>();
         foreach (var topic in topics) summaries.Add(await SummarizeAsync(connection, topic, cancellationToken));
         return new TopicSummaries(summaries);
@@ -169,12 +202,19 @@ public static class TopicSummaryQueries
         }
 
         return new TopicSummary(
-            new TopicRef(topic.Id, topic.Title), topic.Proposition, positions,
+            new TopicRef(topic.Id, topic.Title), topic.Proposition, topic.TimeDependent is null ? null : topic.TimeDependent == 1, positions,
             outlets.Select(g => new OutletPositions(OutletRef.From(g.GroupId, g.GroupName), g.Positions)).ToList(),
             await RestAsync("outlet", outlets),
-            voices.Select(v => new AuthorPositions(AuthorRef.From(v.GroupId, v.GroupName), v.Positions)).ToList(),
+            voices.Select(v => new AuthorPositions(AuthorRef.From(v.GroupId, v.GroupName, v.GroupKind), v.Positions)).ToList(),
             await RestAsync("author", voices),
-            listed["month"].OrderBy(g => g.GroupId is null).ThenBy(g => g.GroupId, StringComparer.Ordinal)
-                .Select(g => new MonthPositions(g.GroupId, g.Positions)).ToList());
+            Ordered("month").Select(g => new MonthPositions(g.GroupId, g.Positions)).ToList(),
+            Ordered("held_year").Select(g => new HeldYearPositions(g.GroupId, g.Positions)).ToList(),
+            Ordered("held_month").Select(g => new HeldMonthPositions(g.GroupId, g.Positions)).ToList(),
+            Ordered("voice_kind").Select(g => new VoiceKindPositions(g.GroupId, g.Positions)).ToList(),
+            Ordered("attribution").Select(g => new AttributionPositions(g.GroupId, g.Positions)).ToList());
+
+        // Periods oldest first, kinds in binary order; the unknown group last.
+        IEnumerable<TallyRow> Ordered(string dimension) =>
+            listed[dimension].OrderBy(g => g.GroupId is null).ThenBy(g => g.GroupId, StringComparer.Ordinal);
     }
 }

@@ -11,6 +11,7 @@ public sealed record TopicDocument
     [Description("A short title for the question. Required.")] public string? Title { get; init; }
     [Description("The proposition stances take a position on. Required.")] public string? Proposition { get; init; }
     [Description("Context for the question.")] public string? Description { get; init; }
+    [Description("Required. true when the proposition's truth can change with time (a present-tense claim about relations, influence or aims), so that its stances are compared within one period; false for a proposition about a dated event.")] public bool? TimeDependent { get; init; }
 }
 
 public static class TopicWrites
@@ -23,17 +24,19 @@ public static class TopicWrites
         IdOf = d => d.Id,
         NameOf = d => d.Title,
         WithId = (d, id) => d with { Id = id },
-        LoadAsync = (connection, id) => connection.QuerySingleOrDefaultAsync<TopicDocument>("SELECT id, title, proposition, description FROM topics WHERE id = @id", new { id }),
+        LoadAsync = (connection, id) => connection.QuerySingleOrDefaultAsync<TopicDocument>("SELECT id, title, proposition, description, time_dependent FROM topics WHERE id = @id", new { id }),
         RepresentAsync = async (connection, id, cancellationToken) => await TopicQueries.FindAsync(connection, id, cancellationToken),
         Rules = (context, d, errors) =>
         {
             errors.Required("title", d.Title, 300);
             errors.Required("proposition", d.Proposition, 1000);
             errors.MaxLength("description", d.Description, 4000);
+            if (d.TimeDependent is null)
+                errors.Add("timeDependent", "is required: true when the proposition's truth can change with time (its stances are then compared within one period), false for a proposition about a dated event.");
             return Task.FromResult(d);
         },
-        InsertAsync = (connection, d) => connection.ExecuteAsync("INSERT INTO topics (id, title, proposition, description) VALUES (@Id, @Title, @Proposition, @Description)", d),
-        UpdateAsync = (connection, d) => connection.ExecuteAsync("UPDATE topics SET title = @Title, proposition = @Proposition, description = @Description WHERE id = @Id", d),
+        InsertAsync = (connection, d) => connection.ExecuteAsync("INSERT INTO topics (id, title, proposition, description, time_dependent) VALUES (@Id, @Title, @Proposition, @Description, @TimeDependent)", d),
+        UpdateAsync = (connection, d) => connection.ExecuteAsync("UPDATE topics SET title = @Title, proposition = @Proposition, description = @Description, time_dependent = @TimeDependent WHERE id = @Id", d),
         DeleteBlockerAsync = async (connection, id) =>
         {
             var stances = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM stances WHERE topic_id = @id", new { id });

@@ -389,7 +389,9 @@ public sealed class FuzzSession
             // A stance quoting the article blocks its deletion (409) unless ?cascade=true, which deletes both.
             var stance = new JsonObject
             {
-                ["id"] = $"{id}-stance", ["topic"] = corpusIds["topics"][0], ["article"] = id, ["author"] = null, ["position"] = "supports",
+                ["id"] = $"{id}-stance", ["topic"] = corpusIds["topics"][0], ["article"] = id, ["author"] = corpusIds["authors"][0], ["position"] = "supports",
+                // The voice is not the article's maker: its words reach the archive as the piece reports them.
+                ["attribution"] = new JsonObject { ["kind"] = "reported", ["via"] = corpusIds["authors"][1] },
                 ["quote"] = "an outspoken human rights defender", ["summary"] = "The fuzz chain's stance on its own article.",
             };
             if (await ExpectAsync(Operation("POST", "/v1/stances"), Write(HttpMethod.Post, "/v1/stances", stance), 201, "create a stance quoting the article"))
