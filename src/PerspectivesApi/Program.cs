@@ -61,6 +61,8 @@ app.UseAuthorization();
 // After CORS, so answers served from the cache carry its headers too.
 app.UseArchiveResponseCache();
 
+// Built once and kept: Swashbuckle would build the document again for every request.
+app.UseMiddleware<OpenApiDocumentCache>(ArchiveOpenApi.DocumentPath);
 app.UseArchiveOpenApi();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapArchiveHealth();
