@@ -52,6 +52,31 @@ public static class Problems
 
     public static IResult PreconditionFailed(string detail) => Problem(StatusCodes.Status412PreconditionFailed, "/problems/stale-etag", "The resource has changed", detail);
 
+    public const string UnavailableType = "/problems/unavailable";
+    public const string TimeBudgetExceededType = "/problems/time-budget-exceeded";
+
+    /// <summary>503 with <c>Retry-After</c>: the archive cannot answer now, and says when to ask again.</summary>
+    public static IResult Unavailable(string detail, TimeSpan retryAfter) =>
+        Unavailable(UnavailableType, "Service unavailable", detail, retryAfter);
+
+    /// <summary>503 with <c>Retry-After</c>: the request's database work was stopped at its time budget.</summary>
+    public static IResult TimeBudgetExceeded(string detail, TimeSpan retryAfter) =>
+        Unavailable(TimeBudgetExceededType, "Time budget exceeded", detail, retryAfter);
+
+    private static IResult Unavailable(string type, string title, string detail, TimeSpan retryAfter) =>
+        new WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, type, title, detail), retryAfter);
+
+    private sealed class WithRetryAfter(IResult problem, TimeSpan retryAfter) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => StatusCodes.Status503ServiceUnavailable;
+
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return problem.ExecuteAsync(http);
+        }
+    }
+
     private static IResult Problem(int status, string type, string title, string detail) =>
         TypedResults.Problem(statusCode: status, type: type, title: title, detail: detail);
 
