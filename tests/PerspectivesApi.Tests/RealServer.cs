@@ -38,11 +38,89 @@ public sealed class RealServer : IAsyncDisposable
 
     public bool HasExited => process?.HasExited ?? true;
 
-    public static async Task<RealServer> StartAsync(IDictionary<string, string>? settings = null)
+    /// <param name="archive">An archive file to serve a copy of (one made by <see cref="GenerateArchiveAsync"/>),
+    /// instead of a new file that the service seeds with the curated corpus.</param>
+    public static async Task<RealServer> StartAsync(IDictionary<string, string>? settings = null, string? archive = null)
     {
         var server = new RealServer(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()));
+        if (archive is not null)
+        {
+            SqliteConnection.ClearAllPools(); // the generator's connections must not hold the file being copied
+            File.Copy(archive, server.DatabasePath);
+        }
         await server.StartProcessAsync();
         return server;
+    }
+
+    /// <summary>A synthetic archive of <paramref name="articles"/> articles at <paramref name="path"/>, made by the
+    /// binary's own <c>generate</c> command (about 1 s per 1,000 articles), as one self-contained file.</summary>
+    public static async Task GenerateArchiveAsync(string path, int articles, int seed = 1)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { ServiceAssembly(), "generate", "--articles", articles.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            WorkingDirectory = Path.GetDirectoryName(path)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment[DatabaseOptions.EnvironmentVariable] = path;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"generate exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        // Fold the write-ahead log into the file, so that copying the file alone copies the archive.
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        await checkpoint.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>What the server does over <paramref name="period"/> while nobody asks it anything: the CPU
+    /// time it used, and in what share of samples (every 20 ms) any of its threads was running or waiting
+    /// for a core (state R in /proc/&lt;pid&gt;/task/*/stat). The second does not depend on how busy the
+    /// machine is: work that keeps going is runnable even while other processes hold the cores.</summary>
+    public async Task<ServerActivity> ObserveAsync(TimeSpan period)
+    {
+        var cpuBefore = CpuTime;
+        var samples = 0;
+        var busy = 0;
+        var end = DateTime.UtcNow + period;
+        while (DateTime.UtcNow < end)
+        {
+            samples++;
+            if (AnyThreadRunnable()) busy++;
+            await Task.Delay(20);
+        }
+        return new ServerActivity(CpuTime - cpuBefore, (double)busy / samples);
+    }
+
+    private bool AnyThreadRunnable()
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{ProcessId}/task"))
+        {
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+            catch (IOException) { continue; } // the thread ended meanwhile
+            // "pid (name) S …": the state follows the name, which may itself hold spaces and parentheses.
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            if (state == "R") return true;
+        }
+        return false;
+    }
+
+    /// <summary>The CPU time the server process has used so far (user and system, from /proc/&lt;pid&gt;/stat).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process!.Refresh();
+            return process.TotalProcessorTime;
+        }
     }
 
     public HttpClient CreateClient(TimeSpan? timeout = null) => new() { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
@@ -154,3 +232,7 @@ public sealed class RealServer : IAsyncDisposable
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>What a server did over a period: <see cref="CpuTime"/> used, and the share of samples in which
+/// it had a thread running or runnable.</summary>
+public sealed record ServerActivity(TimeSpan CpuTime, double RunnableShare);

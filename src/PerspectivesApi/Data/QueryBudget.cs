@@ -41,24 +41,26 @@ public sealed class QueryBudget : IDisposable
 
     private readonly CancellationTokenSource stop;
     private readonly CancellationToken aborted;
+    private readonly TimeSpan exportTimeout;
     private readonly long started = Stopwatch.GetTimestamp();
 
-    private QueryBudget(TimeSpan allowed, CancellationToken aborted)
+    private QueryBudget(QueryBudgetOptions options, CancellationToken aborted)
     {
         this.aborted = aborted;
-        Allowed = allowed;
+        exportTimeout = options.ExportTimeout;
+        Allowed = options.ReadTimeout;
         stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        stop.CancelAfter(allowed);
+        stop.CancelAfter(Allowed);
     }
 
     /// <summary>The budget of the request being served on this flow, or null outside requests (start-up,
     /// the command line) and for writes, which are never interrupted halfway.</summary>
     public static QueryBudget? Current => current.Value;
 
-    /// <summary>Starts a budget and makes it <see cref="Current"/> for the caller's flow.</summary>
-    public static QueryBudget Begin(TimeSpan allowed, CancellationToken aborted)
+    /// <summary>Starts a read's budget and makes it <see cref="Current"/> for the caller's flow.</summary>
+    public static QueryBudget Begin(QueryBudgetOptions options, CancellationToken aborted)
     {
-        var budget = new QueryBudget(allowed, aborted);
+        var budget = new QueryBudget(options, aborted);
         current.Value = budget;
         return budget;
     }
@@ -76,13 +78,13 @@ public sealed class QueryBudget : IDisposable
 
     public bool ClientGone => aborted.IsCancellationRequested;
 
-    /// <summary>Allows the request <paramref name="total"/> from its start instead (an export, once its
-    /// first rows have come within the read budget). A budget already spent stays spent.</summary>
-    public void Extend(TimeSpan total)
+    /// <summary>Allows the request the export budget, counted from its start (an export, once its first
+    /// rows have come within the read budget; the snapshot from the outset). A spent budget stays spent.</summary>
+    public void AllowExport()
     {
         if (stop.IsCancellationRequested) return;
-        Allowed = total;
-        var remaining = total - Elapsed;
+        Allowed = exportTimeout;
+        var remaining = exportTimeout - Elapsed;
         if (remaining <= TimeSpan.Zero) stop.Cancel();
         else stop.CancelAfter(remaining);
     }
@@ -96,6 +98,9 @@ public sealed class QueryBudget : IDisposable
 
     /// <summary>A connection bound to this budget: its statements stop once <see cref="Stopped"/> fires.</summary>
     internal SqliteConnection Connect(string connectionString) => new BudgetedConnection(connectionString, this);
+
+    /// <summary>The budget <paramref name="connection"/> is bound to, if any.</summary>
+    internal static QueryBudget? Of(SqliteConnection connection) => (connection as BudgetedConnection)?.Budget;
 
     public void Dispose() => stop.Dispose();
 
@@ -115,6 +120,8 @@ public sealed class QueryBudget : IDisposable
             static state => ((QueryBudget)state).stop.IsCancellationRequested ? 1 : 0;
 
         private CancellationTokenRegistration interrupt;
+
+        public QueryBudget Budget => budget;
 
         public override void Open()
         {

@@ -46,9 +46,10 @@ public static class ArchiveSnapshot
             await using (var destination = new SqliteConnection($"Data Source={path};Pooling=False"))
             {
                 await destination.OpenAsync(cancellationToken);
-                // One backup step over the whole file: SQLite holds a read transaction for the copy,
-                // so the snapshot is consistent even while curators write.
-                source.BackupDatabase(destination);
+                // One read transaction over the whole copy, so the snapshot is consistent even while
+                // curators write; copied in steps, so that it stops at the export budget or when the client leaves.
+                QueryBudget.Current?.AllowExport();
+                source.BackupTo(destination);
                 // The secret that signs cursors is the archive's own; overwrite it rather than leave it in a free page.
                 await destination.ExecuteAsync("PRAGMA secure_delete = ON; DELETE FROM meta WHERE key = 'cursor_secret'; PRAGMA journal_mode = DELETE;");
                 // The revision the copy holds may be newer than the one read above: name the copy by its own.

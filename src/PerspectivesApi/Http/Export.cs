@@ -72,13 +72,13 @@ public sealed class CollectionExport<TRow, TItem>(
         // time budget can still be answered with a problem instead of a CSV header.
         var headerWritten = !csv;
 
-        // Stops the reader when the client goes away or writing fails.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        // Stops the reader when the client goes away, writing fails or the budget is spent: a client that
+        // stops reading must not hold the export (and its read transaction) open past the budget.
+        var budget = QueryBudget.Current;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, budget?.Stopped ?? CancellationToken.None);
         var batches = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<TItem>>(
             new System.Threading.Channels.BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
-        var budget = QueryBudget.Current;
-        var exportTimeout = http.RequestServices.GetRequiredService<QueryBudgetOptions>().ExportTimeout;
-        var reading = Task.Run(() => ReadAsync(batches.Writer, () => budget?.Extend(exportTimeout), stop.Token), stop.Token);
+        var reading = Task.Run(() => ReadAsync(batches.Writer, () => budget?.AllowExport(), stop.Token), stop.Token);
         try
         {
             await foreach (var items in batches.Reader.ReadAllAsync(stop.Token))

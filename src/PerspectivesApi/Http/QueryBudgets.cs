@@ -31,7 +31,7 @@ public static class QueryBudgets
                 return;
             }
 
-            using var budget = QueryBudget.Begin(options.ReadTimeout, http.RequestAborted);
+            using var budget = QueryBudget.Begin(options, http.RequestAborted);
             try
             {
                 await next(http);
@@ -42,8 +42,9 @@ public static class QueryBudgets
                 logger.LogInformation("Stopped the database work of {Method} {Path} after {Elapsed} ms: the client went away",
                     http.Request.Method, http.Request.Path.Value, (long)budget.Elapsed.TotalMilliseconds);
             }
-            catch (SqliteException exception) when (exception.SqliteErrorCode == QueryBudget.Interrupted)
+            catch (Exception exception) when (exception is SqliteException { SqliteErrorCode: QueryBudget.Interrupted } || (budget.Exceeded && exception is OperationCanceledException))
             {
+                // An interrupted statement, or an export that was waiting on its client when the budget ran out.
                 // The path only: a query string may hold what must never reach a log.
                 logger.LogWarning("Stopped {Method} {Path} at its time budget of {Budget} ms",
                     http.Request.Method, http.Request.Path.Value, (long)budget.Allowed.TotalMilliseconds);
