@@ -226,6 +226,30 @@ public sealed class BudgetTests(GeneratedArchive archive) : IClassFixture<Genera
         SqliteConnection.ClearAllPools();
     }
 
+    [Fact]
+    public async Task The_snapshot_copy_stops_between_its_steps_once_the_budget_is_spent()
+    {
+        using var directory = new TemporaryDirectory();
+        var database = new Database(Path.Combine(directory.Path, "budget.db"));
+        await using (var setup = await database.OpenAsync())
+            await setup.ExecuteAsync("""
+                CREATE TABLE pages (data BLOB);
+                WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n LIMIT 3000) INSERT INTO pages SELECT randomblob(4000) FROM n;
+                """);
+
+        using var budget = QueryBudget.Begin(new QueryBudgetOptions { ReadTimeout = TimeSpan.FromMilliseconds(50) }, CancellationToken.None);
+        await using var source = await database.OpenAsync();
+        await Task.Delay(200);
+        await using var destination = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "copy.db")};Pooling=False");
+        await destination.OpenAsync();
+
+        // A backup runs no statement, so nothing inside SQLite stops it: the copy looks between its steps.
+        var stopped = Assert.Throws<SqliteException>(() => source.BackupTo(destination));
+        Assert.Equal(QueryBudget.Interrupted, stopped.SqliteErrorCode);
+        Assert.Equal(0, await destination.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_schema"));
+        SqliteConnection.ClearAllPools();
+    }
+
     /// <summary>Compiles what a search runs through, so that the first costly request is measured, not the
     /// JIT: under a 200 ms budget, even a cheap first search may be stopped while it is being compiled.</summary>
     private static async Task WarmUpAsync(HttpClient client)

@@ -35,7 +35,7 @@ public sealed class QueryBudgetOptions
 public sealed class QueryBudget : IDisposable
 {
     /// <summary>SQLite's result code for a statement stopped by an interrupt or a progress handler.</summary>
-    public const int Interrupted = 9;
+    public const int Interrupted = SQLitePCL.raw.SQLITE_INTERRUPT;
 
     private static readonly AsyncLocal<QueryBudget?> current = new();
 
