@@ -34,6 +34,18 @@ public sealed class RealServer : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far, for failure messages.</summary>
     public string Output { get { lock (output) return output.ToString(); } }
 
+    /// <summary>Waits until the process has written <paramref name="text"/> (its log lines arrive a little
+    /// after the responses they are about), and fails with everything it wrote if it never does.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The service never wrote \"{text}\". It wrote:\n{Output}");
+            await Task.Delay(50);
+        }
+    }
+
     public int ProcessId => process?.Id ?? throw new InvalidOperationException("Not started.");
 
     public bool HasExited => process?.HasExited ?? true;

@@ -39,18 +39,33 @@ public sealed class QueryBudget : IDisposable
 
     private static readonly AsyncLocal<QueryBudget?> current = new();
 
-    private readonly CancellationTokenSource stop;
-    private readonly CancellationToken aborted;
+    private const int Running = 0, OutOfTime = 1, ClientLeft = 2;
+
+    private readonly CancellationTokenSource stop = new();
+    private readonly Timer deadline;
+    private readonly CancellationTokenRegistration whenClientLeaves;
     private readonly TimeSpan exportTimeout;
     private readonly long started = Stopwatch.GetTimestamp();
 
+    /// <summary>What stopped the work first. Once the budget has run out, the client's connection may be
+    /// aborted as a consequence (Kestrel ends a connection whose write was cancelled): that must not turn
+    /// an exceeded budget into a departed client.</summary>
+    private int cause = Running;
+
     private QueryBudget(QueryBudgetOptions options, CancellationToken aborted)
     {
-        this.aborted = aborted;
         exportTimeout = options.ExportTimeout;
         Allowed = options.ReadTimeout;
-        stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        stop.CancelAfter(Allowed);
+        deadline = new Timer(static state => ((QueryBudget)state!).StopBecause(OutOfTime), this, Allowed, Timeout.InfiniteTimeSpan);
+        whenClientLeaves = aborted.UnsafeRegister(static state => ((QueryBudget)state!).StopBecause(ClientLeft), this);
+    }
+
+    /// <summary>Records the cause before cancelling, so that whoever sees the cancellation can tell why.</summary>
+    private void StopBecause(int reason)
+    {
+        Interlocked.CompareExchange(ref cause, reason, Running);
+        try { stop.Cancel(); }
+        catch (ObjectDisposedException) { } // the timer fired as the request ended
     }
 
     /// <summary>The budget of the request being served on this flow, or null outside requests (start-up,
@@ -73,10 +88,11 @@ public sealed class QueryBudget : IDisposable
     /// <summary>Cancelled when the budget is spent or the client has gone.</summary>
     public CancellationToken Stopped => stop.Token;
 
-    /// <summary>Whether the work was stopped because its time ran out (rather than its client leaving).</summary>
-    public bool Exceeded => stop.IsCancellationRequested && !aborted.IsCancellationRequested;
+    /// <summary>Whether the work was stopped because its time ran out, before its client left.</summary>
+    public bool Exceeded => Volatile.Read(ref cause) == OutOfTime;
 
-    public bool ClientGone => aborted.IsCancellationRequested;
+    /// <summary>Whether the work was stopped because its client left, before its time ran out.</summary>
+    public bool ClientGone => Volatile.Read(ref cause) == ClientLeft;
 
     /// <summary>Allows the request the export budget, counted from its start (an export, once its first
     /// rows have come within the read budget; the snapshot from the outset). A spent budget stays spent.</summary>
@@ -85,8 +101,8 @@ public sealed class QueryBudget : IDisposable
         if (stop.IsCancellationRequested) return;
         Allowed = exportTimeout;
         var remaining = exportTimeout - Elapsed;
-        if (remaining <= TimeSpan.Zero) stop.Cancel();
-        else stop.CancelAfter(remaining);
+        if (remaining <= TimeSpan.Zero) StopBecause(OutOfTime);
+        else deadline.Change(remaining, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>For work SQLite cannot interrupt by itself (a backup copies pages, it runs no statement):
@@ -102,7 +118,12 @@ public sealed class QueryBudget : IDisposable
     /// <summary>The budget <paramref name="connection"/> is bound to, if any.</summary>
     internal static QueryBudget? Of(SqliteConnection connection) => (connection as BudgetedConnection)?.Budget;
 
-    public void Dispose() => stop.Dispose();
+    public void Dispose()
+    {
+        deadline.Dispose();
+        whenClientLeaves.Dispose();
+        stop.Dispose();
+    }
 
     /// <summary>Stops its statements in two ways, for as long as it is open. When the budget fires,
     /// <c>sqlite3_interrupt</c> stops the statement running at that moment at its next step. A statement
