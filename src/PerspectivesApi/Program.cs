@@ -18,6 +18,7 @@ builder.Services.AddArchiveOpenApi();
 builder.Services.AddArchiveResponseCache(builder.Configuration);
 builder.Services.AddReverseProxySupport(builder.Configuration);
 builder.Services.AddArchiveRateLimiting(builder.Configuration);
+builder.Services.AddQueryBudget(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ArchiveJsonContext.Default));
 // The archive is public and read anonymously: any web page may call it from the browser.
 builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
@@ -58,6 +59,7 @@ app.UseCors();
 app.UseAuthentication();
 app.UseArchiveRateLimiting();
 app.UseAuthorization();
+app.UseQueryBudget();
 // After CORS, so answers served from the cache carry its headers too.
 app.UseArchiveResponseCache();
 

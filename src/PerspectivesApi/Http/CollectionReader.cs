@@ -104,7 +104,8 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
                       $"ORDER BY page.sort_key {direction}, page.page_id {direction}";
             return (sql, parameters);
         }
-        return ($"SELECT {collection.Columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {collection.From}{Joins(request)}{where}{order}" +
+        var (columns, from) = !paged && collection.Export is { } export ? export : (collection.Columns, collection.From);
+        return ($"SELECT {columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {from}{Joins(request)}{where}{order}" +
                 (paged ? " LIMIT @__limit" : ""), parameters);
     }
 

@@ -75,17 +75,26 @@ public sealed class CollectionExport<TRow, TItem>(
         var output = response.BodyWriter;
         // One writer, reset after each line; it must escape as the JSON pages do.
         using var itemWriter = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
-        if (csv) Write(output, CsvTable<TItem>.Header);
+        // The header waits for the first rows: until then nothing is written, so a query stopped at its
+        // time budget can still be answered with a problem instead of a CSV header.
+        var headerWritten = !csv;
 
-        // Stops the reader when the client goes away or writing fails.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        // Stops the reader when the client goes away, writing fails or the budget is spent: a client that
+        // stops reading must not hold the export (and its read transaction) open past the budget.
+        var budget = QueryBudget.Current;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, budget?.Stopped ?? CancellationToken.None);
         var batches = System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<TItem>>(
             new System.Threading.Channels.BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
-        var reading = Task.Run(() => ReadAsync(batches.Writer, stop.Token), stop.Token);
+        var reading = Task.Run(() => ReadAsync(batches.Writer, () => budget?.AllowExport(), stop.Token), stop.Token);
         try
         {
             await foreach (var items in batches.Reader.ReadAllAsync(stop.Token))
             {
+                if (!headerWritten)
+                {
+                    Write(output, CsvTable<TItem>.Header);
+                    headerWritten = true;
+                }
                 foreach (var item in items)
                 {
                     if (csv) Write(output, CsvTable<TItem>.Row(item));
@@ -99,6 +108,7 @@ public sealed class CollectionExport<TRow, TItem>(
                 // Hand each batch to the client: the server never holds more than a few.
                 await output.FlushAsync(stop.Token);
             }
+            if (!headerWritten) Write(output, CsvTable<TItem>.Header);
         }
         finally
         {
@@ -109,7 +119,9 @@ public sealed class CollectionExport<TRow, TItem>(
         }
     }
 
-    private async Task ReadAsync(System.Threading.Channels.ChannelWriter<IReadOnlyList<TItem>> batches, CancellationToken cancellationToken)
+    /// <param name="started">Called once the first batch is read: the export has shown it is not a query
+    /// that cannot even begin within the read budget, and now gets the export budget for the rest.</param>
+    private async Task ReadAsync(System.Threading.Channels.ChannelWriter<IReadOnlyList<TItem>> batches, Action started, CancellationToken cancellationToken)
     {
         try
         {
@@ -118,13 +130,20 @@ public sealed class CollectionExport<TRow, TItem>(
             await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
             var parse = reader.GetRowParser<TRow>();
             var batch = new List<TRow>(BatchSize);
+            var first = true;
             while (true)
             {
                 var more = await reader.ReadAsync(cancellationToken);
                 if (more) batch.Add(parse(reader));
                 if (batch.Count == BatchSize || (!more && batch.Count > 0))
                 {
-                    await batches.WriteAsync(await project(connection, batch, cancellationToken), cancellationToken);
+                    var items = await project(connection, batch, cancellationToken);
+                    if (first)
+                    {
+                        started();
+                        first = false;
+                    }
+                    await batches.WriteAsync(items, cancellationToken);
                     batch = new List<TRow>(BatchSize);
                 }
                 if (!more) break;

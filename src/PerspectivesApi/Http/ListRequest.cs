@@ -163,6 +163,7 @@ public sealed class ListRequest
             $"must be an ISO 3166-1 alpha-2 country code in capitals, such as GE; got '{value}'.",
         FilterKind.Search when string.IsNullOrWhiteSpace(value) =>
             "must not be empty: give words to search for, a \"quoted phrase\", AND/OR/NOT, or a prefix*.",
+        FilterKind.Search when SearchLimits.Check(value!) is { } limit => limit,
         FilterKind.Date when !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) =>
             $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
         _ => null,
