@@ -243,7 +243,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         FilterKind.Language => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = Bounds.LanguagePattern, MaxLength = Bounds.Language },
         FilterKind.Country => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = Bounds.CountryPattern, MaxLength = 2 },
         FilterKind.Date => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Pattern = Bounds.DayPattern, MaxLength = 10 },
-        FilterKind.Search => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Bounds.Search },
+        FilterKind.Search => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Bounds.Search, Pattern = Bounds.LinePattern },
         FilterKind.Sequence => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = long.MaxValue.ToString() },
         _ => throw new ArgumentOutOfRangeException(nameof(filter)),
     };
