@@ -38,7 +38,7 @@ public static class V1
 
     public static void MapV1(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").RefusesUnknownQueryParameters();
 
         v1.MapGet("/", () => new Http.CachedJson<ApiIndex>(Index))
             .WithName("getIndex")

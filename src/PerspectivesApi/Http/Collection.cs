@@ -15,6 +15,8 @@ public enum FilterKind
     Date,
     /// <summary>An FTS5 full-text query; at most once.</summary>
     Search,
+    /// <summary>A position in the archive's history (a revision's seq, 0 or more); at most once.</summary>
+    Sequence,
 }
 
 /// <summary>A query parameter that narrows a collection. <see cref="Condition"/> is a fixed SQL
@@ -22,7 +24,7 @@ public enum FilterKind
 /// it); values are always bound as parameters.</summary>
 public sealed record Filter(string Name, FilterKind Kind, string Condition, string Description, string Example, IReadOnlyList<string>? Choices = null)
 {
-    public bool Repeatable => Kind is not (FilterKind.Date or FilterKind.Search);
+    public bool Repeatable => Kind is not (FilterKind.Date or FilterKind.Search or FilterKind.Sequence);
 
     /// <summary>A join the filter needs (full-text search joins its FTS table), or null.</summary>
     public string? Join { get; init; }
@@ -85,6 +87,15 @@ public sealed record Collection(
     IReadOnlyList<Sort> Sorts,
     string DefaultSort)
 {
+    /// <summary>What the collection holds, whether listed on its own or under a parent ("articles" for an
+    /// outlet's articles too): its sort orders and facets are named after it in the contract.</summary>
+    public string Family { get; init; } = Name;
+
+    /// <summary>The page sizes <c>limit</c> takes: most collections 1–100 (20 by default); the changes feed,
+    /// read by mirrors catching up, more.</summary>
+    public int DefaultLimit { get; init; } = ListRequest.DefaultLimit;
+    public int MaxLimit { get; init; } = ListRequest.MaxLimit;
+
     /// <summary>The dimensions <c>facet=</c> can count this collection by.</summary>
     public IReadOnlyList<Facet> Facets { get; init; } = [];
 
