@@ -17,11 +17,13 @@ dotnet kiota generate --language CSharp --openapi openapi/v1.json \
   --class-name ArchiveClient --namespace-name PerspectivesApi.ClientTests.Kiota.Generated \
   --output "$here/Kiota/Generated" --clean-output --exclude-backward-compatible --log-level Error
 
-# NSwag, with System.Text.Json (the shared framework's serializer), nullable reference types (the
-# projects compile with warnings as errors), optional parameters last, and responses wrapped so that
-# headers (ETag) can be read.
+# NSwag, with System.Text.Json (the shared framework's serializer) at the framework's version: at
+# NSwag's default (8.0) the enums carry only [EnumMember], which System.Text.Json ignores, so no value
+# with a hyphen ("news-agency", "own-words") could be read; from 9.0 on they carry
+# [JsonStringEnumMemberName]. Nullable reference types (the projects compile with warnings as errors),
+# optional parameters last, and responses wrapped so that headers (ETag) can be read.
 rm -rf "$here/NSwag/Generated" && mkdir -p "$here/NSwag/Generated"
 dotnet nswag openapi2csclient /input:openapi/v1.json /output:"$here/NSwag/Generated/ArchiveClient.cs" \
   /namespace:PerspectivesApi.ClientTests.NSwag.Generated /className:ArchiveClient \
-  /jsonLibrary:SystemTextJson /generateNullableReferenceTypes:true /generateOptionalParameters:true \
+  /jsonLibrary:SystemTextJson /jsonLibraryVersion:10.0 /generateNullableReferenceTypes:true /generateOptionalParameters:true \
   /wrapResponses:true /newLineBehavior:LF >/dev/null

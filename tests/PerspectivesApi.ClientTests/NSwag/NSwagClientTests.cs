@@ -158,14 +158,18 @@ public sealed class NSwagClientTests(ArchiveServer archive) : IClassFixture<Arch
         Assert.Contains(hits.Items, hit => hit.Id == stance.Id);
         Assert.All(hits.Items, hit => Assert.Contains("<mark>", hit.Snippet));
 
-        foreach (var topic in await WalkTopicsAsync(client))
+        var topics = await WalkTopicsAsync(client);
+        foreach (var topic in topics)
         {
             var positions = (await client.GetTopicSummaryAsync(topic.Id)).Result.Positions;
             Assert.Equal(topic.StanceCount, positions.Supports + positions.Opposes + positions.Mixed + positions.Neutral);
         }
-        var summaries = (await client.GetTopicSummariesAsync()).Result;
-        Assert.NotEmpty(summaries.Items);
-        Assert.All(summaries.Items, s => Assert.False(string.IsNullOrEmpty(s.Topic?.Title)));
+        var summaries = await Collections.WalkAsync("topics/summary", async cursor =>
+        {
+            var page = (await client.ListTopicSummariesAsync(limit: Limit, cursor: cursor, count: true)).Result;
+            return new Page<TopicSummary>(page.Items, page.NextCursor, page.Total);
+        }, s => s.Topic?.Id);
+        Assert.Equal(topics.Select(t => t.Id).Order(), summaries.Select(s => s.Topic?.Id).Order());
     }
 
     [Fact]
@@ -216,7 +220,7 @@ public sealed class NSwagClientTests(ArchiveServer archive) : IClassFixture<Arch
         var revisions = await Collections.FollowAsync($"outlets/{id}/revisions", async cursor =>
         {
             var page = (await curator.ListOutletRevisionsAsync(id, limit: 1, cursor: cursor)).Result;
-            return new Page<Revision>(page.Items, page.NextCursor, page.Total);
+            return new Page<OutletRevision>(page.Items, page.NextCursor, page.Total);
         });
         Assert.Equal(["create", "update", "delete"], revisions.Select(r => Wire.Name(r.Action)));
 
@@ -227,7 +231,7 @@ public sealed class NSwagClientTests(ArchiveServer archive) : IClassFixture<Arch
         Assert.Equal("https://example.org/nswag", again.Url);
     }
 
-    private static OutletDocument Document(Outlet outlet, string? url = null, string? description = null) => new()
+    private static OutletPatch Document(Outlet outlet, string? url = null, string? description = null) => new()
     {
         Name = outlet.Name,
         Kind = outlet.Kind,

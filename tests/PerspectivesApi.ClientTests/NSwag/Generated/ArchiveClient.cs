@@ -83,24 +83,24 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,
         /// <br/>repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </remarks>
-        /// <param name="outlet">Only articles published by this outlet (an outlet id). Repeat for several.</param>
-        /// <param name="author">Only articles crediting this voice in any role (an author id). Repeat for several.</param>
-        /// <param name="topic">Only articles holding a stance on this topic (a topic id). Repeat for several.</param>
-        /// <param name="language">Only articles in this language (BCP 47 tag). Repeat for several.</param>
-        /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions.</param>
-        /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match.</param>
-        /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match.</param>
-        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</param>
+        /// <param name="outlet">Only articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</param>
+        /// <param name="author">Only articles crediting this voice in any role (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="topic">Only articles holding a stance on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
+        /// <param name="language">Only articles in this language (BCP 47 tag). Repeat for several. Example: `en`. At most 50 values.</param>
+        /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions. Example: `interview`. At most 50 values.</param>
+        /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-01`.</param>
+        /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</param>
+        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `outlet`: Articles per outlet (null: outlet unknown). `author`: Articles per credited voice, in any role. `topic`: Articles per topic they hold a stance on. `language`: Articles per language. `genre`: Articles per genre. `year`: Articles per year of publication (null: date unknown).</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListArticlesAsync(System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Anonymous>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, Sort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous2>? facet = null, Format? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListArticlesAsync(System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -297,10 +297,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key.</param>
+        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
         /// <returns>Created: the new resource, with its Location and ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<ArticleDetail>> CreateArticleAsync(ArticleEntry body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<ArticleDetail>> CreateArticleAsync(ArticleDocument body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -366,7 +366,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -486,7 +486,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// One article in full: metadata, credits, where it was first published, provenance, its clean body text, and every stance recorded in it with its quote and offsets.
         /// </remarks>
         /// <param name="id">The article's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<ArticleDetail>> GetArticleAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -558,7 +558,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -639,10 +639,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The article's id (a slug).</param>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<ArticleDetail>> ReplaceArticleAsync(string id, ArticleEntry body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<ArticleDetail>> ReplaceArticleAsync(string id, ArticleDocument body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -712,7 +712,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -863,10 +863,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The article's id (a slug).</param>
         /// <param name="body">A JSON Merge Patch (RFC 7396) of the resource as curators write it: the fields sent replace theirs, null removes one, an object merges into the field's object; fields left out keep their values. Unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<ArticleDetail>> UpdateArticleAsync(string id, ArticleEntry body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<ArticleDetail>> UpdateArticleAsync(string id, ArticlePatch body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -936,7 +936,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1086,8 +1086,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Deletes the article, leaving a tombstone: GET then answers 410, and its history stays at /v1/articles/{id}/revisions, from which it can be restored. Requires If-Match. Refused with 409 while stances refer to it, unless ?cascade=true, which deletes them too and records each deletion.
         /// </remarks>
         /// <param name="id">The article's id (a slug).</param>
-        /// <param name="cascade">true to delete, with the resource, the stances that quote it (each deletion is recorded as a revision); without it, a resource that stances refer to is not deleted (409).</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="cascade">true to delete, with the resource, the stances that quote it (each deletion is recorded as a revision); without it, a resource that stances refer to is not deleted (409). Any other value is a 400.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>Deleted; the history stays readable at …/revisions.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse> DeleteArticleAsync(string id, bool? cascade = null, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1144,6 +1144,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         if (status_ == 204)
                         {
                             return new SwaggerResponse(status_, headers_);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1263,30 +1273,30 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The stances recorded in one article: whose position on which topic, with the exact quote. Same filters and paging as GET /v1/stances, less `article`.
         /// </remarks>
         /// <param name="id">The article's id (a slug).</param>
-        /// <param name="topic">Only stances on this topic (a topic id). Repeat for several.</param>
-        /// <param name="author">Only stances held by this voice (an author id). Repeat for several.</param>
-        /// <param name="position">Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it.</param>
-        /// <param name="outlet">Only stances in articles published by this outlet (an outlet id). Repeat for several.</param>
-        /// <param name="voiceKind">Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known.</param>
-        /// <param name="attribution">Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null.</param>
-        /// <param name="via">Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several.</param>
-        /// <param name="heldFrom">Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match.</param>
-        /// <param name="heldTo">Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match.</param>
-        /// <param name="method">Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded.</param>
-        /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several.</param>
-        /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.</param>
-        /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones.</param>
-        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</param>
+        /// <param name="topic">Only stances on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
+        /// <param name="author">Only stances held by this voice (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="position">Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it. Example: `opposes`. At most 50 values.</param>
+        /// <param name="outlet">Only stances in articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</param>
+        /// <param name="voiceKind">Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known. Example: `institution`. At most 50 values.</param>
+        /// <param name="attribution">Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null. Example: `reported`. At most 50 values.</param>
+        /// <param name="via">Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="heldFrom">Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-01-01`.</param>
+        /// <param name="heldTo">Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-12-31`.</param>
+        /// <param name="method">Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded. Example: `curated`. At most 50 values.</param>
+        /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</param>
+        /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</param>
+        /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</param>
+        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListArticleStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Anonymous3>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<Anonymous4>? voiceKind = null, System.Collections.Generic.IEnumerable<Anonymous5>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<Anonymous6>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Anonymous7>? confidence = null, System.Collections.Generic.IEnumerable<Anonymous8>? conditional = null, string? q = null, Sort2? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous9>? facet = null, Format2? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListArticleStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -1515,13 +1525,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List an article's revisions
         /// </summary>
         /// <remarks>
-        /// Every write to the article, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Anonymous, like every read.
+        /// Every write to the article, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.
         /// </remarks>
         /// <param name="id">The article's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
-        /// <returns>The resource, with a strong ETag.</returns>
+        /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
+        /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
+        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfRevision>> ListArticleRevisionsAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleRevision>> ListArticleRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -1544,6 +1560,32 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     urlBuilder_.Append("v1/articles/");
                     urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(id, System.Globalization.CultureInfo.InvariantCulture)));
                     urlBuilder_.Append("/revisions");
+                    urlBuilder_.Append('?');
+                    if (since != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("since")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(since, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (sort != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("sort")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(sort, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (cursor != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (format != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("format")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(format, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (count != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("count")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(count, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -1570,12 +1612,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<PageOfRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<PageOfArticleRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            return new SwaggerResponse<PageOfRevision>(status_, headers_, objectResponse_.Object);
+                            return new SwaggerResponse<PageOfArticleRevision>(status_, headers_, objectResponse_.Object);
                         }
                         else
                         if (status_ == 304)
@@ -1602,6 +1644,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("No resource has this id.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 406)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -1662,7 +1714,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The article's id (a slug).</param>
         /// <param name="seq">The revision's sequence number, as GET …/revisions lists it.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<ArticleDetail>> RestoreArticleRevisionAsync(string id, long seq, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1726,6 +1778,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             return new SwaggerResponse<ArticleDetail>(status_, headers_, objectResponse_.Object);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -1834,19 +1896,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <remarks>
         /// Voices whose perspective the archive records: persons (bylined writers, interviewers, interviewees, quoted or reported speakers), institutions, groups and the editorial voices of unsigned pieces, by name, with their kind, how many articles credit them and how many stances they hold. Filter by `kind`.
         /// </remarks>
-        /// <param name="article">Only voices credited on, or holding a stance in, this article (an article id). Repeat for several.</param>
-        /// <param name="topic">Only voices holding a stance on this topic (a topic id). Repeat for several.</param>
-        /// <param name="kind">Only voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known.</param>
+        /// <param name="article">Only voices credited on, or holding a stance in, this article (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
+        /// <param name="topic">Only voices holding a stance on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
+        /// <param name="kind">Only voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known. Example: `institution`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: name. `name`: By name (binary order). `id`: By id.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `kind`: Voices per kind.</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthor>> ListAuthorsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<Anonymous10>? kind = null, Sort3? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous11>? facet = null, Format3? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthor>> ListAuthorsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<VoiceKind>? kind = null, AuthorsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<AuthorsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -2023,7 +2085,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key.</param>
+        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
         /// <returns>Created: the new resource, with its Location and ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Author>> CreateAuthorAsync(AuthorDocument body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2092,7 +2154,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2212,7 +2274,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// One voice: name, kind, the affiliation the articles give it (or, for an editorial voice, its outlet), and counts of its articles and stances.
         /// </remarks>
         /// <param name="id">The author's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Author>> GetAuthorAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2284,7 +2346,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -2365,7 +2427,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The author's id (a slug).</param>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Author>> ReplaceAuthorAsync(string id, AuthorDocument body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2438,7 +2500,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2589,10 +2651,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The author's id (a slug).</param>
         /// <param name="body">A JSON Merge Patch (RFC 7396) of the resource as curators write it: the fields sent replace theirs, null removes one, an object merges into the field's object; fields left out keep their values. Unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Author>> UpdateAuthorAsync(string id, AuthorDocument body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Author>> UpdateAuthorAsync(string id, AuthorPatch body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -2662,7 +2724,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2812,7 +2874,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Deletes the author, leaving a tombstone: GET then answers 410, and its history stays at /v1/authors/{id}/revisions, from which it can be restored. Requires If-Match. Refused with 409 while other resources refer to it.
         /// </remarks>
         /// <param name="id">The author's id (a slug).</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>Deleted; the history stays readable at …/revisions.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse> DeleteAuthorAsync(string id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2863,6 +2925,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         if (status_ == 204)
                         {
                             return new SwaggerResponse(status_, headers_);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -2982,23 +3054,23 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Articles that credit this voice as one of their makers (author, interviewer, interviewee, translator; credits written before schema 7 may still say quoted). Who is quoted in a piece is said by its stances. Same filters and paging as GET /v1/articles, less `author`.
         /// </remarks>
         /// <param name="id">The author's id (a slug).</param>
-        /// <param name="outlet">Only articles published by this outlet (an outlet id). Repeat for several.</param>
-        /// <param name="topic">Only articles holding a stance on this topic (a topic id). Repeat for several.</param>
-        /// <param name="language">Only articles in this language (BCP 47 tag). Repeat for several.</param>
-        /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions.</param>
-        /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match.</param>
-        /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match.</param>
-        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</param>
+        /// <param name="outlet">Only articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</param>
+        /// <param name="topic">Only articles holding a stance on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
+        /// <param name="language">Only articles in this language (BCP 47 tag). Repeat for several. Example: `en`. At most 50 values.</param>
+        /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions. Example: `interview`. At most 50 values.</param>
+        /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-01`.</param>
+        /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</param>
+        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `outlet`: Articles per outlet (null: outlet unknown). `author`: Articles per credited voice, in any role. `topic`: Articles per topic they hold a stance on. `language`: Articles per language. `genre`: Articles per genre. `year`: Articles per year of publication (null: date unknown).</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListAuthorArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Anonymous12>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, Sort4? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous13>? facet = null, Format4? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListAuthorArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3202,30 +3274,30 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The positions this voice holds across the archive, with quotes, how they reach us and when they were held. Same filters and paging as GET /v1/stances, less `author`.
         /// </remarks>
         /// <param name="id">The author's id (a slug).</param>
-        /// <param name="topic">Only stances on this topic (a topic id). Repeat for several.</param>
-        /// <param name="article">Only stances recorded in this article (an article id). Repeat for several.</param>
-        /// <param name="position">Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it.</param>
-        /// <param name="outlet">Only stances in articles published by this outlet (an outlet id). Repeat for several.</param>
-        /// <param name="voiceKind">Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known.</param>
-        /// <param name="attribution">Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null.</param>
-        /// <param name="via">Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several.</param>
-        /// <param name="heldFrom">Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match.</param>
-        /// <param name="heldTo">Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match.</param>
-        /// <param name="method">Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded.</param>
-        /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several.</param>
-        /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.</param>
-        /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones.</param>
-        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</param>
+        /// <param name="topic">Only stances on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
+        /// <param name="article">Only stances recorded in this article (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
+        /// <param name="position">Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it. Example: `opposes`. At most 50 values.</param>
+        /// <param name="outlet">Only stances in articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</param>
+        /// <param name="voiceKind">Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known. Example: `institution`. At most 50 values.</param>
+        /// <param name="attribution">Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null. Example: `reported`. At most 50 values.</param>
+        /// <param name="via">Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="heldFrom">Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-01-01`.</param>
+        /// <param name="heldTo">Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-12-31`.</param>
+        /// <param name="method">Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded. Example: `curated`. At most 50 values.</param>
+        /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</param>
+        /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</param>
+        /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</param>
+        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListAuthorStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<Anonymous14>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<Anonymous15>? voiceKind = null, System.Collections.Generic.IEnumerable<Anonymous16>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<Anonymous17>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Anonymous18>? confidence = null, System.Collections.Generic.IEnumerable<Anonymous19>? conditional = null, string? q = null, Sort5? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous20>? facet = null, Format5? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListAuthorStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3454,13 +3526,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List an author's revisions
         /// </summary>
         /// <remarks>
-        /// Every write to the author, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Anonymous, like every read.
+        /// Every write to the author, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.
         /// </remarks>
         /// <param name="id">The author's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
-        /// <returns>The resource, with a strong ETag.</returns>
+        /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
+        /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
+        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfRevision>> ListAuthorRevisionsAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthorRevision>> ListAuthorRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3483,6 +3561,32 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     urlBuilder_.Append("v1/authors/");
                     urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(id, System.Globalization.CultureInfo.InvariantCulture)));
                     urlBuilder_.Append("/revisions");
+                    urlBuilder_.Append('?');
+                    if (since != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("since")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(since, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (sort != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("sort")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(sort, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (cursor != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (format != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("format")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(format, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (count != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("count")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(count, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -3509,12 +3613,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<PageOfRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<PageOfAuthorRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            return new SwaggerResponse<PageOfRevision>(status_, headers_, objectResponse_.Object);
+                            return new SwaggerResponse<PageOfAuthorRevision>(status_, headers_, objectResponse_.Object);
                         }
                         else
                         if (status_ == 304)
@@ -3541,6 +3645,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("No resource has this id.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 406)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -3601,7 +3715,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The author's id (a slug).</param>
         /// <param name="seq">The revision's sequence number, as GET …/revisions lists it.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Author>> RestoreAuthorRevisionAsync(string id, long seq, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3665,6 +3779,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             return new SwaggerResponse<Author>(status_, headers_, objectResponse_.Object);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -3782,7 +3906,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>answers as the first request did and applies nothing again.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key.</param>
+        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<ImportResult>> ImportManifestAsync(CorpusManifest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3851,7 +3975,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -3960,13 +4084,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <remarks>
         /// The archive's history in order, from the seed corpus on: each change's seq, resource, action, curator, time and the
         /// <br/>resource's document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking
-        /// <br/>for `since` it; replaying the whole feed into an empty store reproduces the archive. `nextCursor` (and the Link
-        /// <br/>header) is the next `since`, null when the feed is exhausted for now.
+        /// <br/>for `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:
+        /// <br/>follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
         /// </remarks>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
-        /// <returns>The resource, with a strong ETag.</returns>
+        /// <param name="since">Only changes after this seq (0, the default, for the whole history): where a mirror that stored the last seq it saw picks up. Pages after the first follow nextCursor as in every collection. Example: `120`.</param>
+        /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
+        /// <param name="limit">How many items a page holds, from 1 to 1000 (default 100). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
+        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfChange>> ListChangesAsync(string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfChange>> ListChangesAsync(long? since = null, ChangesSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -3984,6 +4114,32 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     if (!string.IsNullOrEmpty(_baseUrl)) urlBuilder_.Append(_baseUrl);
                     // Operation Path: "v1/changes"
                     urlBuilder_.Append("v1/changes");
+                    urlBuilder_.Append('?');
+                    if (since != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("since")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(since, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (sort != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("sort")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(sort, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (cursor != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (format != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("format")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(format, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (count != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("count")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(count, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -4032,6 +4188,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 406)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -4095,7 +4261,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database
         /// <br/>bumps on every write: send it back in If-None-Match to learn, with a 304, that nothing changed.
         /// </remarks>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<FileResponse> GetArchiveSnapshotAsync(string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4154,6 +4320,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             throw new ApiException("The client\'s copy (its If-None-Match ETag) is current; no body.", status_, responseText_, headers_, null);
                         }
                         else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -4210,7 +4386,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <remarks>
         /// The entry point: every collection of the v1 API with its URL, and where the documentation is.
         /// </remarks>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<ApiIndex>> GetIndexAsync(string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4278,7 +4454,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -4337,18 +4513,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <remarks>
         /// Publications that published an archived piece or first published one that was republished, by name, with their kind, country and article count.
         /// </remarks>
-        /// <param name="country">Only outlets from this country (ISO 3166-1 alpha-2, capitals). Repeat for several.</param>
-        /// <param name="kind">Only outlets of this kind. Repeat for several. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog.</param>
+        /// <param name="country">Only outlets from this country (ISO 3166-1 alpha-2, capitals). Repeat for several. Example: `GE`. At most 50 values.</param>
+        /// <param name="kind">Only outlets of this kind. Repeat for several. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog. Example: `newspaper`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: name. `name`: By name (binary order). `id`: By id.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `country`: Outlets per country (null: not certain). `kind`: Outlets per kind (null: not certain).</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutlet>> ListOutletsAsync(System.Collections.Generic.IEnumerable<string>? country = null, System.Collections.Generic.IEnumerable<Anonymous21>? kind = null, Sort6? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous22>? facet = null, Format6? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutlet>> ListOutletsAsync(System.Collections.Generic.IEnumerable<string>? country = null, System.Collections.Generic.IEnumerable<OutletKind>? kind = null, OutletsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<OutletsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -4521,7 +4697,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key.</param>
+        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
         /// <returns>Created: the new resource, with its Location and ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Outlet>> CreateOutletAsync(OutletDocument body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4590,7 +4766,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -4710,7 +4886,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// One publication: name, kind, country and home page where certain (null otherwise), and how many archived articles it published.
         /// </remarks>
         /// <param name="id">The outlet's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Outlet>> GetOutletAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4782,7 +4958,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -4863,7 +5039,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The outlet's id (a slug).</param>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Outlet>> ReplaceOutletAsync(string id, OutletDocument body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4936,7 +5112,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -5087,10 +5263,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The outlet's id (a slug).</param>
         /// <param name="body">A JSON Merge Patch (RFC 7396) of the resource as curators write it: the fields sent replace theirs, null removes one, an object merges into the field's object; fields left out keep their values. Unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Outlet>> UpdateOutletAsync(string id, OutletDocument body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Outlet>> UpdateOutletAsync(string id, OutletPatch body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -5160,7 +5336,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -5310,7 +5486,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Deletes the outlet, leaving a tombstone: GET then answers 410, and its history stays at /v1/outlets/{id}/revisions, from which it can be restored. Requires If-Match. Refused with 409 while other resources refer to it.
         /// </remarks>
         /// <param name="id">The outlet's id (a slug).</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>Deleted; the history stays readable at …/revisions.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse> DeleteOutletAsync(string id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -5361,6 +5537,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         if (status_ == 204)
                         {
                             return new SwaggerResponse(status_, headers_);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -5480,23 +5666,23 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Articles this outlet published, newest first. Same filters and paging as GET /v1/articles, less `outlet`.
         /// </remarks>
         /// <param name="id">The outlet's id (a slug).</param>
-        /// <param name="author">Only articles crediting this voice in any role (an author id). Repeat for several.</param>
-        /// <param name="topic">Only articles holding a stance on this topic (a topic id). Repeat for several.</param>
-        /// <param name="language">Only articles in this language (BCP 47 tag). Repeat for several.</param>
-        /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions.</param>
-        /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match.</param>
-        /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match.</param>
-        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</param>
+        /// <param name="author">Only articles crediting this voice in any role (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="topic">Only articles holding a stance on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
+        /// <param name="language">Only articles in this language (BCP 47 tag). Repeat for several. Example: `en`. At most 50 values.</param>
+        /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions. Example: `interview`. At most 50 values.</param>
+        /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-01`.</param>
+        /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</param>
+        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `outlet`: Articles per outlet (null: outlet unknown). `author`: Articles per credited voice, in any role. `topic`: Articles per topic they hold a stance on. `language`: Articles per language. `genre`: Articles per genre. `year`: Articles per year of publication (null: date unknown).</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListOutletArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Anonymous23>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, Sort7? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous24>? facet = null, Format7? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListOutletArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -5697,13 +5883,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List an outlet's revisions
         /// </summary>
         /// <remarks>
-        /// Every write to the outlet, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Anonymous, like every read.
+        /// Every write to the outlet, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.
         /// </remarks>
         /// <param name="id">The outlet's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
-        /// <returns>The resource, with a strong ETag.</returns>
+        /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
+        /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
+        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfRevision>> ListOutletRevisionsAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutletRevision>> ListOutletRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -5726,6 +5918,32 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     urlBuilder_.Append("v1/outlets/");
                     urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(id, System.Globalization.CultureInfo.InvariantCulture)));
                     urlBuilder_.Append("/revisions");
+                    urlBuilder_.Append('?');
+                    if (since != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("since")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(since, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (sort != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("sort")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(sort, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (cursor != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (format != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("format")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(format, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (count != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("count")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(count, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -5752,12 +5970,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<PageOfRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<PageOfOutletRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            return new SwaggerResponse<PageOfRevision>(status_, headers_, objectResponse_.Object);
+                            return new SwaggerResponse<PageOfOutletRevision>(status_, headers_, objectResponse_.Object);
                         }
                         else
                         if (status_ == 304)
@@ -5784,6 +6002,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("No resource has this id.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 406)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -5844,7 +6072,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The outlet's id (a slug).</param>
         /// <param name="seq">The revision's sequence number, as GET …/revisions lists it.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Outlet>> RestoreOutletRevisionAsync(string id, long seq, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -5908,6 +6136,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             return new SwaggerResponse<Outlet>(status_, headers_, objectResponse_.Object);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -6018,18 +6256,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>matched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;.
         /// <br/>Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </remarks>
-        /// <param name="q">Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Required here.</param>
-        /// <param name="kind">Only hits of this kind. Repeat for both (the default).</param>
+        /// <param name="q">Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Required here. Example: `"point of no return"`.</param>
+        /// <param name="kind">Only hits of this kind. Repeat for both (the default). Example: `stance`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: relevance. `relevance`: By bm25 rank, best first.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `kind`: Hits per kind: article or stance.</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfSearchHit>> SearchAsync(string q, System.Collections.Generic.IEnumerable<Anonymous25>? kind = null, Sort8? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous26>? facet = null, Format8? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfSearchHit>> SearchAsync(string q, System.Collections.Generic.IEnumerable<SearchHitKind>? kind = null, SearchResultsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<SearchResultsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (q == null)
                 throw new System.ArgumentNullException("q");
@@ -6199,31 +6437,31 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names
         /// <br/>combine with AND, repeated values of one filter with OR.
         /// </remarks>
-        /// <param name="topic">Only stances on this topic (a topic id). Repeat for several.</param>
-        /// <param name="article">Only stances recorded in this article (an article id). Repeat for several.</param>
-        /// <param name="author">Only stances held by this voice (an author id). Repeat for several.</param>
-        /// <param name="position">Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it.</param>
-        /// <param name="outlet">Only stances in articles published by this outlet (an outlet id). Repeat for several.</param>
-        /// <param name="voiceKind">Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known.</param>
-        /// <param name="attribution">Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null.</param>
-        /// <param name="via">Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several.</param>
-        /// <param name="heldFrom">Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match.</param>
-        /// <param name="heldTo">Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match.</param>
-        /// <param name="method">Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded.</param>
-        /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several.</param>
-        /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.</param>
-        /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones.</param>
-        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</param>
+        /// <param name="topic">Only stances on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
+        /// <param name="article">Only stances recorded in this article (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
+        /// <param name="author">Only stances held by this voice (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="position">Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it. Example: `opposes`. At most 50 values.</param>
+        /// <param name="outlet">Only stances in articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</param>
+        /// <param name="voiceKind">Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known. Example: `institution`. At most 50 values.</param>
+        /// <param name="attribution">Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null. Example: `reported`. At most 50 values.</param>
+        /// <param name="via">Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="heldFrom">Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-01-01`.</param>
+        /// <param name="heldTo">Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-12-31`.</param>
+        /// <param name="method">Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded. Example: `curated`. At most 50 values.</param>
+        /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</param>
+        /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</param>
+        /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</param>
+        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListStancesAsync(System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Anonymous27>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<Anonymous28>? voiceKind = null, System.Collections.Generic.IEnumerable<Anonymous29>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<Anonymous30>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Anonymous31>? confidence = null, System.Collections.Generic.IEnumerable<Anonymous32>? conditional = null, string? q = null, Sort9? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous33>? facet = null, Format9? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListStancesAsync(System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -6441,17 +6679,17 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create a stance
         /// </summary>
         /// <remarks>
-        /// Adds a stance. The id is the client's slug, or derived from the name when left out.
+        /// Adds a stance. The id is the client's slug, or derived from the author (or article) and topic when left out.
         /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
         /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
         /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
         /// <br/>another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key.</param>
+        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
         /// <returns>Created: the new resource, with its Location and ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Stance>> CreateStanceAsync(StanceEntry body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Stance>> CreateStanceAsync(StanceDocument body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -6517,7 +6755,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -6637,7 +6875,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// One stance with its topic, article, voice, position, quote (with code-point offsets into the article body) and paraphrase.
         /// </remarks>
         /// <param name="id">The stance's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Stance>> GetStanceAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6709,7 +6947,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -6790,10 +7028,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The stance's id (a slug).</param>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Stance>> ReplaceStanceAsync(string id, StanceEntry body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Stance>> ReplaceStanceAsync(string id, StanceDocument body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -6863,7 +7101,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -7014,10 +7252,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The stance's id (a slug).</param>
         /// <param name="body">A JSON Merge Patch (RFC 7396) of the resource as curators write it: the fields sent replace theirs, null removes one, an object merges into the field's object; fields left out keep their values. Unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Stance>> UpdateStanceAsync(string id, StanceEntry body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Stance>> UpdateStanceAsync(string id, StancePatch body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -7087,7 +7325,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -7237,7 +7475,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Deletes the stance, leaving a tombstone: GET then answers 410, and its history stays at /v1/stances/{id}/revisions, from which it can be restored. Requires If-Match. Refused with 409 while other resources refer to it.
         /// </remarks>
         /// <param name="id">The stance's id (a slug).</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>Deleted; the history stays readable at …/revisions.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse> DeleteStanceAsync(string id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -7288,6 +7526,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         if (status_ == 204)
                         {
                             return new SwaggerResponse(status_, headers_);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -7404,13 +7652,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List a stance's revisions
         /// </summary>
         /// <remarks>
-        /// Every write to the stance, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Anonymous, like every read.
+        /// Every write to the stance, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.
         /// </remarks>
         /// <param name="id">The stance's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
-        /// <returns>The resource, with a strong ETag.</returns>
+        /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
+        /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
+        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfRevision>> ListStanceRevisionsAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStanceRevision>> ListStanceRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -7433,6 +7687,32 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     urlBuilder_.Append("v1/stances/");
                     urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(id, System.Globalization.CultureInfo.InvariantCulture)));
                     urlBuilder_.Append("/revisions");
+                    urlBuilder_.Append('?');
+                    if (since != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("since")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(since, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (sort != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("sort")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(sort, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (cursor != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (format != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("format")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(format, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (count != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("count")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(count, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -7459,12 +7739,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<PageOfRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<PageOfStanceRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            return new SwaggerResponse<PageOfRevision>(status_, headers_, objectResponse_.Object);
+                            return new SwaggerResponse<PageOfStanceRevision>(status_, headers_, objectResponse_.Object);
                         }
                         else
                         if (status_ == 304)
@@ -7491,6 +7771,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("No resource has this id.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 406)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -7551,7 +7841,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The stance's id (a slug).</param>
         /// <param name="seq">The revision's sequence number, as GET …/revisions lists it.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Stance>> RestoreStanceRevisionAsync(string id, long seq, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -7615,6 +7905,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             return new SwaggerResponse<Stance>(status_, headers_, objectResponse_.Object);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -7723,17 +8023,17 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <remarks>
         /// The questions the archive compares perspectives on, each framed as a proposition, with how many stances address it.
         /// </remarks>
-        /// <param name="article">Only topics on which this article holds a stance (an article id). Repeat for several.</param>
-        /// <param name="author">Only topics on which this voice holds a stance (an author id). Repeat for several.</param>
+        /// <param name="article">Only topics on which this article holds a stance (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
+        /// <param name="author">Only topics on which this voice holds a stance (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: title. `title`: By title (binary order). `id`: By id.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopic>> ListTopicsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, Sort10? sort = null, int? limit = null, string? cursor = null, Format10? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopic>> ListTopicsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -7902,7 +8202,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key.</param>
+        /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
         /// <returns>Created: the new resource, with its Location and ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Topic>> CreateTopicAsync(TopicDocument body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -7971,7 +8271,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -8088,12 +8388,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Summarize every topic
         /// </summary>
         /// <remarks>
-        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title.
+        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.
         /// </remarks>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
-        /// <returns>The resource, with a strong ETag.</returns>
+        /// <param name="article">Only topics on which this article holds a stance (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
+        /// <param name="author">Only topics on which this voice holds a stance (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: title. `title`: By title (binary order). `id`: By id.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
+        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummaries>> GetTopicSummariesAsync(string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicSummary>> ListTopicSummariesAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -8111,6 +8418,36 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     if (!string.IsNullOrEmpty(_baseUrl)) urlBuilder_.Append(_baseUrl);
                     // Operation Path: "v1/topics/summary"
                     urlBuilder_.Append("v1/topics/summary");
+                    urlBuilder_.Append('?');
+                    if (article != null)
+                    {
+                            foreach (var item_ in article) { urlBuilder_.Append(System.Uri.EscapeDataString("article")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(item_, System.Globalization.CultureInfo.InvariantCulture))).Append('&'); }
+                    }
+                    if (author != null)
+                    {
+                            foreach (var item_ in author) { urlBuilder_.Append(System.Uri.EscapeDataString("author")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(item_, System.Globalization.CultureInfo.InvariantCulture))).Append('&'); }
+                    }
+                    if (sort != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("sort")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(sort, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (cursor != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (format != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("format")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(format, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (count != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("count")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(count, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -8137,12 +8474,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<TopicSummaries>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<PageOfTopicSummary>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            return new SwaggerResponse<TopicSummaries>(status_, headers_, objectResponse_.Object);
+                            return new SwaggerResponse<PageOfTopicSummary>(status_, headers_, objectResponse_.Object);
                         }
                         else
                         if (status_ == 304)
@@ -8159,6 +8496,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 406)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -8224,7 +8571,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>GET /v1/topics/{id}/stances.
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummary>> GetTopicSummaryAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8297,7 +8644,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -8377,7 +8724,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// One question: its title, the proposition stances take a position on, context, and its stance count.
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Topic>> GetTopicAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8449,7 +8796,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<HttpValidationProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 404)
@@ -8530,7 +8877,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Topic>> ReplaceTopicAsync(string id, TopicDocument body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8603,7 +8950,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -8754,10 +9101,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
         /// <param name="body">A JSON Merge Patch (RFC 7396) of the resource as curators write it: the fields sent replace theirs, null removes one, an object merges into the field's object; fields left out keep their values. Unknown fields are refused.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Topic>> UpdateTopicAsync(string id, TopicDocument body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<Topic>> UpdateTopicAsync(string id, TopicPatch body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -8827,7 +9174,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -8977,7 +9324,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Deletes the topic, leaving a tombstone: GET then answers 410, and its history stays at /v1/topics/{id}/revisions, from which it can be restored. Requires If-Match. Refused with 409 while other resources refer to it.
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>Deleted; the history stays readable at …/revisions.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse> DeleteTopicAsync(string id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -9028,6 +9375,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         if (status_ == 204)
                         {
                             return new SwaggerResponse(status_, headers_);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -9147,30 +9504,30 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Every recorded position on one question, side by side: who, where, when, which way, in their own words. Filter by `position` to see one side. Same filters and paging as GET /v1/stances, less `topic`.
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
-        /// <param name="article">Only stances recorded in this article (an article id). Repeat for several.</param>
-        /// <param name="author">Only stances held by this voice (an author id). Repeat for several.</param>
-        /// <param name="position">Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it.</param>
-        /// <param name="outlet">Only stances in articles published by this outlet (an outlet id). Repeat for several.</param>
-        /// <param name="voiceKind">Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known.</param>
-        /// <param name="attribution">Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null.</param>
-        /// <param name="via">Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several.</param>
-        /// <param name="heldFrom">Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match.</param>
-        /// <param name="heldTo">Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match.</param>
-        /// <param name="method">Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded.</param>
-        /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several.</param>
-        /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.</param>
-        /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones.</param>
-        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</param>
+        /// <param name="article">Only stances recorded in this article (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
+        /// <param name="author">Only stances held by this voice (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="position">Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it. Example: `opposes`. At most 50 values.</param>
+        /// <param name="outlet">Only stances in articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</param>
+        /// <param name="voiceKind">Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known. Example: `institution`. At most 50 values.</param>
+        /// <param name="attribution">Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null. Example: `reported`. At most 50 values.</param>
+        /// <param name="via">Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
+        /// <param name="heldFrom">Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-01-01`.</param>
+        /// <param name="heldTo">Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-12-31`.</param>
+        /// <param name="method">Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded. Example: `curated`. At most 50 values.</param>
+        /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</param>
+        /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</param>
+        /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</param>
+        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</param>
         /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListTopicStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Anonymous34>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<Anonymous35>? voiceKind = null, System.Collections.Generic.IEnumerable<Anonymous36>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<Anonymous37>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Anonymous38>? confidence = null, System.Collections.Generic.IEnumerable<Anonymous39>? conditional = null, string? q = null, Sort11? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<Anonymous40>? facet = null, Format11? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListTopicStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -9399,13 +9756,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List a topic's revisions
         /// </summary>
         /// <remarks>
-        /// Every write to the topic, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Anonymous, like every read.
+        /// Every write to the topic, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
-        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body.</param>
-        /// <returns>The resource, with a strong ETag.</returns>
+        /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
+        /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
+        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfRevision>> ListTopicRevisionsAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicRevision>> ListTopicRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -9428,6 +9791,32 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     urlBuilder_.Append("v1/topics/");
                     urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(id, System.Globalization.CultureInfo.InvariantCulture)));
                     urlBuilder_.Append("/revisions");
+                    urlBuilder_.Append('?');
+                    if (since != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("since")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(since, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (sort != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("sort")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(sort, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (cursor != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (format != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("format")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(format, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (count != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("count")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(count, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -9454,12 +9843,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                         var status_ = (int)response_.StatusCode;
                         if (status_ == 200)
                         {
-                            var objectResponse_ = await ReadObjectResponseAsync<PageOfRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            var objectResponse_ = await ReadObjectResponseAsync<PageOfTopicRevision>(response_, headers_, cancellationToken).ConfigureAwait(false);
                             if (objectResponse_.Object == null)
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            return new SwaggerResponse<PageOfRevision>(status_, headers_, objectResponse_.Object);
+                            return new SwaggerResponse<PageOfTopicRevision>(status_, headers_, objectResponse_.Object);
                         }
                         else
                         if (status_ == 304)
@@ -9486,6 +9875,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("No resource has this id.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 406)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -9546,7 +9945,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
         /// <param name="seq">The revision's sequence number, as GET …/revisions lists it.</param>
-        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource.</param>
+        /// <param name="if_Match">The ETag of the resource as last read (GET it first), or `*`. Required when the resource exists: 428 without it, 412 when the resource changed meanwhile, so that no change made meanwhile is overwritten. Not needed to restore a deleted resource. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<Topic>> RestoreTopicRevisionAsync(string id, long seq, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -9610,6 +10009,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             return new SwaggerResponse<Topic>(status_, headers_, objectResponse_.Object);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -9897,7 +10306,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("genre")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Genre { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Genre>))]
+        public Genre Genre { get; set; } = default!;
 
         /// <summary>
         /// BCP 47 language tag of the body.
@@ -9910,13 +10320,13 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The publishing outlet; null when the source does not name it.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
-        public Outlet2 Outlet { get; set; } = default!;
+        public OutletRef? Outlet { get; set; } = default!;
 
         /// <summary>
         /// Publication date with its precision; null when unknown.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("published")]
-        public Published2 Published { get; set; } = default!;
+        public Published? Published { get; set; } = default!;
 
         /// <summary>
         /// Canonical URL when the source shows it; otherwise null.
@@ -9935,13 +10345,13 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Where the piece first appeared, when it says it was published or produced elsewhere; otherwise null.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("republishedFrom")]
-        public RepublishedFrom RepublishedFrom { get; set; } = default!;
+        public Republication? RepublishedFrom { get; set; } = default!;
 
         /// <summary>
         /// The source capture the text was curated from; null for articles entered by hand.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("provenance")]
-        public Provenance2 Provenance { get; set; } = default!;
+        public Provenance? Provenance { get; set; } = default!;
 
         /// <summary>
         /// The piece's own text, paragraphs separated by a blank line. Quote offsets count Unicode code points in this string.
@@ -9967,44 +10377,258 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class ArticleEntry
+    public partial class ArticleDocument
     {
 
+        /// <summary>
+        /// A slug; derived from the title when left out on creation.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string Id { get; set; } = default!;
 
+        /// <summary>
+        /// The title as the source shows it.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("title")]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(500, MinimumLength = 1)]
         public string Title { get; set; } = default!;
 
+        /// <summary>
+        /// What kind of piece it is.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("genre")]
-        public string Genre { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Genre>))]
+        public Genre Genre { get; set; } = default!;
 
+        /// <summary>
+        /// BCP 47 language tag of the body, such as en or pt-BR.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("language")]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(39, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,4}$")]
         public string Language { get; set; } = default!;
 
+        /// <summary>
+        /// The publishing outlet's id; null when the source does not name it.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string? Outlet { get; set; } = default!;
 
+        /// <summary>
+        /// Canonical URL (absolute http(s)); null when the source does not show it.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("url")]
+        [System.ComponentModel.DataAnnotations.StringLength(2048)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[Hh][Tt][Tt][Pp][Ss]?://")]
         public string? Url { get; set; } = default!;
 
+        /// <summary>
+        /// Publication date with its precision; null when unknown.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("published")]
-        public Published3 Published { get; set; } = default!;
+        public PublishedDocument? Published { get; set; } = default!;
 
+        /// <summary>
+        /// The piece's own text, paragraphs separated by a blank line (\r\n becomes \n). Quote offsets count code points in it.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("body")]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(1000000, MinimumLength = 1)]
         public string Body { get; set; } = default!;
 
+        /// <summary>
+        /// The voices that made the piece, in credit order; none when left out.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("credits")]
-        public System.Collections.Generic.ICollection<CreditEntry> Credits { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.MaxLength(50)]
+        public System.Collections.Generic.ICollection<CreditDocument> Credits { get; set; } = default!;
 
+        /// <summary>
+        /// Where the piece first appeared; null when it was not republished.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("republishedFrom")]
-        public RepublishedFrom2 RepublishedFrom { get; set; } = default!;
+        public RepublishedDocument? RepublishedFrom { get; set; } = default!;
 
+        /// <summary>
+        /// The source capture the text was curated from; null for articles entered by hand.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("provenance")]
-        public Provenance3 Provenance { get; set; } = default!;
+        public ProvenanceDocument? Provenance { get; set; } = default!;
 
+        /// <summary>
+        /// Anomalies of the capture kept verbatim in the body; none when left out.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("captureNotes")]
-        public System.Collections.Generic.ICollection<CaptureNoteEntry>? CaptureNotes { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.MaxLength(200)]
+        public System.Collections.Generic.ICollection<CaptureNoteDocument>? CaptureNotes { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of ArticleDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ArticlePatch
+    {
+
+        /// <summary>
+        /// A slug; derived from the title when left out on creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Id { get; set; } = default!;
+
+        /// <summary>
+        /// The title as the source shows it.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("title")]
+        [System.ComponentModel.DataAnnotations.StringLength(500, MinimumLength = 1)]
+        public string Title { get; set; } = default!;
+
+        /// <summary>
+        /// What kind of piece it is.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("genre")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Genre>))]
+        public Genre Genre { get; set; } = default!;
+
+        /// <summary>
+        /// BCP 47 language tag of the body, such as en or pt-BR.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("language")]
+        [System.ComponentModel.DataAnnotations.StringLength(39, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,4}$")]
+        public string Language { get; set; } = default!;
+
+        /// <summary>
+        /// The publishing outlet's id; null when the source does not name it.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("outlet")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Outlet { get; set; } = default!;
+
+        /// <summary>
+        /// Canonical URL (absolute http(s)); null when the source does not show it.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("url")]
+        [System.ComponentModel.DataAnnotations.StringLength(2048)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[Hh][Tt][Tt][Pp][Ss]?://")]
+        public string? Url { get; set; } = default!;
+
+        /// <summary>
+        /// Publication date with its precision; null when unknown.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("published")]
+        public PublishedPatch? Published { get; set; } = default!;
+
+        /// <summary>
+        /// The piece's own text, paragraphs separated by a blank line (\r\n becomes \n). Quote offsets count code points in it.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("body")]
+        [System.ComponentModel.DataAnnotations.StringLength(1000000, MinimumLength = 1)]
+        public string Body { get; set; } = default!;
+
+        /// <summary>
+        /// The voices that made the piece, in credit order; none when left out.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("credits")]
+        [System.ComponentModel.DataAnnotations.MaxLength(50)]
+        public System.Collections.Generic.ICollection<CreditDocument>? Credits { get; set; } = default!;
+
+        /// <summary>
+        /// Where the piece first appeared; null when it was not republished.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("republishedFrom")]
+        public RepublishedPatch? RepublishedFrom { get; set; } = default!;
+
+        /// <summary>
+        /// The source capture the text was curated from; null for articles entered by hand.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("provenance")]
+        public ProvenancePatch? Provenance { get; set; } = default!;
+
+        /// <summary>
+        /// Anomalies of the capture kept verbatim in the body; none when left out.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("captureNotes")]
+        [System.ComponentModel.DataAnnotations.MaxLength(200)]
+        public System.Collections.Generic.ICollection<CaptureNoteDocument>? CaptureNotes { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ArticleRevision
+    {
+
+        /// <summary>
+        /// The revision's position in the archive's history (the seq of GET /v1/changes).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("seq")]
+        public long Seq { get; set; } = default!;
+
+        /// <summary>
+        /// The collection of the resource.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("collection")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CollectionName>))]
+        public CollectionName Collection { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's id.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; set; } = default!;
+
+        /// <summary>
+        /// What the write did.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("action")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RevisionAction>))]
+        public RevisionAction Action { get; set; } = default!;
+
+        /// <summary>
+        /// Who made it: a curator key's name, or seed-corpus.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("curator")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Curator { get; set; } = default!;
+
+        /// <summary>
+        /// When (UTC, ISO 8601).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("at")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string At { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document before the change; null for a creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("before")]
+        public ArticleDocument? Before { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document after the change; null for a deletion.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("after")]
+        public ArticleDocument? After { get; set; } = default!;
+
+        /// <summary>
+        /// Why, when recorded: an import, a cascade, a restore.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("note")]
+        public string? Note { get; set; } = default!;
 
     }
 
@@ -10019,6 +10643,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Id { get; set; } = default!;
 
+        /// <summary>
+        /// The question the stance answers.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("topic")]
         [System.ComponentModel.DataAnnotations.Required]
         public TopicRef Topic { get; set; } = new TopicRef();
@@ -10027,26 +10654,27 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The voice holding the stance; null only for a stance written before schema 7 that stood for the unsigned article's editorial voice.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("author")]
-        public Author2 Author { get; set; } = default!;
+        public AuthorRef? Author { get; set; } = default!;
 
         /// <summary>
         /// How the words reach us; null when not recorded. See Stance.attribution.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("attribution")]
-        public Attribution2 Attribution { get; set; } = default!;
+        public Attribution? Attribution { get; set; } = default!;
 
         /// <summary>
         /// When the piece attests the voice holding the position; null when unknown. See Stance.heldAt.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("heldAt")]
-        public HeldAt2 HeldAt { get; set; } = default!;
+        public HeldAt? HeldAt { get; set; } = default!;
 
         /// <summary>
         /// Towards the topic's proposition: supports, opposes, mixed or neutral (see Stance.position).
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("position")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Position { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Position>))]
+        public Position Position { get; set; } = default!;
 
         /// <summary>
         /// The condition a conditional position is taken under; null for an unconditional one.
@@ -10054,6 +10682,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("condition")]
         public string? Condition { get; set; } = default!;
 
+        /// <summary>
+        /// The exact words, with their offsets in this article's body.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("quote")]
         [System.ComponentModel.DataAnnotations.Required]
         public Quote Quote { get; set; } = new Quote();
@@ -10069,7 +10700,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// How sure the reading is: high, medium or low (see Stance.confidence); null when not stated.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("confidence")]
-        public string? Confidence { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Confidence>))]
+        public Confidence? Confidence { get; set; } = default!;
 
         /// <summary>
         /// Why the reading is what it is, where it is debatable.
@@ -10102,7 +10734,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("genre")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Genre { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Genre>))]
+        public Genre Genre { get; set; } = default!;
 
         /// <summary>
         /// BCP 47 language tag of the body.
@@ -10115,13 +10748,13 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The publishing outlet; null when the source does not name it.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
-        public Outlet3 Outlet { get; set; } = default!;
+        public OutletRef? Outlet { get; set; } = default!;
 
         /// <summary>
         /// Publication date with its precision; null when unknown.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("published")]
-        public Published4 Published { get; set; } = default!;
+        public Published? Published { get; set; } = default!;
 
         /// <summary>
         /// Canonical URL when the source shows it; otherwise null.
@@ -10151,6 +10784,80 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// A dimension articles can be counted by.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ArticlesFacet
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
+        Outlet = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"author")]
+        [System.Runtime.Serialization.EnumMember(Value = @"author")]
+        Author = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
+        Topic = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"language")]
+        [System.Runtime.Serialization.EnumMember(Value = @"language")]
+        Language = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"genre")]
+        [System.Runtime.Serialization.EnumMember(Value = @"genre")]
+        Genre = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"year")]
+        [System.Runtime.Serialization.EnumMember(Value = @"year")]
+        Year = 5,
+
+    }
+
+    /// <summary>
+    /// An order of articles: a field, with '-' in front for descending.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ArticlesSort
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"published")]
+        [System.Runtime.Serialization.EnumMember(Value = @"published")]
+        Published = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-published")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-published")]
+        Minuspublished = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"title")]
+        [System.Runtime.Serialization.EnumMember(Value = @"title")]
+        Title = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-title")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-title")]
+        Minustitle = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"id")]
+        Id = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
+        Minusid = 5,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"relevance")]
+        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
+        Relevance = 6,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-relevance")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
+        Minusrelevance = 7,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class Attribution
     {
@@ -10160,25 +10867,84 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AttributionKind>))]
+        public AttributionKind Kind { get; set; } = default!;
 
         /// <summary>
         /// For quoted and reported words, the voice that relays them (the piece's editorial voice, its author, or someone speaking in it); null for own-words and editorial, and when it was not recorded (a stance written before schema 7).
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("via")]
-        public Via Via { get; set; } = default!;
+        public AuthorRef? Via { get; set; } = default!;
 
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class AttributionEntry
+    public partial class AttributionDocument
     {
 
+        /// <summary>
+        /// How the words reach us.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AttributionKind>))]
+        public AttributionKind Kind { get; set; } = default!;
 
+        /// <summary>
+        /// For quoted and reported words, the relaying voice's id; null otherwise.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("via")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Via { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A attribution kind. `own-words`: the quote is the voice's own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice's verbatim words in quotation marks, relayed by the voice named in via (the piece's editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else's account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece's own unsigned voice (a voice of kind editorial); via is null.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AttributionKind
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"own-words")]
+        [System.Runtime.Serialization.EnumMember(Value = @"own-words")]
+        OwnWords = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"quoted")]
+        [System.Runtime.Serialization.EnumMember(Value = @"quoted")]
+        Quoted = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"reported")]
+        [System.Runtime.Serialization.EnumMember(Value = @"reported")]
+        Reported = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"editorial")]
+        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
+        Editorial = 3,
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of AttributionDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AttributionPatch
+    {
+
+        /// <summary>
+        /// How the words reach us.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AttributionKind>))]
+        public AttributionKind Kind { get; set; } = default!;
+
+        /// <summary>
+        /// For quoted and reported words, the relaying voice's id; null otherwise.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("via")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string? Via { get; set; } = default!;
 
     }
@@ -10191,8 +10957,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// own-words, quoted, reported or editorial; null when not recorded.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("attribution")]
-        public string? Attribution { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AttributionKind>))]
+        public AttributionKind? Attribution { get; set; } = default!;
 
+        /// <summary>
+        /// The positions of the stances attributed that way.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
@@ -10222,7 +10992,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<VoiceKind>))]
+        public VoiceKind Kind { get; set; } = default!;
 
         /// <summary>
         /// The affiliation or role the articles give the voice; null when none is given.
@@ -10234,7 +11005,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// For an editorial voice, the outlet whose voice it is; null when unknown, and for every other kind.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
-        public Outlet4 Outlet { get; set; } = default!;
+        public OutletRef? Outlet { get; set; } = default!;
 
         /// <summary>
         /// How many articles credit this voice, in any role.
@@ -10258,30 +11029,85 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// A slug; derived from the name when left out on creation.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string? Id { get; set; } = default!;
 
         /// <summary>
-        /// The voice's name. Required.
+        /// The voice's name.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("name")]
-        public string? Name { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)]
+        public string Name { get; set; } = default!;
 
         /// <summary>
         /// The affiliation or role the articles give the voice; null when none is given.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("affiliation")]
+        [System.ComponentModel.DataAnnotations.StringLength(500)]
         public string? Affiliation { get; set; } = default!;
 
         /// <summary>
-        /// What kind of voice this is. Required. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known.
+        /// What kind of voice this is.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string? Kind { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<VoiceKind>))]
+        public VoiceKind Kind { get; set; } = default!;
 
         /// <summary>
         /// For an editorial voice, the outlet whose voice it is (an outlet id); null when unknown. Only editorial voices name an outlet.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Outlet { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of AuthorDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AuthorPatch
+    {
+
+        /// <summary>
+        /// A slug; derived from the name when left out on creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Id { get; set; } = default!;
+
+        /// <summary>
+        /// The voice's name.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)]
+        public string Name { get; set; } = default!;
+
+        /// <summary>
+        /// The affiliation or role the articles give the voice; null when none is given.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("affiliation")]
+        [System.ComponentModel.DataAnnotations.StringLength(500)]
+        public string? Affiliation { get; set; } = default!;
+
+        /// <summary>
+        /// What kind of voice this is.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<VoiceKind>))]
+        public VoiceKind Kind { get; set; } = default!;
+
+        /// <summary>
+        /// For an editorial voice, the outlet whose voice it is (an outlet id); null when unknown. Only editorial voices name an outlet.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("outlet")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string? Outlet { get; set; } = default!;
 
     }
@@ -10294,8 +11120,11 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The voice; null for stances written before schema 7 that stood for an unsigned article's unnamed editorial voice.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("author")]
-        public Author3 Author { get; set; } = default!;
+        public AuthorRef? Author { get; set; } = default!;
 
+        /// <summary>
+        /// The positions of its stances.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
@@ -10325,7 +11154,113 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<VoiceKind>))]
+        public VoiceKind Kind { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AuthorRevision
+    {
+
+        /// <summary>
+        /// The revision's position in the archive's history (the seq of GET /v1/changes).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("seq")]
+        public long Seq { get; set; } = default!;
+
+        /// <summary>
+        /// The collection of the resource.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("collection")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CollectionName>))]
+        public CollectionName Collection { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's id.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; set; } = default!;
+
+        /// <summary>
+        /// What the write did.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("action")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RevisionAction>))]
+        public RevisionAction Action { get; set; } = default!;
+
+        /// <summary>
+        /// Who made it: a curator key's name, or seed-corpus.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("curator")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Curator { get; set; } = default!;
+
+        /// <summary>
+        /// When (UTC, ISO 8601).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("at")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string At { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document before the change; null for a creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("before")]
+        public AuthorDocument? Before { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document after the change; null for a deletion.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("after")]
+        public AuthorDocument? After { get; set; } = default!;
+
+        /// <summary>
+        /// Why, when recorded: an import, a cascade, a restore.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("note")]
+        public string? Note { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A dimension authors can be counted by.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AuthorsFacet
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"kind")]
+        [System.Runtime.Serialization.EnumMember(Value = @"kind")]
+        Kind = 0,
+
+    }
+
+    /// <summary>
+    /// An order of authors: a field, with '-' in front for descending.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum AuthorsSort
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"name")]
+        [System.Runtime.Serialization.EnumMember(Value = @"name")]
+        Name = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-name")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-name")]
+        Minusname = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"id")]
+        Id = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
+        Minusid = 3,
 
     }
 
@@ -10338,7 +11273,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CaptureNoteKind>))]
+        public CaptureNoteKind Kind { get; set; } = default!;
 
         /// <summary>
         /// Offset of its first character in the body, in Unicode code points.
@@ -10369,26 +11305,63 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class CaptureNoteEntry
+    public partial class CaptureNoteDocument
     {
 
+        /// <summary>
+        /// What the anomaly is.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CaptureNoteKind>))]
+        public CaptureNoteKind Kind { get; set; } = default!;
 
+        /// <summary>
+        /// Offset of its first character in the body, in code points.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("start")]
-        public int? Start { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Range(0, 1000000)]
+        public int Start { get; set; } = default!;
 
+        /// <summary>
+        /// Offset just past its last character, in code points.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("end")]
-        public int? End { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Range(0, 1000000)]
+        public int End { get; set; } = default!;
 
+        /// <summary>
+        /// The text concerned, as it stands in the body at start–end.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("text")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(5000, MinimumLength = 1)]
         public string Text { get; set; } = default!;
 
+        /// <summary>
+        /// What is wrong with it, and what the piece most likely said.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("note")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(4000, MinimumLength = 1)]
         public string Note { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A capture note kind. `splice`: a passage the capture repeats out of place, interrupting another sentence; no stance quotes it there. `other`: any other anomaly of the capture kept verbatim, described in the note.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum CaptureNoteKind
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"splice")]
+        [System.Runtime.Serialization.EnumMember(Value = @"splice")]
+        Splice = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"other")]
+        [System.Runtime.Serialization.EnumMember(Value = @"other")]
+        Other = 1,
 
     }
 
@@ -10407,7 +11380,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("collection")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Collection { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CollectionName>))]
+        public CollectionName Collection { get; set; } = default!;
 
         /// <summary>
         /// The resource's id.
@@ -10421,7 +11395,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("action")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Action { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RevisionAction>))]
+        public RevisionAction Action { get; set; } = default!;
 
         /// <summary>
         /// Who made it: a curator key's name, or seed-corpus.
@@ -10452,6 +11427,23 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// An order of changes: a field, with '-' in front for descending.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ChangesSort
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"seq")]
+        [System.Runtime.Serialization.EnumMember(Value = @"seq")]
+        Seq = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-seq")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-seq")]
+        Minusseq = 1,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class CollectionLink
     {
@@ -10479,27 +11471,101 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// A collection name. `outlets`: publications (/v1/outlets). `authors`: voices (/v1/authors). `articles`: archived pieces (/v1/articles). `topics`: questions framed as propositions (/v1/topics). `stances`: positions with their quotes (/v1/stances).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum CollectionName
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets")]
+        Outlets = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors")]
+        Authors = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles")]
+        Articles = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics")]
+        Topics = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances")]
+        Stances = 4,
+
+    }
+
+    /// <summary>
+    /// A confidence. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum Confidence
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"high")]
+        [System.Runtime.Serialization.EnumMember(Value = @"high")]
+        High = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"medium")]
+        [System.Runtime.Serialization.EnumMember(Value = @"medium")]
+        Medium = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"low")]
+        [System.Runtime.Serialization.EnumMember(Value = @"low")]
+        Low = 2,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class CorpusManifest
     {
 
+        /// <summary>
+        /// Outlets to create or update.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlets")]
+        [System.ComponentModel.DataAnnotations.MaxLength(100000)]
         public System.Collections.Generic.ICollection<OutletDocument> Outlets { get; set; } = default!;
 
+        /// <summary>
+        /// Voices to create or update.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("authors")]
+        [System.ComponentModel.DataAnnotations.MaxLength(100000)]
         public System.Collections.Generic.ICollection<AuthorDocument> Authors { get; set; } = default!;
 
+        /// <summary>
+        /// Topics to create or update.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("topics")]
+        [System.ComponentModel.DataAnnotations.MaxLength(100000)]
         public System.Collections.Generic.ICollection<TopicDocument> Topics { get; set; } = default!;
 
+        /// <summary>
+        /// Articles to create or update, each with its body as text.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("articles")]
-        public System.Collections.Generic.ICollection<ArticleEntry> Articles { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.MaxLength(100000)]
+        public System.Collections.Generic.ICollection<ArticleDocument> Articles { get; set; } = default!;
 
+        /// <summary>
+        /// Stances to create or update; offsets may be left out.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("stances")]
-        public System.Collections.Generic.ICollection<StanceEntry> Stances { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.MaxLength(100000)]
+        public System.Collections.Generic.ICollection<StanceDocument> Stances { get; set; } = default!;
 
+        /// <summary>
+        /// Stances the corpus no longer holds, each with its reason: they are deleted.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("removed")]
-        public System.Collections.Generic.ICollection<RemovedEntry>? Removed { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.MaxLength(100000)]
+        public System.Collections.Generic.ICollection<RemovedDocument>? Removed { get; set; } = default!;
 
     }
 
@@ -10507,6 +11573,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     public partial class Credit
     {
 
+        /// <summary>
+        /// The credited voice.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("author")]
         [System.ComponentModel.DataAnnotations.Required]
         public AuthorRef Author { get; set; } = new AuthorRef();
@@ -10516,21 +11585,60 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("role")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Role { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CreditRole>))]
+        public CreditRole Role { get; set; } = default!;
 
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class CreditEntry
+    public partial class CreditDocument
     {
 
+        /// <summary>
+        /// The voice's id (an author).
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("author")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string Author { get; set; } = default!;
 
+        /// <summary>
+        /// What part it had in making the piece; 'quoted' is kept on old credits and refused on new ones.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("role")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Role { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CreditRole>))]
+        public CreditRole Role { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A credit role. `author`: wrote the piece: a bylined person, or for an unsigned piece its editorial voice. `interviewer`: put the questions in an interview. `interviewee`: answered the questions in an interview. `translator`: translated the version archived. `quoted`: Deprecated: being quoted is not making the piece; who is quoted is said by a stance's attribution. Kept on credits written before schema 7, refused on new ones.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum CreditRole
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"author")]
+        [System.Runtime.Serialization.EnumMember(Value = @"author")]
+        Author = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"interviewer")]
+        [System.Runtime.Serialization.EnumMember(Value = @"interviewer")]
+        Interviewer = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"interviewee")]
+        [System.Runtime.Serialization.EnumMember(Value = @"interviewee")]
+        Interviewee = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"translator")]
+        [System.Runtime.Serialization.EnumMember(Value = @"translator")]
+        Translator = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"quoted")]
+        [System.Runtime.Serialization.EnumMember(Value = @"quoted")]
+        Quoted = 4,
 
     }
 
@@ -10558,6 +11666,39 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// A genre. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum Genre
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"news")]
+        [System.Runtime.Serialization.EnumMember(Value = @"news")]
+        News = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"analysis")]
+        [System.Runtime.Serialization.EnumMember(Value = @"analysis")]
+        Analysis = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"opinion")]
+        [System.Runtime.Serialization.EnumMember(Value = @"opinion")]
+        Opinion = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"column")]
+        [System.Runtime.Serialization.EnumMember(Value = @"column")]
+        Column = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"editorial")]
+        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
+        Editorial = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"interview")]
+        [System.Runtime.Serialization.EnumMember(Value = @"interview")]
+        Interview = 5,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class HeldAt
     {
@@ -10574,7 +11715,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("precision")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Precision { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Precision>))]
+        public Precision Precision { get; set; } = default!;
 
         /// <summary>
         /// Why it differs from the article's publication date (a reported position older than the piece, a republished text dated by its original); null when it is the article's date.
@@ -10585,18 +11727,62 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class HeldEntry
+    public partial class HeldAtDocument
     {
 
+        /// <summary>
+        /// ISO 8601 at the given precision.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("date")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(10, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
         public string Date { get; set; } = default!;
 
+        /// <summary>
+        /// How precise the date is.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("precision")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Precision { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Precision>))]
+        public Precision Precision { get; set; } = default!;
 
+        /// <summary>
+        /// Why it differs from the article's date; required when it does.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("reasoning")]
+        [System.ComponentModel.DataAnnotations.StringLength(2000)]
+        public string? Reasoning { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of HeldAtDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class HeldAtPatch
+    {
+
+        /// <summary>
+        /// ISO 8601 at the given precision.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("date")]
+        [System.ComponentModel.DataAnnotations.StringLength(10, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+        public string Date { get; set; } = default!;
+
+        /// <summary>
+        /// How precise the date is.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("precision")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Precision>))]
+        public Precision Precision { get; set; } = default!;
+
+        /// <summary>
+        /// Why it differs from the article's date; required when it does.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("reasoning")]
+        [System.ComponentModel.DataAnnotations.StringLength(2000)]
         public string? Reasoning { get; set; } = default!;
 
     }
@@ -10611,6 +11797,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("month")]
         public string? Month { get; set; } = default!;
 
+        /// <summary>
+        /// The positions held that month.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
@@ -10627,6 +11816,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("year")]
         public string? Year { get; set; } = default!;
 
+        /// <summary>
+        /// The positions held that year.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
@@ -10653,28 +11845,55 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// An RFC 9457 problem: what went wrong (type, title, status), in words (detail), on which request (instance), and a traceId to report; a validation problem lists each bad field or parameter under errors.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class HttpValidationProblemDetails
     {
 
+        /// <summary>
+        /// A URI reference naming the kind of problem (about:blank for a plain HTTP status).
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("type")]
-        public string? Type { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Type { get; set; } = default!;
 
+        /// <summary>
+        /// A short summary of the kind of problem.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("title")]
-        public string? Title { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Title { get; set; } = default!;
 
+        /// <summary>
+        /// The HTTP status code, equal to the response's.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("status")]
-        public int? Status { get; set; } = default!;
+        public int Status { get; set; } = default!;
 
+        /// <summary>
+        /// What went wrong with this request, in words.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("detail")]
         public string? Detail { get; set; } = default!;
 
+        /// <summary>
+        /// The request's path and query.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("instance")]
         public string? Instance { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("errors")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<string>> Errors { get; set; } = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.ICollection<string>>();
+
+        /// <summary>
+        /// The request's trace id, to quote when reporting a 500.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("traceId")]
+        [System.ComponentModel.DataAnnotations.StringLength(200)]
+        public string TraceId { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -10738,6 +11957,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     public partial class ImportResult
     {
 
+        /// <summary>
+        /// Counts per kind of record.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("report")]
         [System.ComponentModel.DataAnnotations.Required]
         public ImportReport Report { get; set; } = new ImportReport();
@@ -10747,6 +11969,27 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("seq")]
         public long Seq { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// How a collection is answered: json (one page), csv or ndjson (the whole filtered collection, streamed).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ListFormat
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"json")]
+        [System.Runtime.Serialization.EnumMember(Value = @"json")]
+        Json = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
+        Csv = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
+        Ndjson = 2,
 
     }
 
@@ -10760,6 +12003,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("month")]
         public string? Month { get; set; } = default!;
 
+        /// <summary>
+        /// The positions of the stances in that month's articles.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
@@ -10788,7 +12034,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// What kind of publication it is; null when not certain. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string? Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<OutletKind>))]
+        public OutletKind? Kind { get; set; } = default!;
 
         /// <summary>
         /// ISO 3166-1 alpha-2 country code; null when not certain.
@@ -10824,36 +12071,133 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// A slug; derived from the name when left out on creation.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string? Id { get; set; } = default!;
 
         /// <summary>
-        /// The outlet's name. Required.
+        /// The outlet's name.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("name")]
-        public string? Name { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)]
+        public string Name { get; set; } = default!;
 
         /// <summary>
-        /// What kind of publication it is; null when not certain. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog.
+        /// What kind of publication it is; null when not certain.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string? Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<OutletKind>))]
+        public OutletKind? Kind { get; set; } = default!;
 
         /// <summary>
         /// ISO 3166-1 alpha-2 country code in capitals; null when not certain.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("country")]
+        [System.ComponentModel.DataAnnotations.StringLength(2)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[A-Z]{2}$")]
         public string? Country { get; set; } = default!;
 
         /// <summary>
         /// The outlet's home page (absolute http(s) URL); null when not certain.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("url")]
+        [System.ComponentModel.DataAnnotations.StringLength(2048)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[Hh][Tt][Tt][Pp][Ss]?://")]
         public string? Url { get; set; } = default!;
 
         /// <summary>
         /// A sentence about the outlet.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("description")]
+        [System.ComponentModel.DataAnnotations.StringLength(2000)]
+        public string? Description { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A outlet kind. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum OutletKind
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"newspaper")]
+        [System.Runtime.Serialization.EnumMember(Value = @"newspaper")]
+        Newspaper = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"magazine")]
+        [System.Runtime.Serialization.EnumMember(Value = @"magazine")]
+        Magazine = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"broadcaster")]
+        [System.Runtime.Serialization.EnumMember(Value = @"broadcaster")]
+        Broadcaster = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"news-site")]
+        [System.Runtime.Serialization.EnumMember(Value = @"news-site")]
+        NewsSite = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"news-agency")]
+        [System.Runtime.Serialization.EnumMember(Value = @"news-agency")]
+        NewsAgency = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"blog")]
+        [System.Runtime.Serialization.EnumMember(Value = @"blog")]
+        Blog = 5,
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of OutletDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class OutletPatch
+    {
+
+        /// <summary>
+        /// A slug; derived from the name when left out on creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Id { get; set; } = default!;
+
+        /// <summary>
+        /// The outlet's name.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)]
+        public string Name { get; set; } = default!;
+
+        /// <summary>
+        /// What kind of publication it is; null when not certain.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<OutletKind>))]
+        public OutletKind? Kind { get; set; } = default!;
+
+        /// <summary>
+        /// ISO 3166-1 alpha-2 country code in capitals; null when not certain.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("country")]
+        [System.ComponentModel.DataAnnotations.StringLength(2)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[A-Z]{2}$")]
+        public string? Country { get; set; } = default!;
+
+        /// <summary>
+        /// The outlet's home page (absolute http(s) URL); null when not certain.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("url")]
+        [System.ComponentModel.DataAnnotations.StringLength(2048)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[Hh][Tt][Tt][Pp][Ss]?://")]
+        public string? Url { get; set; } = default!;
+
+        /// <summary>
+        /// A sentence about the outlet.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("description")]
+        [System.ComponentModel.DataAnnotations.StringLength(2000)]
         public string? Description { get; set; } = default!;
 
     }
@@ -10866,8 +12210,11 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The outlet; null for articles whose outlet is unknown.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
-        public Outlet5 Outlet { get; set; } = default!;
+        public OutletRef? Outlet { get; set; } = default!;
 
+        /// <summary>
+        /// The positions of its stances.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
@@ -10891,6 +12238,134 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("name")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Name { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class OutletRevision
+    {
+
+        /// <summary>
+        /// The revision's position in the archive's history (the seq of GET /v1/changes).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("seq")]
+        public long Seq { get; set; } = default!;
+
+        /// <summary>
+        /// The collection of the resource.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("collection")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CollectionName>))]
+        public CollectionName Collection { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's id.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; set; } = default!;
+
+        /// <summary>
+        /// What the write did.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("action")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RevisionAction>))]
+        public RevisionAction Action { get; set; } = default!;
+
+        /// <summary>
+        /// Who made it: a curator key's name, or seed-corpus.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("curator")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Curator { get; set; } = default!;
+
+        /// <summary>
+        /// When (UTC, ISO 8601).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("at")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string At { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document before the change; null for a creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("before")]
+        public OutletDocument? Before { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document after the change; null for a deletion.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("after")]
+        public OutletDocument? After { get; set; } = default!;
+
+        /// <summary>
+        /// Why, when recorded: an import, a cascade, a restore.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("note")]
+        public string? Note { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A dimension outlets can be counted by.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum OutletsFacet
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"country")]
+        [System.Runtime.Serialization.EnumMember(Value = @"country")]
+        Country = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"kind")]
+        [System.Runtime.Serialization.EnumMember(Value = @"kind")]
+        Kind = 1,
+
+    }
+
+    /// <summary>
+    /// An order of outlets: a field, with '-' in front for descending.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum OutletsSort
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"name")]
+        [System.Runtime.Serialization.EnumMember(Value = @"name")]
+        Name = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-name")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-name")]
+        Minusname = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"id")]
+        Id = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
+        Minusid = 3,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PageOfArticleRevision
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<ArticleRevision> Items { get; set; } = new System.Collections.ObjectModel.Collection<ArticleRevision>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
+        public string? NextCursor { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("total")]
+        public long? Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("facets")]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
 
     }
 
@@ -10920,6 +12395,25 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("items")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.ICollection<Author> Items { get; set; } = new System.Collections.ObjectModel.Collection<Author>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
+        public string? NextCursor { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("total")]
+        public long? Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("facets")]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PageOfAuthorRevision
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<AuthorRevision> Items { get; set; } = new System.Collections.ObjectModel.Collection<AuthorRevision>();
 
         [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
         public string? NextCursor { get; set; } = default!;
@@ -10971,12 +12465,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class PageOfRevision
+    public partial class PageOfOutletRevision
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<Revision> Items { get; set; } = new System.Collections.ObjectModel.Collection<Revision>();
+        public System.Collections.Generic.ICollection<OutletRevision> Items { get; set; } = new System.Collections.ObjectModel.Collection<OutletRevision>();
 
         [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
         public string? NextCursor { get; set; } = default!;
@@ -11028,6 +12522,25 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PageOfStanceRevision
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<StanceRevision> Items { get; set; } = new System.Collections.ObjectModel.Collection<StanceRevision>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
+        public string? NextCursor { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("total")]
+        public long? Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("facets")]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class PageOfTopic
     {
 
@@ -11043,6 +12556,69 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
         public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PageOfTopicRevision
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<TopicRevision> Items { get; set; } = new System.Collections.ObjectModel.Collection<TopicRevision>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
+        public string? NextCursor { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("total")]
+        public long? Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("facets")]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PageOfTopicSummary
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<TopicSummary> Items { get; set; } = new System.Collections.ObjectModel.Collection<TopicSummary>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
+        public string? NextCursor { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("total")]
+        public long? Total { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("facets")]
+        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A position. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum Position
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"supports")]
+        [System.Runtime.Serialization.EnumMember(Value = @"supports")]
+        Supports = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"opposes")]
+        [System.Runtime.Serialization.EnumMember(Value = @"opposes")]
+        Opposes = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"mixed")]
+        [System.Runtime.Serialization.EnumMember(Value = @"mixed")]
+        Mixed = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"neutral")]
+        [System.Runtime.Serialization.EnumMember(Value = @"neutral")]
+        Neutral = 3,
 
     }
 
@@ -11082,24 +12658,72 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// A precision. `day`: known to the day (2025-07-04). `month`: known to the month only (2025-07). `year`: known to the year only (2025).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum Precision
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"day")]
+        [System.Runtime.Serialization.EnumMember(Value = @"day")]
+        Day = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"month")]
+        [System.Runtime.Serialization.EnumMember(Value = @"month")]
+        Month = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"year")]
+        [System.Runtime.Serialization.EnumMember(Value = @"year")]
+        Year = 2,
+
+    }
+
+    /// <summary>
+    /// An RFC 9457 problem: what went wrong (type, title, status), in words (detail), on which request (instance), and a traceId to report; a validation problem lists each bad field or parameter under errors.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ProblemDetails
     {
 
+        /// <summary>
+        /// A URI reference naming the kind of problem (about:blank for a plain HTTP status).
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("type")]
-        public string? Type { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Type { get; set; } = default!;
 
+        /// <summary>
+        /// A short summary of the kind of problem.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("title")]
-        public string? Title { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Title { get; set; } = default!;
 
+        /// <summary>
+        /// The HTTP status code, equal to the response's.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("status")]
-        public int? Status { get; set; } = default!;
+        public int Status { get; set; } = default!;
 
+        /// <summary>
+        /// What went wrong with this request, in words.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("detail")]
         public string? Detail { get; set; } = default!;
 
+        /// <summary>
+        /// The request's path and query.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("instance")]
         public string? Instance { get; set; } = default!;
+
+        /// <summary>
+        /// The request's trace id, to quote when reporting a 500.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("traceId")]
+        [System.ComponentModel.DataAnnotations.StringLength(200)]
+        public string TraceId { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -11131,15 +12755,48 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class ProvenanceEntry
+    public partial class ProvenanceDocument
     {
 
+        /// <summary>
+        /// The raw capture's file name.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("seedFile")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(500, MinimumLength = 1)]
         public string SeedFile { get; set; } = default!;
 
+        /// <summary>
+        /// SHA-256 of the capture's bytes, 64 lowercase hexadecimal digits.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("sha256")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(64, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[0-9a-f]{64}$")]
+        public string Sha256 { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of ProvenanceDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ProvenancePatch
+    {
+
+        /// <summary>
+        /// The raw capture's file name.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("seedFile")]
+        [System.ComponentModel.DataAnnotations.StringLength(500, MinimumLength = 1)]
+        public string SeedFile { get; set; } = default!;
+
+        /// <summary>
+        /// SHA-256 of the capture's bytes, 64 lowercase hexadecimal digits.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("sha256")]
+        [System.ComponentModel.DataAnnotations.StringLength(64, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[0-9a-f]{64}$")]
         public string Sha256 { get; set; } = default!;
 
     }
@@ -11160,7 +12817,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("precision")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Precision { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Precision>))]
+        public Precision Precision { get; set; } = default!;
 
         /// <summary>
         /// false when the source states the date; true when the archive inferred it from the content (see reasoning).
@@ -11177,21 +12835,74 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class PublishedEntry
+    public partial class PublishedDocument
     {
 
+        /// <summary>
+        /// ISO 8601 at the given precision: 2025-07-04 (day), 2025-07 (month) or 2025 (year).
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("date")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(10, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
         public string Date { get; set; } = default!;
 
+        /// <summary>
+        /// How precise the date is.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("precision")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Precision { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Precision>))]
+        public Precision Precision { get; set; } = default!;
 
+        /// <summary>
+        /// false (the default) when the source states the date; true when it was inferred from the content.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("inferred")]
         public bool Inferred { get; set; } = default!;
 
+        /// <summary>
+        /// How the date was established.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("reasoning")]
+        [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        public string? Reasoning { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of PublishedDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PublishedPatch
+    {
+
+        /// <summary>
+        /// ISO 8601 at the given precision: 2025-07-04 (day), 2025-07 (month) or 2025 (year).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("date")]
+        [System.ComponentModel.DataAnnotations.StringLength(10, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+        public string Date { get; set; } = default!;
+
+        /// <summary>
+        /// How precise the date is.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("precision")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Precision>))]
+        public Precision Precision { get; set; } = default!;
+
+        /// <summary>
+        /// false (the default) when the source states the date; true when it was inferred from the content.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("inferred")]
+        public bool? Inferred { get; set; } = default!;
+
+        /// <summary>
+        /// How the date was established.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("reasoning")]
+        [System.ComponentModel.DataAnnotations.StringLength(4000)]
         public string? Reasoning { get; set; } = default!;
 
     }
@@ -11221,6 +12932,23 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// A reading method. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ReadingMethod
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"curated")]
+        [System.Runtime.Serialization.EnumMember(Value = @"curated")]
+        Curated = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"imported")]
+        [System.Runtime.Serialization.EnumMember(Value = @"imported")]
+        Imported = 1,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class Remainder
     {
@@ -11231,6 +12959,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("count")]
         public long Count { get; set; } = default!;
 
+        /// <summary>
+        /// The positions of their stances, together.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
@@ -11238,19 +12969,33 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class RemovedEntry
+    public partial class RemovedDocument
     {
 
+        /// <summary>
+        /// stances: a manifest removes only stances.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("collection")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(7, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^stances$")]
         public string Collection { get; set; } = default!;
 
+        /// <summary>
+        /// The stance's id.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("id")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string Id { get; set; } = default!;
 
+        /// <summary>
+        /// Why the corpus no longer holds it; recorded in the deletion's revision.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(4000, MinimumLength = 1)]
         public string Reason { get; set; } = default!;
 
     }
@@ -11263,7 +13008,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The original outlet; null when not named.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
-        public Outlet6 Outlet { get; set; } = default!;
+        public OutletRef? Outlet { get; set; } = default!;
 
         /// <summary>
         /// The original URL, when known.
@@ -11281,65 +13026,122 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// When the original appeared (when the text was written), at its own precision; null when unknown. The article's own published date is that of the copy archived.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("published")]
-        public Published5 Published { get; set; } = default!;
+        public Published? Published { get; set; } = default!;
 
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class RepublishedEntry
+    public partial class RepublishedDocument
     {
 
+        /// <summary>
+        /// The original outlet's id; null when not named.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string? Outlet { get; set; } = default!;
 
+        /// <summary>
+        /// The original URL (absolute http(s)); null when unknown.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("url")]
+        [System.ComponentModel.DataAnnotations.StringLength(2048)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[Hh][Tt][Tt][Pp][Ss]?://")]
         public string? Url { get; set; } = default!;
 
+        /// <summary>
+        /// What the piece says about its origin.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("note")]
+        [System.ComponentModel.DataAnnotations.StringLength(2000)]
         public string? Note { get; set; } = default!;
 
+        /// <summary>
+        /// When the original appeared, at its own precision; null when unknown.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("published")]
-        public Published6 Published { get; set; } = default!;
+        public PublishedDocument? Published { get; set; } = default!;
 
     }
 
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of RepublishedDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Revision
+    public partial class RepublishedPatch
     {
 
-        [System.Text.Json.Serialization.JsonPropertyName("seq")]
-        public long Seq { get; set; } = default!;
+        /// <summary>
+        /// The original outlet's id; null when not named.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("outlet")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Outlet { get; set; } = default!;
 
-        [System.Text.Json.Serialization.JsonPropertyName("collection")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Collection { get; set; } = default!;
+        /// <summary>
+        /// The original URL (absolute http(s)); null when unknown.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("url")]
+        [System.ComponentModel.DataAnnotations.StringLength(2048)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[Hh][Tt][Tt][Pp][Ss]?://")]
+        public string? Url { get; set; } = default!;
 
-        [System.Text.Json.Serialization.JsonPropertyName("id")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Id { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("action")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Action { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("curator")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Curator { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("at")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string At { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("before")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public object Before { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("after")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public object After { get; set; } = default!;
-
+        /// <summary>
+        /// What the piece says about its origin.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("note")]
+        [System.ComponentModel.DataAnnotations.StringLength(2000)]
         public string? Note { get; set; } = default!;
+
+        /// <summary>
+        /// When the original appeared, at its own precision; null when unknown.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("published")]
+        public PublishedPatch? Published { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A revision action. `create`: the resource was created (POST, an import or the seed corpus). `update`: the resource was changed (PUT, PATCH or an import). `delete`: the resource was deleted, leaving a tombstone (DELETE, a cascade or an import's removed list). `restore`: the resource was made what an earlier revision recorded (POST …/revisions/{seq}/restore).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum RevisionAction
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"create")]
+        [System.Runtime.Serialization.EnumMember(Value = @"create")]
+        Create = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"update")]
+        [System.Runtime.Serialization.EnumMember(Value = @"update")]
+        Update = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"delete")]
+        [System.Runtime.Serialization.EnumMember(Value = @"delete")]
+        Delete = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"restore")]
+        [System.Runtime.Serialization.EnumMember(Value = @"restore")]
+        Restore = 3,
+
+    }
+
+    /// <summary>
+    /// An order of revisions: a field, with '-' in front for descending.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum RevisionsSort
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"seq")]
+        [System.Runtime.Serialization.EnumMember(Value = @"seq")]
+        Seq = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-seq")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-seq")]
+        Minusseq = 1,
 
     }
 
@@ -11352,7 +13154,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Kind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SearchHitKind>))]
+        public SearchHitKind Kind { get; set; } = default!;
 
         /// <summary>
         /// The id of the article or stance.
@@ -11388,9 +13191,59 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Snippet { get; set; } = default!;
 
+        /// <summary>
+        /// The article the hit belongs to (for an article hit, itself).
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("article")]
         [System.ComponentModel.DataAnnotations.Required]
         public HitArticle Article { get; set; } = new HitArticle();
+
+    }
+
+    /// <summary>
+    /// A search hit kind. `article`: an article whose title or body matched. `stance`: a stance whose quote matched.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum SearchHitKind
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"article")]
+        [System.Runtime.Serialization.EnumMember(Value = @"article")]
+        Article = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stance")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stance")]
+        Stance = 1,
+
+    }
+
+    /// <summary>
+    /// A dimension search results can be counted by.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum SearchResultsFacet
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"kind")]
+        [System.Runtime.Serialization.EnumMember(Value = @"kind")]
+        Kind = 0,
+
+    }
+
+    /// <summary>
+    /// An order of search results: a field, with '-' in front for descending.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum SearchResultsSort
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"relevance")]
+        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
+        Relevance = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-relevance")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
+        Minusrelevance = 1,
 
     }
 
@@ -11405,10 +13258,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Id { get; set; } = default!;
 
+        /// <summary>
+        /// The question (a proposition) the stance takes a position on.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("topic")]
         [System.ComponentModel.DataAnnotations.Required]
         public TopicRef Topic { get; set; } = new TopicRef();
 
+        /// <summary>
+        /// The article the stance is recorded in.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("article")]
         [System.ComponentModel.DataAnnotations.Required]
         public StanceArticle Article { get; set; } = new StanceArticle();
@@ -11417,26 +13276,27 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The voice holding the stance: a person, an institution, a group, or a piece's editorial voice, named. null only for a stance written before schema 7 that stood for the unsigned article's editorial voice.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("author")]
-        public Author4 Author { get; set; } = default!;
+        public AuthorRef? Author { get; set; } = default!;
 
         /// <summary>
         /// How the words reach us; null when not recorded (a stance written before schema 7 whose voice was neither credited nor editorial).
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("attribution")]
-        public Attribution3 Attribution { get; set; } = default!;
+        public Attribution? Attribution { get; set; } = default!;
 
         /// <summary>
         /// When the piece attests the voice holding the position (by default the article's date, at its precision); null when unknown. Positions held at different times differ in time, not in perspective: compare within one period.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("heldAt")]
-        public HeldAt3 HeldAt { get; set; } = default!;
+        public HeldAt? HeldAt { get; set; } = default!;
 
         /// <summary>
         /// Towards the topic's proposition. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition's negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("position")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        public string Position { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Position>))]
+        public Position Position { get; set; } = default!;
 
         /// <summary>
         /// For a conditional position ('would lead to', 'if … then'), the condition under which the voice takes it; the position is graded as taken under it. null for an unconditional position.
@@ -11444,6 +13304,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("condition")]
         public string? Condition { get; set; } = default!;
 
+        /// <summary>
+        /// The exact words from the article's body that show the position, with their offsets.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("quote")]
         [System.ComponentModel.DataAnnotations.Required]
         public Quote Quote { get; set; } = new Quote();
@@ -11459,7 +13322,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// How the stance was read; null when not recorded. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("method")]
-        public string? Method { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ReadingMethod>))]
+        public ReadingMethod? Method { get; set; } = default!;
 
         /// <summary>
         /// Who read it: a curator key's name, or seed-corpus for the curated corpus; null when not recorded.
@@ -11471,7 +13335,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// How sure the reading is (not how sure the voice is); null when not stated. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("confidence")]
-        public string? Confidence { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Confidence>))]
+        public Confidence? Confidence { get; set; } = default!;
 
         /// <summary>
         /// Why the reading is what it is, where it is debatable: always given when confidence is below high.
@@ -11503,67 +13368,421 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The article's outlet; null when the source does not name it.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("outlet")]
-        public Outlet7 Outlet { get; set; } = default!;
+        public OutletRef? Outlet { get; set; } = default!;
 
         /// <summary>
         /// The article's publication date; null when unknown.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("published")]
-        public Published7 Published { get; set; } = default!;
+        public Published? Published { get; set; } = default!;
 
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class StanceEntry
+    public partial class StanceDocument
     {
 
+        /// <summary>
+        /// A slug; derived from the author (or article) and topic when left out on creation.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string Id { get; set; } = default!;
 
+        /// <summary>
+        /// The topic's id.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("topic")]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string Topic { get; set; } = default!;
 
+        /// <summary>
+        /// The article's id: the quote must be its words.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("article")]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string Article { get; set; } = default!;
 
+        /// <summary>
+        /// The voice holding the position (an author id), named rather than left null.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("author")]
-        public string? Author { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string Author { get; set; } = default!;
 
+        /// <summary>
+        /// Towards the topic's proposition.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("position")]
-        public string Position { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Position>))]
+        public Position Position { get; set; } = default!;
 
+        /// <summary>
+        /// The exact words from the article's body.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("quote")]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(5000, MinimumLength = 1)]
         public string Quote { get; set; } = default!;
 
+        /// <summary>
+        /// Offset of the quote's first character in the body, in code points; with end, or both left out to find the quote's one occurrence.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("start")]
+        [System.ComponentModel.DataAnnotations.Range(0, 1000000)]
         public int? Start { get; set; } = default!;
 
+        /// <summary>
+        /// Offset just past the quote's last character, in code points.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("end")]
+        [System.ComponentModel.DataAnnotations.Range(0, 1000000)]
         public int? End { get; set; } = default!;
 
+        /// <summary>
+        /// A one-sentence paraphrase.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("summary")]
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(1000, MinimumLength = 1)]
         public string Summary { get; set; } = default!;
 
+        /// <summary>
+        /// For a conditional position, the condition it is taken under; null for an unconditional one.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("condition")]
+        [System.ComponentModel.DataAnnotations.StringLength(1000)]
         public string? Condition { get; set; } = default!;
 
+        /// <summary>
+        /// How the words reach us; derived when left out for a credited or editorial voice.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("attribution")]
-        public Attribution4 Attribution { get; set; } = default!;
+        public AttributionDocument? Attribution { get; set; } = default!;
 
+        /// <summary>
+        /// When the position was held; the article's date when left out.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("heldAt")]
-        public HeldAt4 HeldAt { get; set; } = default!;
+        public HeldAtDocument? HeldAt { get; set; } = default!;
 
+        /// <summary>
+        /// How the stance was read; the write's own (curated, or imported through POST /v1/imports) when left out.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("method")]
-        public string? Method { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ReadingMethod>))]
+        public ReadingMethod? Method { get; set; } = default!;
 
+        /// <summary>
+        /// Who read it; the curator key's name when left out.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("curator")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string? Curator { get; set; } = default!;
 
+        /// <summary>
+        /// How sure the reading is; null when not stated.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("confidence")]
-        public string? Confidence { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Confidence>))]
+        public Confidence? Confidence { get; set; } = default!;
 
+        /// <summary>
+        /// Why the reading is what it is; required when confidence is medium or low.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("note")]
+        [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        public string? Note { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of StanceDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class StancePatch
+    {
+
+        /// <summary>
+        /// A slug; derived from the author (or article) and topic when left out on creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Id { get; set; } = default!;
+
+        /// <summary>
+        /// The topic's id.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("topic")]
+        [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string Topic { get; set; } = default!;
+
+        /// <summary>
+        /// The article's id: the quote must be its words.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("article")]
+        [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string Article { get; set; } = default!;
+
+        /// <summary>
+        /// The voice holding the position (an author id), named rather than left null.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("author")]
+        [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string Author { get; set; } = default!;
+
+        /// <summary>
+        /// Towards the topic's proposition.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("position")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Position>))]
+        public Position Position { get; set; } = default!;
+
+        /// <summary>
+        /// The exact words from the article's body.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("quote")]
+        [System.ComponentModel.DataAnnotations.StringLength(5000, MinimumLength = 1)]
+        public string Quote { get; set; } = default!;
+
+        /// <summary>
+        /// Offset of the quote's first character in the body, in code points; with end, or both left out to find the quote's one occurrence.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("start")]
+        [System.ComponentModel.DataAnnotations.Range(0, 1000000)]
+        public int? Start { get; set; } = default!;
+
+        /// <summary>
+        /// Offset just past the quote's last character, in code points.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("end")]
+        [System.ComponentModel.DataAnnotations.Range(0, 1000000)]
+        public int? End { get; set; } = default!;
+
+        /// <summary>
+        /// A one-sentence paraphrase.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("summary")]
+        [System.ComponentModel.DataAnnotations.StringLength(1000, MinimumLength = 1)]
+        public string Summary { get; set; } = default!;
+
+        /// <summary>
+        /// For a conditional position, the condition it is taken under; null for an unconditional one.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("condition")]
+        [System.ComponentModel.DataAnnotations.StringLength(1000)]
+        public string? Condition { get; set; } = default!;
+
+        /// <summary>
+        /// How the words reach us; derived when left out for a credited or editorial voice.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("attribution")]
+        public AttributionPatch? Attribution { get; set; } = default!;
+
+        /// <summary>
+        /// When the position was held; the article's date when left out.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("heldAt")]
+        public HeldAtPatch? HeldAt { get; set; } = default!;
+
+        /// <summary>
+        /// How the stance was read; the write's own (curated, or imported through POST /v1/imports) when left out.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("method")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ReadingMethod>))]
+        public ReadingMethod? Method { get; set; } = default!;
+
+        /// <summary>
+        /// Who read it; the curator key's name when left out.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("curator")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Curator { get; set; } = default!;
+
+        /// <summary>
+        /// How sure the reading is; null when not stated.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("confidence")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Confidence>))]
+        public Confidence? Confidence { get; set; } = default!;
+
+        /// <summary>
+        /// Why the reading is what it is; required when confidence is medium or low.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("note")]
+        [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        public string? Note { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class StanceRevision
+    {
+
+        /// <summary>
+        /// The revision's position in the archive's history (the seq of GET /v1/changes).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("seq")]
+        public long Seq { get; set; } = default!;
+
+        /// <summary>
+        /// The collection of the resource.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("collection")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CollectionName>))]
+        public CollectionName Collection { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's id.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; set; } = default!;
+
+        /// <summary>
+        /// What the write did.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("action")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RevisionAction>))]
+        public RevisionAction Action { get; set; } = default!;
+
+        /// <summary>
+        /// Who made it: a curator key's name, or seed-corpus.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("curator")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Curator { get; set; } = default!;
+
+        /// <summary>
+        /// When (UTC, ISO 8601).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("at")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string At { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document before the change; null for a creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("before")]
+        public StanceDocument? Before { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document after the change; null for a deletion.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("after")]
+        public StanceDocument? After { get; set; } = default!;
+
+        /// <summary>
+        /// Why, when recorded: an import, a cascade, a restore.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("note")]
         public string? Note { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A dimension stances can be counted by.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum StancesFacet
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"position")]
+        [System.Runtime.Serialization.EnumMember(Value = @"position")]
+        Position = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
+        Topic = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"author")]
+        [System.Runtime.Serialization.EnumMember(Value = @"author")]
+        Author = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"voiceKind")]
+        [System.Runtime.Serialization.EnumMember(Value = @"voiceKind")]
+        VoiceKind = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"attribution")]
+        [System.Runtime.Serialization.EnumMember(Value = @"attribution")]
+        Attribution = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"heldYear")]
+        [System.Runtime.Serialization.EnumMember(Value = @"heldYear")]
+        HeldYear = 5,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
+        Outlet = 6,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"article")]
+        [System.Runtime.Serialization.EnumMember(Value = @"article")]
+        Article = 7,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"year")]
+        [System.Runtime.Serialization.EnumMember(Value = @"year")]
+        Year = 8,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"method")]
+        [System.Runtime.Serialization.EnumMember(Value = @"method")]
+        Method = 9,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"curator")]
+        [System.Runtime.Serialization.EnumMember(Value = @"curator")]
+        Curator = 10,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"confidence")]
+        [System.Runtime.Serialization.EnumMember(Value = @"confidence")]
+        Confidence = 11,
+
+    }
+
+    /// <summary>
+    /// An order of stances: a field, with '-' in front for descending.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum StancesSort
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"id")]
+        Id = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
+        Minusid = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"held")]
+        [System.Runtime.Serialization.EnumMember(Value = @"held")]
+        Held = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-held")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-held")]
+        Minusheld = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"relevance")]
+        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
+        Relevance = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-relevance")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
+        Minusrelevance = 5,
 
     }
 
@@ -11620,31 +13839,82 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// A slug; derived from the title when left out on creation.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
         public string? Id { get; set; } = default!;
 
         /// <summary>
-        /// A short title for the question. Required.
+        /// A short title for the question.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("title")]
-        public string? Title { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(300, MinimumLength = 1)]
+        public string Title { get; set; } = default!;
 
         /// <summary>
-        /// The proposition stances take a position on. Required.
+        /// The proposition stances take a position on.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("proposition")]
-        public string? Proposition { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.StringLength(1000, MinimumLength = 1)]
+        public string Proposition { get; set; } = default!;
 
         /// <summary>
         /// Context for the question.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("description")]
+        [System.ComponentModel.DataAnnotations.StringLength(4000)]
         public string? Description { get; set; } = default!;
 
         /// <summary>
-        /// Required. true when the proposition's truth can change with time (a present-tense claim about relations, influence or aims), so that its stances are compared within one period; false for a proposition about a dated event.
+        /// true when the proposition's truth can change with time (a present-tense claim about relations, influence or aims), so that its stances are compared within one period; false for a proposition about a dated event.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("timeDependent")]
-        public bool? TimeDependent { get; set; } = default!;
+        public bool TimeDependent { get; set; } = default!;
+
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) of TopicDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class TopicPatch
+    {
+
+        /// <summary>
+        /// A slug; derived from the title when left out on creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.StringLength(80)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[a-z0-9]+(-[a-z0-9]+)*$")]
+        public string? Id { get; set; } = default!;
+
+        /// <summary>
+        /// A short title for the question.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("title")]
+        [System.ComponentModel.DataAnnotations.StringLength(300, MinimumLength = 1)]
+        public string Title { get; set; } = default!;
+
+        /// <summary>
+        /// The proposition stances take a position on.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("proposition")]
+        [System.ComponentModel.DataAnnotations.StringLength(1000, MinimumLength = 1)]
+        public string Proposition { get; set; } = default!;
+
+        /// <summary>
+        /// Context for the question.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("description")]
+        [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        public string? Description { get; set; } = default!;
+
+        /// <summary>
+        /// true when the proposition's truth can change with time (a present-tense claim about relations, influence or aims), so that its stances are compared within one period; false for a proposition about a dated event.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("timeDependent")]
+        public bool TimeDependent { get; set; } = default!;
 
     }
 
@@ -11669,15 +13939,69 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class TopicSummaries
+    public partial class TopicRevision
     {
 
         /// <summary>
-        /// One summary per topic, by title.
+        /// The revision's position in the archive's history (the seq of GET /v1/changes).
         /// </summary>
-        [System.Text.Json.Serialization.JsonPropertyName("items")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<TopicSummary> Items { get; set; } = new System.Collections.ObjectModel.Collection<TopicSummary>();
+        [System.Text.Json.Serialization.JsonPropertyName("seq")]
+        public long Seq { get; set; } = default!;
+
+        /// <summary>
+        /// The collection of the resource.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("collection")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CollectionName>))]
+        public CollectionName Collection { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's id.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; set; } = default!;
+
+        /// <summary>
+        /// What the write did.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("action")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RevisionAction>))]
+        public RevisionAction Action { get; set; } = default!;
+
+        /// <summary>
+        /// Who made it: a curator key's name, or seed-corpus.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("curator")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Curator { get; set; } = default!;
+
+        /// <summary>
+        /// When (UTC, ISO 8601).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("at")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string At { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document before the change; null for a creation.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("before")]
+        public TopicDocument? Before { get; set; } = default!;
+
+        /// <summary>
+        /// The resource's writable document after the change; null for a deletion.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("after")]
+        public TopicDocument? After { get; set; } = default!;
+
+        /// <summary>
+        /// Why, when recorded: an import, a cascade, a restore.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("note")]
+        public string? Note { get; set; } = default!;
 
     }
 
@@ -11685,6 +14009,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     public partial class TopicSummary
     {
 
+        /// <summary>
+        /// The topic's id (as in topic.id): every item of a collection has one.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Id { get; set; } = default!;
+
+        /// <summary>
+        /// The topic.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("topic")]
         [System.ComponentModel.DataAnnotations.Required]
         public TopicRef Topic { get; set; } = new TopicRef();
@@ -11702,6 +14036,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("timeDependent")]
         public bool? TimeDependent { get; set; } = default!;
 
+        /// <summary>
+        /// Positions of all the topic's stances.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
@@ -11717,7 +14054,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The outlets beyond the 50 in byOutlet, counted together; null when byOutlet lists them all. Count every outlet with GET /v1/topics/{id}/stances?facet=outlet.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("otherOutlets")]
-        public OtherOutlets OtherOutlets { get; set; } = default!;
+        public Remainder? OtherOutlets { get; set; } = default!;
 
         /// <summary>
         /// Positions by the voice holding the stance: the 50 voices with most stances, most first (ties by id, the editorial voice first).
@@ -11730,7 +14067,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The voices beyond the 50 in byAuthor, counted together; null when byAuthor lists them all. Count every voice with GET /v1/topics/{id}/stances?facet=author.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("otherAuthors")]
-        public OtherAuthors OtherAuthors { get; set; } = default!;
+        public Remainder? OtherAuthors { get; set; } = default!;
 
         /// <summary>
         /// Positions by the month the stance's article was published, oldest first; null (unknown or year-only dates) last.
@@ -11769,6 +14106,56 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// An order of topics: a field, with '-' in front for descending.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum TopicsSort
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"title")]
+        [System.Runtime.Serialization.EnumMember(Value = @"title")]
+        Title = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-title")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-title")]
+        Minustitle = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"id")]
+        Id = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"-id")]
+        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
+        Minusid = 3,
+
+    }
+
+    /// <summary>
+    /// A voice kind. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum VoiceKind
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"person")]
+        [System.Runtime.Serialization.EnumMember(Value = @"person")]
+        Person = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"institution")]
+        [System.Runtime.Serialization.EnumMember(Value = @"institution")]
+        Institution = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"group")]
+        [System.Runtime.Serialization.EnumMember(Value = @"group")]
+        Group = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"editorial")]
+        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
+        Editorial = 3,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class VoiceKindPositions
     {
@@ -11777,1616 +14164,15 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// person, institution, group or editorial; null for stances with no named voice (written before schema 7).
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("voiceKind")]
-        public string? VoiceKind { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<VoiceKind>))]
+        public VoiceKind? VoiceKind { get; set; } = default!;
 
+        /// <summary>
+        /// The positions of that kind of voice.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"news")]
-        News = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"analysis")]
-        Analysis = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"opinion")]
-        Opinion = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"column")]
-        Column = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"interview")]
-        Interview = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"published")]
-        Published = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-published")]
-        Minuspublished = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"title")]
-        Title = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-title")]
-        Minustitle = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
-        Relevance = 6,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
-        Minusrelevance = 7,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous2
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
-        Outlet = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"author")]
-        Author = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
-        Topic = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"language")]
-        Language = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"genre")]
-        Genre = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"year")]
-        Year = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous3
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"supports")]
-        Supports = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"opposes")]
-        Opposes = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"mixed")]
-        Mixed = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"neutral")]
-        Neutral = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous4
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"person")]
-        Person = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"institution")]
-        Institution = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"group")]
-        Group = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous5
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"own-words")]
-        OwnWords = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"quoted")]
-        Quoted = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"reported")]
-        Reported = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous6
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"curated")]
-        Curated = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"imported")]
-        Imported = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous7
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"high")]
-        High = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"medium")]
-        Medium = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"low")]
-        Low = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous8
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"true")]
-        True = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"false")]
-        False = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort2
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"held")]
-        Held = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-held")]
-        Minusheld = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
-        Relevance = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
-        Minusrelevance = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous9
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"position")]
-        Position = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
-        Topic = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"author")]
-        Author = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"voiceKind")]
-        VoiceKind = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"attribution")]
-        Attribution = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"heldYear")]
-        HeldYear = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
-        Outlet = 6,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"article")]
-        Article = 7,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"year")]
-        Year = 8,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"method")]
-        Method = 9,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"curator")]
-        Curator = 10,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"confidence")]
-        Confidence = 11,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format2
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous10
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"person")]
-        Person = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"institution")]
-        Institution = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"group")]
-        Group = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort3
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"name")]
-        Name = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-name")]
-        Minusname = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous11
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"kind")]
-        Kind = 0,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format3
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous12
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"news")]
-        News = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"analysis")]
-        Analysis = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"opinion")]
-        Opinion = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"column")]
-        Column = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"interview")]
-        Interview = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort4
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"published")]
-        Published = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-published")]
-        Minuspublished = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"title")]
-        Title = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-title")]
-        Minustitle = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
-        Relevance = 6,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
-        Minusrelevance = 7,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous13
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
-        Outlet = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"author")]
-        Author = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
-        Topic = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"language")]
-        Language = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"genre")]
-        Genre = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"year")]
-        Year = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format4
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous14
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"supports")]
-        Supports = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"opposes")]
-        Opposes = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"mixed")]
-        Mixed = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"neutral")]
-        Neutral = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous15
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"person")]
-        Person = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"institution")]
-        Institution = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"group")]
-        Group = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous16
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"own-words")]
-        OwnWords = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"quoted")]
-        Quoted = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"reported")]
-        Reported = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous17
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"curated")]
-        Curated = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"imported")]
-        Imported = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous18
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"high")]
-        High = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"medium")]
-        Medium = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"low")]
-        Low = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous19
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"true")]
-        True = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"false")]
-        False = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort5
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"held")]
-        Held = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-held")]
-        Minusheld = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
-        Relevance = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
-        Minusrelevance = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous20
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"position")]
-        Position = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
-        Topic = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"author")]
-        Author = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"voiceKind")]
-        VoiceKind = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"attribution")]
-        Attribution = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"heldYear")]
-        HeldYear = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
-        Outlet = 6,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"article")]
-        Article = 7,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"year")]
-        Year = 8,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"method")]
-        Method = 9,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"curator")]
-        Curator = 10,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"confidence")]
-        Confidence = 11,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format5
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous21
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"newspaper")]
-        Newspaper = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"magazine")]
-        Magazine = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"broadcaster")]
-        Broadcaster = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"news-site")]
-        NewsSite = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"news-agency")]
-        NewsAgency = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"blog")]
-        Blog = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort6
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"name")]
-        Name = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-name")]
-        Minusname = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous22
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"country")]
-        Country = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"kind")]
-        Kind = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format6
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous23
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"news")]
-        News = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"analysis")]
-        Analysis = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"opinion")]
-        Opinion = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"column")]
-        Column = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"interview")]
-        Interview = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort7
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"published")]
-        Published = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-published")]
-        Minuspublished = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"title")]
-        Title = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-title")]
-        Minustitle = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
-        Relevance = 6,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
-        Minusrelevance = 7,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous24
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
-        Outlet = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"author")]
-        Author = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
-        Topic = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"language")]
-        Language = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"genre")]
-        Genre = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"year")]
-        Year = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format7
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous25
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"article")]
-        Article = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"stance")]
-        Stance = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort8
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
-        Relevance = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
-        Minusrelevance = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous26
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"kind")]
-        Kind = 0,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format8
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous27
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"supports")]
-        Supports = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"opposes")]
-        Opposes = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"mixed")]
-        Mixed = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"neutral")]
-        Neutral = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous28
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"person")]
-        Person = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"institution")]
-        Institution = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"group")]
-        Group = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous29
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"own-words")]
-        OwnWords = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"quoted")]
-        Quoted = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"reported")]
-        Reported = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous30
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"curated")]
-        Curated = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"imported")]
-        Imported = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous31
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"high")]
-        High = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"medium")]
-        Medium = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"low")]
-        Low = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous32
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"true")]
-        True = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"false")]
-        False = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort9
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"held")]
-        Held = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-held")]
-        Minusheld = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
-        Relevance = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
-        Minusrelevance = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous33
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"position")]
-        Position = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
-        Topic = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"author")]
-        Author = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"voiceKind")]
-        VoiceKind = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"attribution")]
-        Attribution = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"heldYear")]
-        HeldYear = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
-        Outlet = 6,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"article")]
-        Article = 7,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"year")]
-        Year = 8,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"method")]
-        Method = 9,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"curator")]
-        Curator = 10,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"confidence")]
-        Confidence = 11,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format9
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort10
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"title")]
-        Title = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-title")]
-        Minustitle = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format10
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous34
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"supports")]
-        Supports = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"opposes")]
-        Opposes = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"mixed")]
-        Mixed = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"neutral")]
-        Neutral = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous35
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"person")]
-        Person = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"institution")]
-        Institution = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"group")]
-        Group = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous36
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"own-words")]
-        OwnWords = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"quoted")]
-        Quoted = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"reported")]
-        Reported = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"editorial")]
-        Editorial = 3,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous37
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"curated")]
-        Curated = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"imported")]
-        Imported = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous38
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"high")]
-        High = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"medium")]
-        Medium = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"low")]
-        Low = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous39
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"true")]
-        True = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"false")]
-        False = 1,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Sort11
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"id")]
-        Id = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-id")]
-        Minusid = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"held")]
-        Held = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-held")]
-        Minusheld = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"relevance")]
-        Relevance = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"-relevance")]
-        Minusrelevance = 5,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Anonymous40
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"position")]
-        Position = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"topic")]
-        Topic = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"author")]
-        Author = 2,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"voiceKind")]
-        VoiceKind = 3,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"attribution")]
-        Attribution = 4,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"heldYear")]
-        HeldYear = 5,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"outlet")]
-        Outlet = 6,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"article")]
-        Article = 7,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"year")]
-        Year = 8,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"method")]
-        Method = 9,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"curator")]
-        Curator = 10,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"confidence")]
-        Confidence = 11,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format11
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Outlet2
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Published2
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class RepublishedFrom
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Provenance2
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Published3
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class RepublishedFrom2
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Provenance3
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Author2
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Attribution2
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class HeldAt2
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Outlet3
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Published4
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Via
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Outlet4
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Author3
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Outlet5
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Outlet6
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Published5
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Published6
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Author4
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Attribution3
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class HeldAt3
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Outlet7
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Published7
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Attribution4
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class HeldAt4
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class OtherOutlets
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class OtherAuthors
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
 
     }
 

@@ -37,13 +37,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Condition { get; set; }
 #endif
         /// <summary>How sure the reading is: high, medium or low (see Stance.confidence); null when not stated.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Confidence { get; set; }
-#nullable restore
-#else
-        public string Confidence { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Confidence? Confidence { get; set; }
         /// <summary>When the piece attests the voice holding the position; null when unknown. See Stance.heldAt.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -69,14 +63,8 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Note { get; set; }
 #endif
         /// <summary>Towards the topic&apos;s proposition: supports, opposes, mixed or neutral (see Stance.position).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Position { get; set; }
-#nullable restore
-#else
-        public string Position { get; set; }
-#endif
-        /// <summary>The quote property</summary>
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position? Position { get; set; }
+        /// <summary>The exact words, with their offsets in this article&apos;s body.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Quote? Quote { get; set; }
@@ -92,7 +80,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Summary { get; set; }
 #endif
-        /// <summary>The topic property</summary>
+        /// <summary>The question the stance answers.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef? Topic { get; set; }
@@ -121,11 +109,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
                 { "attribution", n => { Attribution = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Attribution>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Attribution.CreateFromDiscriminatorValue); } },
                 { "author", n => { Author = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef.CreateFromDiscriminatorValue); } },
                 { "condition", n => { Condition = n.GetStringValue(); } },
-                { "confidence", n => { Confidence = n.GetStringValue(); } },
+                { "confidence", n => { Confidence = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Confidence>(); } },
                 { "heldAt", n => { HeldAt = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HeldAt>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HeldAt.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "note", n => { Note = n.GetStringValue(); } },
-                { "position", n => { Position = n.GetStringValue(); } },
+                { "position", n => { Position = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position>(); } },
                 { "quote", n => { Quote = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Quote>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Quote.CreateFromDiscriminatorValue); } },
                 { "summary", n => { Summary = n.GetStringValue(); } },
                 { "topic", n => { Topic = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef.CreateFromDiscriminatorValue); } },
@@ -141,11 +129,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Attribution>("attribution", Attribution);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef>("author", Author);
             writer.WriteStringValue("condition", Condition);
-            writer.WriteStringValue("confidence", Confidence);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Confidence>("confidence", Confidence);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HeldAt>("heldAt", HeldAt);
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("note", Note);
-            writer.WriteStringValue("position", Position);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position>("position", Position);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Quote>("quote", Quote);
             writer.WriteStringValue("summary", Summary);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef>("topic", Topic);

@@ -29,13 +29,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Excerpt { get; set; }
 #endif
         /// <summary>What kind of piece it is. `news`: reports recent events and what named sources said, in the outlet&apos;s voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author&apos;s own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often &apos;we&apos;). `interview`: a piece whose substance is one person&apos;s answers to an interviewer&apos;s questions.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Genre { get; set; }
-#nullable restore
-#else
-        public string Genre { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Genre? Genre { get; set; }
         /// <summary>Stable id (a slug).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -106,7 +100,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             {
                 { "credits", n => { Credits = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Credit>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Credit.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "excerpt", n => { Excerpt = n.GetStringValue(); } },
-                { "genre", n => { Genre = n.GetStringValue(); } },
+                { "genre", n => { Genre = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Genre>(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "language", n => { Language = n.GetStringValue(); } },
                 { "outlet", n => { Outlet = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRef>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRef.CreateFromDiscriminatorValue); } },
@@ -125,7 +119,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Credit>("credits", Credits);
             writer.WriteStringValue("excerpt", Excerpt);
-            writer.WriteStringValue("genre", Genre);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Genre>("genre", Genre);
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("language", Language);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRef>("outlet", Outlet);

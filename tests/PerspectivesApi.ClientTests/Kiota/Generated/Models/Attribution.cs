@@ -13,13 +13,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     #pragma warning restore CS1591
     {
         /// <summary>`own-words`: the quote is the voice&apos;s own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice&apos;s verbatim words in quotation marks, relayed by the voice named in via (the piece&apos;s editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else&apos;s account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece&apos;s own unsigned voice (a voice of kind editorial); via is null.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Kind { get; set; }
-#nullable restore
-#else
-        public string Kind { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AttributionKind? Kind { get; set; }
         /// <summary>For quoted and reported words, the voice that relays them (the piece&apos;s editorial voice, its author, or someone speaking in it); null for own-words and editorial, and when it was not recorded (a stance written before schema 7).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -46,7 +40,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "kind", n => { Kind = n.GetStringValue(); } },
+                { "kind", n => { Kind = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AttributionKind>(); } },
                 { "via", n => { Via = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef.CreateFromDiscriminatorValue); } },
             };
         }
@@ -57,7 +51,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("kind", Kind);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AttributionKind>("kind", Kind);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef>("via", Via);
         }
     }

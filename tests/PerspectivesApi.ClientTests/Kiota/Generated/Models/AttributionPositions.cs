@@ -13,14 +13,8 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     #pragma warning restore CS1591
     {
         /// <summary>own-words, quoted, reported or editorial; null when not recorded.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Attribution { get; set; }
-#nullable restore
-#else
-        public string Attribution { get; set; }
-#endif
-        /// <summary>The positions property</summary>
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AttributionKind? Attribution { get; set; }
+        /// <summary>The positions of the stances attributed that way.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts? Positions { get; set; }
@@ -46,7 +40,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "attribution", n => { Attribution = n.GetStringValue(); } },
+                { "attribution", n => { Attribution = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AttributionKind>(); } },
                 { "positions", n => { Positions = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts.CreateFromDiscriminatorValue); } },
             };
         }
@@ -57,7 +51,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("attribution", Attribution);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AttributionKind>("attribution", Attribution);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts>("positions", Positions);
         }
     }

@@ -28,15 +28,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>What kind of voice this is. Required. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country&apos;s television). `editorial`: a piece&apos;s or outlet&apos;s own unsigned voice, named instead of left null; it names its outlet when that is known.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Kind { get; set; }
-#nullable restore
-#else
-        public string Kind { get; set; }
-#endif
-        /// <summary>The voice&apos;s name. Required.</summary>
+        /// <summary>What kind of voice this is.</summary>
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind? Kind { get; set; }
+        /// <summary>The voice&apos;s name.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Name { get; set; }
@@ -72,7 +66,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             {
                 { "affiliation", n => { Affiliation = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
-                { "kind", n => { Kind = n.GetStringValue(); } },
+                { "kind", n => { Kind = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind>(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "outlet", n => { Outlet = n.GetStringValue(); } },
             };
@@ -86,7 +80,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("affiliation", Affiliation);
             writer.WriteStringValue("id", Id);
-            writer.WriteStringValue("kind", Kind);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind>("kind", Kind);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("outlet", Outlet);
         }

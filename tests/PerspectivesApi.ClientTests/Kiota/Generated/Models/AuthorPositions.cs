@@ -20,7 +20,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef Author { get; set; }
 #endif
-        /// <summary>The positions property</summary>
+        /// <summary>The positions of its stances.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts? Positions { get; set; }

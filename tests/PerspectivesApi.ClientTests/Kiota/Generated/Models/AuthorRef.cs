@@ -21,13 +21,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Id { get; set; }
 #endif
         /// <summary>What kind of voice it is: person, institution, group or editorial (see Author.kind).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Kind { get; set; }
-#nullable restore
-#else
-        public string Kind { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind? Kind { get; set; }
         /// <summary>The author&apos;s name.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -55,7 +49,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "id", n => { Id = n.GetStringValue(); } },
-                { "kind", n => { Kind = n.GetStringValue(); } },
+                { "kind", n => { Kind = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind>(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
             };
         }
@@ -67,7 +61,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("id", Id);
-            writer.WriteStringValue("kind", Kind);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind>("kind", Kind);
             writer.WriteStringValue("name", Name);
         }
     }

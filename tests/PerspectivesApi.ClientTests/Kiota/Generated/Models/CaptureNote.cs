@@ -15,13 +15,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         /// <summary>Offset just past its last character, in code points: body[start:end] == text.</summary>
         public int? End { get; set; }
         /// <summary>`splice`: a passage the capture repeats out of place, interrupting another sentence; no stance quotes it there. `other`: any other anomaly of the capture kept verbatim, described in the note.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Kind { get; set; }
-#nullable restore
-#else
-        public string Kind { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CaptureNoteKind? Kind { get; set; }
         /// <summary>What is wrong with it, and what the piece most likely said.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -59,7 +53,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "end", n => { End = n.GetIntValue(); } },
-                { "kind", n => { Kind = n.GetStringValue(); } },
+                { "kind", n => { Kind = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CaptureNoteKind>(); } },
                 { "note", n => { Note = n.GetStringValue(); } },
                 { "start", n => { Start = n.GetIntValue(); } },
                 { "text", n => { Text = n.GetStringValue(); } },
@@ -73,7 +67,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("end", End);
-            writer.WriteStringValue("kind", Kind);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CaptureNoteKind>("kind", Kind);
             writer.WriteStringValue("note", Note);
             writer.WriteIntValue("start", Start);
             writer.WriteStringValue("text", Text);

@@ -13,13 +13,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     #pragma warning restore CS1591
     {
         /// <summary>create, update, delete or restore.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Action { get; set; }
-#nullable restore
-#else
-        public string Action { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RevisionAction? Action { get; set; }
         /// <summary>When (UTC).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -29,13 +23,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string At { get; set; }
 #endif
         /// <summary>outlets, authors, articles, topics or stances.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Collection { get; set; }
-#nullable restore
-#else
-        public string Collection { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CollectionName? Collection { get; set; }
         /// <summary>Who made it: a curator key&apos;s name, or seed-corpus.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -88,9 +76,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "action", n => { Action = n.GetStringValue(); } },
+                { "action", n => { Action = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RevisionAction>(); } },
                 { "at", n => { At = n.GetStringValue(); } },
-                { "collection", n => { Collection = n.GetStringValue(); } },
+                { "collection", n => { Collection = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CollectionName>(); } },
                 { "curator", n => { Curator = n.GetStringValue(); } },
                 { "document", n => { Document = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
@@ -105,9 +93,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("action", Action);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RevisionAction>("action", Action);
             writer.WriteStringValue("at", At);
-            writer.WriteStringValue("collection", Collection);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CollectionName>("collection", Collection);
             writer.WriteStringValue("curator", Curator);
             writer.WriteObjectValue<UntypedNode>("document", Document);
             writer.WriteStringValue("id", Id);

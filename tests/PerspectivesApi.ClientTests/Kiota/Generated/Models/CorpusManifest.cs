@@ -12,15 +12,15 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class CorpusManifest : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The articles property</summary>
+        /// <summary>Articles to create or update, each with its body as text.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry>? Articles { get; set; }
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument>? Articles { get; set; }
 #nullable restore
 #else
-        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry> Articles { get; set; }
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument> Articles { get; set; }
 #endif
-        /// <summary>The authors property</summary>
+        /// <summary>Voices to create or update.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorDocument>? Authors { get; set; }
@@ -28,7 +28,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorDocument> Authors { get; set; }
 #endif
-        /// <summary>The outlets property</summary>
+        /// <summary>Outlets to create or update.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletDocument>? Outlets { get; set; }
@@ -36,23 +36,23 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletDocument> Outlets { get; set; }
 #endif
-        /// <summary>The removed property</summary>
+        /// <summary>Stances the corpus no longer holds, each with its reason: they are deleted.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedEntry>? Removed { get; set; }
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedDocument>? Removed { get; set; }
 #nullable restore
 #else
-        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedEntry> Removed { get; set; }
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedDocument> Removed { get; set; }
 #endif
-        /// <summary>The stances property</summary>
+        /// <summary>Stances to create or update; offsets may be left out.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry>? Stances { get; set; }
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument>? Stances { get; set; }
 #nullable restore
 #else
-        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry> Stances { get; set; }
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument> Stances { get; set; }
 #endif
-        /// <summary>The topics property</summary>
+        /// <summary>Topics to create or update.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicDocument>? Topics { get; set; }
@@ -78,11 +78,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "articles", n => { Articles = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "articles", n => { Articles = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "authors", n => { Authors = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorDocument>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorDocument.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "outlets", n => { Outlets = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletDocument>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletDocument.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "removed", n => { Removed = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedEntry>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedEntry.CreateFromDiscriminatorValue)?.AsList(); } },
-                { "stances", n => { Stances = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "removed", n => { Removed = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedDocument>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedDocument.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "stances", n => { Stances = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "topics", n => { Topics = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicDocument>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicDocument.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
@@ -93,11 +93,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry>("articles", Articles);
+            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument>("articles", Articles);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorDocument>("authors", Authors);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletDocument>("outlets", Outlets);
-            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedEntry>("removed", Removed);
-            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry>("stances", Stances);
+            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RemovedDocument>("removed", Removed);
+            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument>("stances", Stances);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicDocument>("topics", Topics);
         }
     }

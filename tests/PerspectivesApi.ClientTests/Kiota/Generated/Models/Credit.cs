@@ -12,7 +12,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class Credit : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The author property</summary>
+        /// <summary>The credited voice.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef? Author { get; set; }
@@ -21,13 +21,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef Author { get; set; }
 #endif
         /// <summary>What part it had in making the piece. `author`: wrote the piece: a bylined person, or for an unsigned piece its editorial voice. `interviewer`: put the questions in an interview. `interviewee`: answered the questions in an interview. `translator`: translated the version archived. `quoted`: Deprecated: being quoted is not making the piece; who is quoted is said by a stance&apos;s attribution. Kept on credits written before schema 7, refused on new ones.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Role { get; set; }
-#nullable restore
-#else
-        public string Role { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CreditRole? Role { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -47,7 +41,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "author", n => { Author = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef.CreateFromDiscriminatorValue); } },
-                { "role", n => { Role = n.GetStringValue(); } },
+                { "role", n => { Role = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CreditRole>(); } },
             };
         }
         /// <summary>
@@ -58,7 +52,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef>("author", Author);
-            writer.WriteStringValue("role", Role);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.CreditRole>("role", Role);
         }
     }
 }

@@ -21,13 +21,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Date { get; set; }
 #endif
         /// <summary>How precise the date is. `day`: known to the day (2025-07-04). `month`: known to the month only (2025-07). `year`: known to the year only (2025).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Precision { get; set; }
-#nullable restore
-#else
-        public string Precision { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Precision? Precision { get; set; }
         /// <summary>Why it differs from the article&apos;s publication date (a reported position older than the piece, a republished text dated by its original); null when it is the article&apos;s date.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -55,7 +49,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "date", n => { Date = n.GetStringValue(); } },
-                { "precision", n => { Precision = n.GetStringValue(); } },
+                { "precision", n => { Precision = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Precision>(); } },
                 { "reasoning", n => { Reasoning = n.GetStringValue(); } },
             };
         }
@@ -67,7 +61,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("date", Date);
-            writer.WriteStringValue("precision", Precision);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Precision>("precision", Precision);
             writer.WriteStringValue("reasoning", Reasoning);
         }
     }

@@ -8,14 +8,15 @@ using System.IO;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
+    /// <summary>
+    /// An RFC 9457 problem: what went wrong (type, title, status), in words (detail), on which request (instance), and a traceId to report; a validation problem lists each bad field or parameter under errors.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class HttpValidationProblemDetails : ApiException, IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The detail property</summary>
+        /// <summary>What went wrong with this request, in words.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Detail { get; set; }
@@ -31,7 +32,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails_errors Errors { get; set; }
 #endif
-        /// <summary>The instance property</summary>
+        /// <summary>The request&apos;s path and query.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Instance { get; set; }
@@ -40,10 +41,10 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Instance { get; set; }
 #endif
         /// <summary>The primary error message.</summary>
-        public override string Message { get => base.Message; }
-        /// <summary>The status property</summary>
+        public override string Message { get => Detail ?? string.Empty; }
+        /// <summary>The HTTP status code, equal to the response&apos;s.</summary>
         public int? Status { get; set; }
-        /// <summary>The title property</summary>
+        /// <summary>A short summary of the kind of problem.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Title { get; set; }
@@ -51,7 +52,15 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Title { get; set; }
 #endif
-        /// <summary>The type property</summary>
+        /// <summary>The request&apos;s trace id, to quote when reporting a 500.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? TraceId { get; set; }
+#nullable restore
+#else
+        public string TraceId { get; set; }
+#endif
+        /// <summary>A URI reference naming the kind of problem (about:blank for a plain HTTP status).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Type { get; set; }
@@ -89,6 +98,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
                 { "instance", n => { Instance = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
+                { "traceId", n => { TraceId = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -104,6 +114,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             writer.WriteStringValue("instance", Instance);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);
+            writer.WriteStringValue("traceId", TraceId);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }

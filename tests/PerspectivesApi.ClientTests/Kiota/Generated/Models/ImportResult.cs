@@ -12,7 +12,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class ImportResult : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The report property</summary>
+        /// <summary>Counts per kind of record.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ImportReport? Report { get; set; }

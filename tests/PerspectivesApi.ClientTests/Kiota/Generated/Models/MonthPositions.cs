@@ -20,7 +20,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Month { get; set; }
 #endif
-        /// <summary>The positions property</summary>
+        /// <summary>The positions of the stances in that month&apos;s articles.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts? Positions { get; set; }

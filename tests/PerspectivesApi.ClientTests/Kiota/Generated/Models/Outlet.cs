@@ -39,13 +39,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Id { get; set; }
 #endif
         /// <summary>What kind of publication it is; null when not certain. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Kind { get; set; }
-#nullable restore
-#else
-        public string Kind { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletKind? Kind { get; set; }
         /// <summary>The outlet&apos;s name.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -84,7 +78,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
                 { "country", n => { Country = n.GetStringValue(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
-                { "kind", n => { Kind = n.GetStringValue(); } },
+                { "kind", n => { Kind = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletKind>(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "url", n => { Url = n.GetStringValue(); } },
             };
@@ -100,7 +94,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             writer.WriteStringValue("country", Country);
             writer.WriteStringValue("description", Description);
             writer.WriteStringValue("id", Id);
-            writer.WriteStringValue("kind", Kind);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletKind>("kind", Kind);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("url", Url);
         }

@@ -23,13 +23,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         /// <summary>false when the source states the date; true when the archive inferred it from the content (see reasoning).</summary>
         public bool? Inferred { get; set; }
         /// <summary>How precise the date is. `day`: known to the day (2025-07-04). `month`: known to the month only (2025-07). `year`: known to the year only (2025).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Precision { get; set; }
-#nullable restore
-#else
-        public string Precision { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Precision? Precision { get; set; }
         /// <summary>How the date was established: the statement in the source, or the chain of evidence for an inferred date.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -58,7 +52,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             {
                 { "date", n => { Date = n.GetStringValue(); } },
                 { "inferred", n => { Inferred = n.GetBoolValue(); } },
-                { "precision", n => { Precision = n.GetStringValue(); } },
+                { "precision", n => { Precision = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Precision>(); } },
                 { "reasoning", n => { Reasoning = n.GetStringValue(); } },
             };
         }
@@ -71,7 +65,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("date", Date);
             writer.WriteBoolValue("inferred", Inferred);
-            writer.WriteStringValue("precision", Precision);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Precision>("precision", Precision);
             writer.WriteStringValue("reasoning", Reasoning);
         }
     }

@@ -14,7 +14,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     {
         /// <summary>How many more groups there are beyond those listed.</summary>
         public long? Count { get; set; }
-        /// <summary>The positions property</summary>
+        /// <summary>The positions of their stances, together.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts? Positions { get; set; }

@@ -12,7 +12,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class SearchHit : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The article property</summary>
+        /// <summary>The article the hit belongs to (for an article hit, itself).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HitArticle? Article { get; set; }
@@ -37,13 +37,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Id { get; set; }
 #endif
         /// <summary>article (its title or body matched) or stance (its quote matched).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Kind { get; set; }
-#nullable restore
-#else
-        public string Kind { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchHitKind? Kind { get; set; }
         /// <summary>bm25 score from SQLite FTS5: lower is a better match. Scores of articles and of stances come from separate indexes and compare only roughly.</summary>
         public double? Rank { get; set; }
         /// <summary>The matching passage, with each matched term wrapped in &lt;mark&gt;…&lt;/mark&gt; and cuts marked by …; the rest is the text as archived.</summary>
@@ -83,7 +77,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
                 { "article", n => { Article = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HitArticle>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HitArticle.CreateFromDiscriminatorValue); } },
                 { "href", n => { Href = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
-                { "kind", n => { Kind = n.GetStringValue(); } },
+                { "kind", n => { Kind = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchHitKind>(); } },
                 { "rank", n => { Rank = n.GetDoubleValue(); } },
                 { "snippet", n => { Snippet = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
@@ -99,7 +93,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HitArticle>("article", Article);
             writer.WriteStringValue("href", Href);
             writer.WriteStringValue("id", Id);
-            writer.WriteStringValue("kind", Kind);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchHitKind>("kind", Kind);
             writer.WriteDoubleValue("rank", Rank);
             writer.WriteStringValue("snippet", Snippet);
             writer.WriteStringValue("title", Title);

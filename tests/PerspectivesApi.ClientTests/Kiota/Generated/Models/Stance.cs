@@ -12,7 +12,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class Stance : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The article property</summary>
+        /// <summary>The article the stance is recorded in.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceArticle? Article { get; set; }
@@ -45,13 +45,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Condition { get; set; }
 #endif
         /// <summary>How sure the reading is (not how sure the voice is); null when not stated. `high`: the quote states the position in the proposition&apos;s terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Confidence { get; set; }
-#nullable restore
-#else
-        public string Confidence { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Confidence? Confidence { get; set; }
         /// <summary>Who read it: a curator key&apos;s name, or seed-corpus for the curated corpus; null when not recorded.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -77,13 +71,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Id { get; set; }
 #endif
         /// <summary>How the stance was read; null when not recorded. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Method { get; set; }
-#nullable restore
-#else
-        public string Method { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ReadingMethod? Method { get; set; }
         /// <summary>Why the reading is what it is, where it is debatable: always given when confidence is below high.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -93,14 +81,8 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public string Note { get; set; }
 #endif
         /// <summary>Towards the topic&apos;s proposition. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition&apos;s negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Position { get; set; }
-#nullable restore
-#else
-        public string Position { get; set; }
-#endif
-        /// <summary>The quote property</summary>
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position? Position { get; set; }
+        /// <summary>The exact words from the article&apos;s body that show the position, with their offsets.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Quote? Quote { get; set; }
@@ -116,7 +98,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Summary { get; set; }
 #endif
-        /// <summary>The topic property</summary>
+        /// <summary>The question (a proposition) the stance takes a position on.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef? Topic { get; set; }
@@ -146,13 +128,13 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
                 { "attribution", n => { Attribution = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Attribution>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Attribution.CreateFromDiscriminatorValue); } },
                 { "author", n => { Author = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef.CreateFromDiscriminatorValue); } },
                 { "condition", n => { Condition = n.GetStringValue(); } },
-                { "confidence", n => { Confidence = n.GetStringValue(); } },
+                { "confidence", n => { Confidence = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Confidence>(); } },
                 { "curator", n => { Curator = n.GetStringValue(); } },
                 { "heldAt", n => { HeldAt = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HeldAt>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HeldAt.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetStringValue(); } },
-                { "method", n => { Method = n.GetStringValue(); } },
+                { "method", n => { Method = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ReadingMethod>(); } },
                 { "note", n => { Note = n.GetStringValue(); } },
-                { "position", n => { Position = n.GetStringValue(); } },
+                { "position", n => { Position = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position>(); } },
                 { "quote", n => { Quote = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Quote>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Quote.CreateFromDiscriminatorValue); } },
                 { "summary", n => { Summary = n.GetStringValue(); } },
                 { "topic", n => { Topic = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef.CreateFromDiscriminatorValue); } },
@@ -169,13 +151,13 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Attribution>("attribution", Attribution);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorRef>("author", Author);
             writer.WriteStringValue("condition", Condition);
-            writer.WriteStringValue("confidence", Confidence);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Confidence>("confidence", Confidence);
             writer.WriteStringValue("curator", Curator);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HeldAt>("heldAt", HeldAt);
             writer.WriteStringValue("id", Id);
-            writer.WriteStringValue("method", Method);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ReadingMethod>("method", Method);
             writer.WriteStringValue("note", Note);
-            writer.WriteStringValue("position", Position);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position>("position", Position);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Quote>("quote", Quote);
             writer.WriteStringValue("summary", Summary);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef>("topic", Topic);

@@ -28,7 +28,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>The proposition stances take a position on. Required.</summary>
+        /// <summary>The proposition stances take a position on.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Proposition { get; set; }
@@ -36,9 +36,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Proposition { get; set; }
 #endif
-        /// <summary>Required. true when the proposition&apos;s truth can change with time (a present-tense claim about relations, influence or aims), so that its stances are compared within one period; false for a proposition about a dated event.</summary>
+        /// <summary>true when the proposition&apos;s truth can change with time (a present-tense claim about relations, influence or aims), so that its stances are compared within one period; false for a proposition about a dated event.</summary>
         public bool? TimeDependent { get; set; }
-        /// <summary>A short title for the question. Required.</summary>
+        /// <summary>A short title for the question.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Title { get; set; }

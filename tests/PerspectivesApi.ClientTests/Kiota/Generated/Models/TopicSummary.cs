@@ -68,6 +68,14 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKindPositions> ByVoiceKind { get; set; }
 #endif
+        /// <summary>The topic&apos;s id (as in topic.id): every item of a collection has one.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Id { get; set; }
+#nullable restore
+#else
+        public string Id { get; set; }
+#endif
         /// <summary>The voices beyond the 50 in byAuthor, counted together; null when byAuthor lists them all. Count every voice with GET /v1/topics/{id}/stances?facet=author.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -84,7 +92,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Remainder OtherOutlets { get; set; }
 #endif
-        /// <summary>The positions property</summary>
+        /// <summary>Positions of all the topic&apos;s stances.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts? Positions { get; set; }
@@ -102,7 +110,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #endif
         /// <summary>true when the proposition&apos;s truth can change with time: compare positions within one period of byHeldYear or byHeldMonth; positions from different periods differ in time, not in perspective. null: not stated.</summary>
         public bool? TimeDependent { get; set; }
-        /// <summary>The topic property</summary>
+        /// <summary>The topic.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicRef? Topic { get; set; }
@@ -135,6 +143,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
                 { "byMonth", n => { ByMonth = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.MonthPositions>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.MonthPositions.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "byOutlet", n => { ByOutlet = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletPositions>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletPositions.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "byVoiceKind", n => { ByVoiceKind = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKindPositions>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKindPositions.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "id", n => { Id = n.GetStringValue(); } },
                 { "otherAuthors", n => { OtherAuthors = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Remainder>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Remainder.CreateFromDiscriminatorValue); } },
                 { "otherOutlets", n => { OtherOutlets = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Remainder>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Remainder.CreateFromDiscriminatorValue); } },
                 { "positions", n => { Positions = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts.CreateFromDiscriminatorValue); } },
@@ -157,6 +166,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.MonthPositions>("byMonth", ByMonth);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletPositions>("byOutlet", ByOutlet);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKindPositions>("byVoiceKind", ByVoiceKind);
+            writer.WriteStringValue("id", Id);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Remainder>("otherAuthors", OtherAuthors);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Remainder>("otherOutlets", OtherOutlets);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts>("positions", Positions);

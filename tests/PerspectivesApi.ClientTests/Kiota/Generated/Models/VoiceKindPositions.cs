@@ -12,7 +12,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class VoiceKindPositions : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The positions property</summary>
+        /// <summary>The positions of that kind of voice.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts? Positions { get; set; }
@@ -21,13 +21,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts Positions { get; set; }
 #endif
         /// <summary>person, institution, group or editorial; null for stances with no named voice (written before schema 7).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? VoiceKind { get; set; }
-#nullable restore
-#else
-        public string VoiceKind { get; set; }
-#endif
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind? VoiceKind { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -47,7 +41,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "positions", n => { Positions = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts.CreateFromDiscriminatorValue); } },
-                { "voiceKind", n => { VoiceKind = n.GetStringValue(); } },
+                { "voiceKind", n => { VoiceKind = n.GetEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind>(); } },
             };
         }
         /// <summary>
@@ -58,7 +52,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PositionCounts>("positions", Positions);
-            writer.WriteStringValue("voiceKind", VoiceKind);
+            writer.WriteEnumValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind>("voiceKind", VoiceKind);
         }
     }
 }

@@ -176,7 +176,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AuthorsRequestBuilderGetQueryParameters 
         {
-            /// <summary>Only voices credited on, or holding a stance in, this article (an article id). Repeat for several.</summary>
+            /// <summary>Only voices credited on, or holding a stance in, this article (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("article")]
@@ -203,32 +203,32 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.GetFacetQueryParameterType[]? Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorsFacet[]? Facet { get; set; }
 #nullable restore
 #else
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.GetFacetQueryParameterType[] Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorsFacet[] Facet { get; set; }
 #endif
             /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.GetFormatQueryParameterType? Format { get; set; }
-            /// <summary>Only voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country&apos;s television). `editorial`: a piece&apos;s or outlet&apos;s own unsigned voice, named instead of left null; it names its outlet when that is known.</summary>
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
+            /// <summary>Only voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country&apos;s television). `editorial`: a piece&apos;s or outlet&apos;s own unsigned voice, named instead of left null; it names its outlet when that is known. Example: `institution`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("kind")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.GetKindQueryParameterType[]? Kind { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind[]? Kind { get; set; }
 #nullable restore
 #else
             [QueryParameter("kind")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.GetKindQueryParameterType[] Kind { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind[] Kind { get; set; }
 #endif
             /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
             /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: name. `name`: By name (binary order). `id`: By id.</summary>
             [QueryParameter("sort")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.GetSortQueryParameterType? Sort { get; set; }
-            /// <summary>Only voices holding a stance on this topic (a topic id). Repeat for several.</summary>
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorsSort? Sort { get; set; }
+            /// <summary>Only voices holding a stance on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("topic")]

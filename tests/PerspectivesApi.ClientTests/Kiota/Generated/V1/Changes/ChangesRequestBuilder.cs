@@ -22,7 +22,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ChangesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/changes", pathParameters)
+        public ChangesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/changes{?count*,cursor*,format*,limit*,since*,sort*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,32 +30,34 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ChangesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/changes", rawUrl)
+        public ChangesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/changes{?count*,cursor*,format*,limit*,since*,sort*}", rawUrl)
         {
         }
         /// <summary>
-        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and theresource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and askingfor `since` it; replaying the whole feed into an empty store reproduces the archive. `nextCursor` (and the Linkheader) is the next `since`, null when the feed is exhausted for now.
+        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and theresource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and askingfor `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 406 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 500 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange?> GetAsync(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes.ChangesRequestBuilder.ChangesRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange> GetAsync(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes.ChangesRequestBuilder.ChangesRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "406", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "500", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
@@ -63,17 +65,17 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and theresource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and askingfor `since` it; replaying the whole feed into an empty store reproduces the archive. `nextCursor` (and the Linkheader) is the next `since`, null when the feed is exhausted for now.
+        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and theresource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and askingfor `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes.ChangesRequestBuilder.ChangesRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes.ChangesRequestBuilder.ChangesRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -89,6 +91,38 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes
         public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes.ChangesRequestBuilder WithUrl(string rawUrl)
         {
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes.ChangesRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and theresource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and askingfor `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class ChangesRequestBuilderGetQueryParameters 
+        {
+            /// <summary>true to add `total`, the number of items in the whole filtered collection (costs a count query).</summary>
+            [QueryParameter("count")]
+            public bool? Count { get; set; }
+            /// <summary>Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("cursor")]
+            public string? Cursor { get; set; }
+#nullable restore
+#else
+            [QueryParameter("cursor")]
+            public string Cursor { get; set; }
+#endif
+            /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
+            [QueryParameter("format")]
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
+            /// <summary>How many items a page holds, from 1 to 1000 (default 100). Out-of-range values are a 400, never clamped.</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
+            /// <summary>Only changes after this seq (0, the default, for the whole history): where a mirror that stored the last seq it saw picks up. Pages after the first follow nextCursor as in every collection. Example: `120`.</summary>
+            [QueryParameter("since")]
+            public long? Since { get; set; }
+            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</summary>
+            [QueryParameter("sort")]
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ChangesSort? Sort { get; set; }
         }
     }
 }

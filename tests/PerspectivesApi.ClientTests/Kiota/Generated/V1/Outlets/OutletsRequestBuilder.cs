@@ -179,7 +179,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets
             /// <summary>true to add `total`, the number of items in the whole filtered collection (costs a count query).</summary>
             [QueryParameter("count")]
             public bool? Count { get; set; }
-            /// <summary>Only outlets from this country (ISO 3166-1 alpha-2, capitals). Repeat for several.</summary>
+            /// <summary>Only outlets from this country (ISO 3166-1 alpha-2, capitals). Repeat for several. Example: `GE`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("country")]
@@ -203,31 +203,31 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.GetFacetQueryParameterType[]? Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletsFacet[]? Facet { get; set; }
 #nullable restore
 #else
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.GetFacetQueryParameterType[] Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletsFacet[] Facet { get; set; }
 #endif
             /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.GetFormatQueryParameterType? Format { get; set; }
-            /// <summary>Only outlets of this kind. Repeat for several. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog.</summary>
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
+            /// <summary>Only outlets of this kind. Repeat for several. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog. Example: `newspaper`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("kind")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.GetKindQueryParameterType[]? Kind { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletKind[]? Kind { get; set; }
 #nullable restore
 #else
             [QueryParameter("kind")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.GetKindQueryParameterType[] Kind { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletKind[] Kind { get; set; }
 #endif
             /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
             /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: name. `name`: By name (binary order). `id`: By id.</summary>
             [QueryParameter("sort")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.GetSortQueryParameterType? Sort { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletsSort? Sort { get; set; }
         }
     }
 }

@@ -115,29 +115,29 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Search.GetFacetQueryParameterType[]? Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsFacet[]? Facet { get; set; }
 #nullable restore
 #else
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Search.GetFacetQueryParameterType[] Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsFacet[] Facet { get; set; }
 #endif
             /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Search.GetFormatQueryParameterType? Format { get; set; }
-            /// <summary>Only hits of this kind. Repeat for both (the default).</summary>
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
+            /// <summary>Only hits of this kind. Repeat for both (the default). Example: `stance`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("kind")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Search.GetKindQueryParameterType[]? Kind { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchHitKind[]? Kind { get; set; }
 #nullable restore
 #else
             [QueryParameter("kind")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Search.GetKindQueryParameterType[] Kind { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchHitKind[] Kind { get; set; }
 #endif
             /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            /// <summary>Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Required here.</summary>
+            /// <summary>Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Required here. Example: `&quot;point of no return&quot;`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]
@@ -149,7 +149,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
 #endif
             /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: relevance. `relevance`: By bm25 rank, best first.</summary>
             [QueryParameter("sort")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Search.GetSortQueryParameterType? Sort { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsSort? Sort { get; set; }
         }
     }
 }

@@ -182,7 +182,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class TopicsRequestBuilderGetQueryParameters 
         {
-            /// <summary>Only topics on which this article holds a stance (an article id). Repeat for several.</summary>
+            /// <summary>Only topics on which this article holds a stance (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("article")]
@@ -192,7 +192,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics
             [QueryParameter("article")]
             public string[] Article { get; set; }
 #endif
-            /// <summary>Only topics on which this voice holds a stance (an author id). Repeat for several.</summary>
+            /// <summary>Only topics on which this voice holds a stance (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("author")]
@@ -217,13 +217,13 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics
 #endif
             /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.GetFormatQueryParameterType? Format { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
             /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
             /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: title. `title`: By title (binary order). `id`: By id.</summary>
             [QueryParameter("sort")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.GetSortQueryParameterType? Sort { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicsSort? Sort { get; set; }
         }
     }
 }

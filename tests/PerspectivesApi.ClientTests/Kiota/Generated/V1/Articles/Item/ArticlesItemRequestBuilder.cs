@@ -50,6 +50,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.Item
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
@@ -71,6 +72,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.Item
             var requestInfo = ToDeleteRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
@@ -120,7 +122,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.Item
         /// Changes the fields sent, as a JSON Merge Patch (RFC 7396: a member replaces, null removes, an object merges). Requires If-Match, like PUT. Recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">A JSON Merge Patch (RFC 7396) of ArticleDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
@@ -138,11 +140,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.Item
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail?> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail?> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlePatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlePatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -187,11 +189,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.Item
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail?> PutAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail?> PutAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail> PutAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail> PutAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -256,15 +258,15 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.Item
         /// Changes the fields sent, as a JSON Merge Patch (RFC 7396: a member replaces, null removes, an object merges). Requires If-Match, like PUT. Recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">A JSON Merge Patch (RFC 7396) of ArticleDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlePatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlePatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -282,11 +284,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPutRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPutRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPutRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleEntry body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPutRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDocument body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -311,7 +313,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.Item
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ArticlesItemRequestBuilderDeleteQueryParameters 
         {
-            /// <summary>true to delete, with the resource, the stances that quote it (each deletion is recorded as a revision); without it, a resource that stances refer to is not deleted (409).</summary>
+            /// <summary>true to delete, with the resource, the stances that quote it (each deletion is recorded as a revision); without it, a resource that stances refer to is not deleted (409). Any other value is a 400.</summary>
             [QueryParameter("cascade")]
             public bool? Cascade { get; set; }
         }

@@ -38,6 +38,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.ArchiveSqlite
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 500 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
@@ -53,6 +54,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.ArchiveSqlite
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "500", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },

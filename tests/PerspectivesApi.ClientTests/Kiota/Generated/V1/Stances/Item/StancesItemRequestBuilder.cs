@@ -44,6 +44,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.Item
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
@@ -65,6 +66,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.Item
             var requestInfo = ToDeleteRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
@@ -114,7 +116,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.Item
         /// Changes the fields sent, as a JSON Merge Patch (RFC 7396: a member replaces, null removes, an object merges). Requires If-Match, like PUT. Recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">A JSON Merge Patch (RFC 7396) of StanceDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
@@ -132,11 +134,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.Item
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance?> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance?> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancePatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancePatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -181,11 +183,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.Item
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance?> PutAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance?> PutAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance> PutAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance> PutAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -250,15 +252,15 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.Item
         /// Changes the fields sent, as a JSON Merge Patch (RFC 7396: a member replaces, null removes, an object merges). Requires If-Match, like PUT. Recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">A JSON Merge Patch (RFC 7396) of StanceDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancePatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancePatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -276,11 +278,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPutRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPutRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPutRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceEntry body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPutRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StanceDocument body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

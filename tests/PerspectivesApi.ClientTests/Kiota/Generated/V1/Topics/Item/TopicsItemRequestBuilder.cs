@@ -56,6 +56,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
@@ -77,6 +78,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item
             var requestInfo = ToDeleteRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "409", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
@@ -126,7 +128,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item
         /// Changes the fields sent, as a JSON Merge Patch (RFC 7396: a member replaces, null removes, an object merges). Requires If-Match, like PUT. Recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Topic"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">A JSON Merge Patch (RFC 7396) of TopicDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
@@ -144,11 +146,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Topic?> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicDocument body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Topic?> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicPatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Topic> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicDocument body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Topic> PatchAsync(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicPatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -262,15 +264,15 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item
         /// Changes the fields sent, as a JSON Merge Patch (RFC 7396: a member replaces, null removes, an object merges). Requires If-Match, like PUT. Recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">The request body</param>
+        /// <param name="body">A JSON Merge Patch (RFC 7396) of TopicDocument: send only the members to change. null clears a member that may be empty; an object merges into the stored one; a list replaces the stored list. Unknown members are refused.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicDocument body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicPatch body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicDocument body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPatchRequestInformation(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicPatch body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));

@@ -22,7 +22,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SummaryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/summary", pathParameters)
+        public SummaryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/summary{?article*,author*,count*,cursor*,format*,limit*,sort*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,50 +30,52 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SummaryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/summary", rawUrl)
+        public SummaryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/summary{?article*,author*,count*,cursor*,format*,limit*,sort*}", rawUrl)
         {
         }
         /// <summary>
-        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title.
+        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.
         /// </summary>
-        /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummaries"/></returns>
+        /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfTopicSummary"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
+        /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 406 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 500 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummaries?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfTopicSummary?> GetAsync(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary.SummaryRequestBuilder.SummaryRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummaries> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfTopicSummary> GetAsync(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary.SummaryRequestBuilder.SummaryRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
+                { "406", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "500", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummaries>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummaries.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfTopicSummary>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfTopicSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title.
+        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary.SummaryRequestBuilder.SummaryRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary.SummaryRequestBuilder.SummaryRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -89,6 +91,55 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary
         public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary.SummaryRequestBuilder WithUrl(string rawUrl)
         {
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary.SummaryRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class SummaryRequestBuilderGetQueryParameters 
+        {
+            /// <summary>Only topics on which this article holds a stance (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("article")]
+            public string[]? Article { get; set; }
+#nullable restore
+#else
+            [QueryParameter("article")]
+            public string[] Article { get; set; }
+#endif
+            /// <summary>Only topics on which this voice holds a stance (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("author")]
+            public string[]? Author { get; set; }
+#nullable restore
+#else
+            [QueryParameter("author")]
+            public string[] Author { get; set; }
+#endif
+            /// <summary>true to add `total`, the number of items in the whole filtered collection (costs a count query).</summary>
+            [QueryParameter("count")]
+            public bool? Count { get; set; }
+            /// <summary>Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("cursor")]
+            public string? Cursor { get; set; }
+#nullable restore
+#else
+            [QueryParameter("cursor")]
+            public string Cursor { get; set; }
+#endif
+            /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
+            [QueryParameter("format")]
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
+            /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
+            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: title. `title`: By title (binary order). `id`: By id.</summary>
+            [QueryParameter("sort")]
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicsSort? Sort { get; set; }
         }
     }
 }

@@ -100,7 +100,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class StancesRequestBuilderGetQueryParameters 
         {
-            /// <summary>Only stances recorded in this article (an article id). Repeat for several.</summary>
+            /// <summary>Only stances recorded in this article (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("article")]
@@ -110,40 +110,40 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances
             [QueryParameter("article")]
             public string[] Article { get; set; }
 #endif
-            /// <summary>Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice&apos;s own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice&apos;s verbatim words in quotation marks, relayed by the voice named in via (the piece&apos;s editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else&apos;s account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece&apos;s own unsigned voice (a voice of kind editorial); via is null.</summary>
+            /// <summary>Only stances whose words reach us this way. Repeat for several. `own-words`: the quote is the voice&apos;s own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice&apos;s verbatim words in quotation marks, relayed by the voice named in via (the piece&apos;s editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else&apos;s account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece&apos;s own unsigned voice (a voice of kind editorial); via is null. Example: `reported`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("attribution")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetAttributionQueryParameterType[]? Attribution { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AttributionKind[]? Attribution { get; set; }
 #nullable restore
 #else
             [QueryParameter("attribution")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetAttributionQueryParameterType[] Attribution { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AttributionKind[] Attribution { get; set; }
 #endif
-            /// <summary>true: only conditional positions (with a condition); false: only unconditional ones.</summary>
+            /// <summary>true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("conditional")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetConditionalQueryParameterType[]? Conditional { get; set; }
+            public bool?[]? Conditional { get; set; }
 #nullable restore
 #else
             [QueryParameter("conditional")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetConditionalQueryParameterType[] Conditional { get; set; }
+            public bool?[] Conditional { get; set; }
 #endif
-            /// <summary>Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition&apos;s terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.</summary>
+            /// <summary>Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition&apos;s terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("confidence")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetConfidenceQueryParameterType[]? Confidence { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Confidence[]? Confidence { get; set; }
 #nullable restore
 #else
             [QueryParameter("confidence")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetConfidenceQueryParameterType[] Confidence { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Confidence[] Confidence { get; set; }
 #endif
             /// <summary>true to add `total`, the number of items in the whole filtered collection (costs a count query).</summary>
             [QueryParameter("count")]
             public bool? Count { get; set; }
-            /// <summary>Only stances read by this curator (a curator key&apos;s name, or seed-corpus). Repeat for several.</summary>
+            /// <summary>Only stances read by this curator (a curator key&apos;s name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("curator")]
@@ -167,35 +167,35 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetFacetQueryParameterType[]? Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesFacet[]? Facet { get; set; }
 #nullable restore
 #else
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetFacetQueryParameterType[] Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesFacet[] Facet { get; set; }
 #endif
             /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetFormatQueryParameterType? Format { get; set; }
-            /// <summary>Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match.</summary>
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
+            /// <summary>Only positions certainly held on or after this date (yyyy-MM-dd). A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-01-01`.</summary>
             [QueryParameter("heldFrom")]
             public Date? HeldFrom { get; set; }
-            /// <summary>Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match.</summary>
+            /// <summary>Only positions certainly held on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise time matches when its whole period is in range; unknown times never match. Example: `2025-12-31`.</summary>
             [QueryParameter("heldTo")]
             public Date? HeldTo { get; set; }
             /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            /// <summary>Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded.</summary>
+            /// <summary>Only stances read this way. Repeat for several. `curated`: a person read the piece and chose the passage and the grade (the seed corpus, a curator through the stance routes). `imported`: came in through a bulk load (POST /v1/imports) with no reading of its own recorded. Example: `curated`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("method")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetMethodQueryParameterType[]? Method { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ReadingMethod[]? Method { get; set; }
 #nullable restore
 #else
             [QueryParameter("method")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetMethodQueryParameterType[] Method { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ReadingMethod[] Method { get; set; }
 #endif
-            /// <summary>Only stances in articles published by this outlet (an outlet id). Repeat for several.</summary>
+            /// <summary>Only stances in articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("outlet")]
@@ -205,17 +205,17 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances
             [QueryParameter("outlet")]
             public string[] Outlet { get; set; }
 #endif
-            /// <summary>Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition&apos;s negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it.</summary>
+            /// <summary>Only stances with this position. Repeat for several. `supports`: the evidence asserts the proposition or something that plainly entails it (a hedged claim stays supports, with a lower confidence). `opposes`: the evidence asserts the proposition&apos;s negation or something plainly incompatible with it. `mixed`: the voice affirms part of the proposition and denies or doubts another part, or leaves it open between alternatives it names. `neutral`: the voice addresses the question (reports the facts or claims bearing on it) without taking a side; never used for a passage that does not address it. Example: `opposes`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("position")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetPositionQueryParameterType[]? Position { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position[]? Position { get; set; }
 #nullable restore
 #else
             [QueryParameter("position")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetPositionQueryParameterType[] Position { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position[] Position { get; set; }
 #endif
-            /// <summary>Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</summary>
+            /// <summary>Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]
@@ -227,8 +227,8 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances
 #endif
             /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</summary>
             [QueryParameter("sort")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetSortQueryParameterType? Sort { get; set; }
-            /// <summary>Only stances on this topic (a topic id). Repeat for several.</summary>
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesSort? Sort { get; set; }
+            /// <summary>Only stances on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("topic")]
@@ -238,7 +238,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances
             [QueryParameter("topic")]
             public string[] Topic { get; set; }
 #endif
-            /// <summary>Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several.</summary>
+            /// <summary>Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several. Example: `aslan-ismailov`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("via")]
@@ -248,15 +248,15 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances
             [QueryParameter("via")]
             public string[] Via { get; set; }
 #endif
-            /// <summary>Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country&apos;s television). `editorial`: a piece&apos;s or outlet&apos;s own unsigned voice, named instead of left null; it names its outlet when that is known.</summary>
+            /// <summary>Only stances held by voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country&apos;s television). `editorial`: a piece&apos;s or outlet&apos;s own unsigned voice, named instead of left null; it names its outlet when that is known. Example: `institution`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("voiceKind")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetVoiceKindQueryParameterType[]? VoiceKind { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind[]? VoiceKind { get; set; }
 #nullable restore
 #else
             [QueryParameter("voiceKind")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors.Item.Stances.GetVoiceKindQueryParameterType[] VoiceKind { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.VoiceKind[] VoiceKind { get; set; }
 #endif
         }
     }

@@ -100,7 +100,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ArticlesRequestBuilderGetQueryParameters 
         {
-            /// <summary>Only articles crediting this voice in any role (an author id). Repeat for several.</summary>
+            /// <summary>Only articles crediting this voice in any role (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("author")]
@@ -127,29 +127,29 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles.GetFacetQueryParameterType[]? Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlesFacet[]? Facet { get; set; }
 #nullable restore
 #else
             [QueryParameter("facet")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles.GetFacetQueryParameterType[] Facet { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlesFacet[] Facet { get; set; }
 #endif
             /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles.GetFormatQueryParameterType? Format { get; set; }
-            /// <summary>Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match.</summary>
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
+            /// <summary>Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-01`.</summary>
             [QueryParameter("from")]
             public Date? From { get; set; }
-            /// <summary>Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet&apos;s voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author&apos;s own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often &apos;we&apos;). `interview`: a piece whose substance is one person&apos;s answers to an interviewer&apos;s questions.</summary>
+            /// <summary>Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet&apos;s voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author&apos;s own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often &apos;we&apos;). `interview`: a piece whose substance is one person&apos;s answers to an interviewer&apos;s questions. Example: `interview`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("genre")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles.GetGenreQueryParameterType[]? Genre { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Genre[]? Genre { get; set; }
 #nullable restore
 #else
             [QueryParameter("genre")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles.GetGenreQueryParameterType[] Genre { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Genre[] Genre { get; set; }
 #endif
-            /// <summary>Only articles in this language (BCP 47 tag). Repeat for several.</summary>
+            /// <summary>Only articles in this language (BCP 47 tag). Repeat for several. Example: `en`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("language")]
@@ -162,7 +162,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles
             /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            /// <summary>Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.</summary>
+            /// <summary>Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]
@@ -174,11 +174,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles
 #endif
             /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then.</summary>
             [QueryParameter("sort")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles.GetSortQueryParameterType? Sort { get; set; }
-            /// <summary>Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match.</summary>
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlesSort? Sort { get; set; }
+            /// <summary>Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</summary>
             [QueryParameter("to")]
             public Date? To { get; set; }
-            /// <summary>Only articles holding a stance on this topic (a topic id). Repeat for several.</summary>
+            /// <summary>Only articles holding a stance on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("topic")]

@@ -35,7 +35,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public RevisionsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/outlets/{id}/revisions", pathParameters)
+        public RevisionsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/outlets/{id}/revisions{?count*,cursor*,format*,limit*,since*,sort*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,27 +43,28 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public RevisionsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/outlets/{id}/revisions", rawUrl)
+        public RevisionsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/outlets/{id}/revisions{?count*,cursor*,format*,limit*,since*,sort*}", rawUrl)
         {
         }
         /// <summary>
-        /// Every write to the outlet, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Anonymous, like every read.
+        /// Every write to the outlet, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.
         /// </summary>
-        /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfRevision"/></returns>
+        /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 406 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 500 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfRevision?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision?> GetAsync(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions.RevisionsRequestBuilder.RevisionsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfRevision> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision> GetAsync(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions.RevisionsRequestBuilder.RevisionsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -71,24 +72,25 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions
             {
                 { "400", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "406", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "500", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfRevision>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfRevision.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every write to the outlet, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Anonymous, like every read.
+        /// Every write to the outlet, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions.RevisionsRequestBuilder.RevisionsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions.RevisionsRequestBuilder.RevisionsRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -104,6 +106,38 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions
         public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions.RevisionsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Revisions.RevisionsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Every write to the outlet, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class RevisionsRequestBuilderGetQueryParameters 
+        {
+            /// <summary>true to add `total`, the number of items in the whole filtered collection (costs a count query).</summary>
+            [QueryParameter("count")]
+            public bool? Count { get; set; }
+            /// <summary>Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("cursor")]
+            public string? Cursor { get; set; }
+#nullable restore
+#else
+            [QueryParameter("cursor")]
+            public string Cursor { get; set; }
+#endif
+            /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
+            [QueryParameter("format")]
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
+            /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
+            /// <summary>Only revisions after this seq (0, the default, for the whole history). Example: `120`.</summary>
+            [QueryParameter("since")]
+            public long? Since { get; set; }
+            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</summary>
+            [QueryParameter("sort")]
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.RevisionsSort? Sort { get; set; }
         }
     }
 }
