@@ -16,7 +16,7 @@ public sealed record Change(
     [property: FromVocabulary("revision action"), Description("create, update, delete or restore.")] string Action,
     [property: Description("Who made it: a curator key's name, or seed-corpus.")] string Curator,
     [property: Description("When (UTC).")] string At,
-    [property: Description("The resource's writable document after the change; null for a deletion.")] JsonElement? Document,
+    [property: Description("The resource's writable document after the change, as `collection` says: an OutletDocument, AuthorDocument, TopicDocument, ArticleDocument or StanceDocument; null for a deletion. Left untyped here because the feed mixes collections (a oneOf of the five makes NSwag read every change as an outlet); GET …/{id}/revisions has it typed.")] JsonElement? Document,
     [property: Description("Why, when recorded: an import, a cascade, a restore.")] string? Note);
 
 /// <summary>What an import created, updated and left unchanged.</summary>

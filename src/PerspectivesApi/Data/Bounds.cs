@@ -31,6 +31,14 @@ public static class Bounds
     public const string UrlPattern = "^[Hh][Tt][Tt][Pp][Ss]?://";
     public const int Url = 2048;
 
+    /// <summary>Plain text on one line, as every text field but a body and a quote must be (FieldErrors.PlainText):
+    /// no control characters (tabs and line breaks included) and no noncharacters U+FFFE, U+FFFF.</summary>
+    public const string LinePattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\uFFFE\\uFFFF]*$";
+
+    /// <summary>Running text (an article's body, a quote from it): as a line, but tabs and \\n line breaks belong
+    /// in it (a carriage return does not).</summary>
+    public const string TextBlockPattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\uFFFE\\uFFFF]*$";
+
     public const int Name = 200;
     public const int Affiliation = 500;
     public const int OutletDescription = 2000;

@@ -44,7 +44,7 @@ public sealed record ArticleEntry(
     [property: MaxLength(Bounds.Url), RegularExpression(Bounds.UrlPattern), Description("Canonical URL (absolute http(s)); null when the source does not show it.")] string? Url,
     [property: Description("Publication date with its precision; null when unknown.")] PublishedEntry? Published,
     /// <summary>In db/seed, the body file's path; in an API write or an HTTP import, the text itself.</summary>
-    [property: Required, MaxLength(Bounds.Body), Description("The piece's own text, paragraphs separated by a blank line (\\r\\n becomes \\n). Quote offsets count code points in it.")] string Body,
+    [property: Required, MaxLength(Bounds.Body), RegularExpression(Bounds.TextBlockPattern), Description("The piece's own text, paragraphs separated by a blank line (\\r\\n becomes \\n). Quote offsets count code points in it.")] string Body,
     [property: MaxLength(Bounds.Credits), Description("The voices that made the piece, in credit order; none when left out.")] IReadOnlyList<CreditEntry> Credits,
     [property: Description("Where the piece first appeared; null when it was not republished.")] RepublishedEntry? RepublishedFrom,
     [property: Description("The source capture the text was curated from; null for articles entered by hand.")] ProvenanceEntry? Provenance,
@@ -97,7 +97,7 @@ public sealed record StanceEntry(
     [property: Required, MaxLength(Bounds.Slug), RegularExpression(Bounds.SlugPattern), Description("The article's id: the quote must be its words.")] string Article,
     [property: Required, MaxLength(Bounds.Slug), RegularExpression(Bounds.SlugPattern), Description("The voice holding the position (an author id), named rather than left null.")] string? Author,
     [property: Required, FromVocabulary("position"), Description("Towards the topic's proposition.")] string Position,
-    [property: Required, MaxLength(Bounds.Quote), Description("The exact words from the article's body.")] string Quote,
+    [property: Required, MaxLength(Bounds.Quote), RegularExpression(Bounds.TextBlockPattern), Description("The exact words from the article's body.")] string Quote,
     [property: Range(0, Bounds.Body), Description("Offset of the quote's first character in the body, in code points; with end, or both left out to find the quote's one occurrence.")] int? Start,
     [property: Range(0, Bounds.Body), Description("Offset just past the quote's last character, in code points.")] int? End,
     [property: Required, MaxLength(Bounds.Summary), Description("A one-sentence paraphrase.")] string Summary,

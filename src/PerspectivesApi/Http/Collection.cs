@@ -96,6 +96,11 @@ public sealed record Collection(
     public int DefaultLimit { get; init; } = ListRequest.DefaultLimit;
     public int MaxLimit { get; init; } = ListRequest.MaxLimit;
 
+    /// <summary>A filter without which the collection holds nothing (the search's q: a search for no words finds
+    /// nothing). Without it the answer is an empty page, or an empty export, not an error, so that a client walking
+    /// every collection sees the same answer everywhere.</summary>
+    public string? EmptyWithout { get; init; }
+
     /// <summary>The dimensions <c>facet=</c> can count this collection by.</summary>
     public IReadOnlyList<Facet> Facets { get; init; } = [];
 

@@ -21,6 +21,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var request = ListRequest.Parse(http.Request.Query, collection, pathValue, cursors, out var errors, http.Request.Headers.Accept);
         if (errors.Count > 0) return Problems.InvalidParameters(errors);
         if (request.Format is null) return Problems.NotAcceptable(http.Request.Headers.Accept);
+        if (collection.EmptyWithout is { } needed && !request.Filters.ContainsKey(needed)) return Nothing<TItem>(request);
 
         await using var connection = await database.OpenAsync(cancellationToken);
         if (collection.Parent is { } parent && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -62,6 +63,15 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var items = await project(connection, rows, cancellationToken);
         return new CachedJson<Page<TItem>>(new Page<TItem>(items, next, total, facets));
     }
+
+    /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
+    private static IResult Nothing<TItem>(ListRequest request) => request.Format switch
+    {
+        ListFormat.Csv => Results.Text(CsvTable<TItem>.Header, $"{ListFormats.Csv}; charset=utf-8; header=present"),
+        ListFormat.Ndjson => Results.Text("", $"{ListFormats.Ndjson}; charset=utf-8"),
+        _ => new CachedJson<Page<TItem>>(new Page<TItem>([], null, request.Count ? 0 : null,
+            request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => (IReadOnlyList<FacetCount>)[]))),
+    };
 
     /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
     /// requested order, one row more than the limit to learn whether another page follows.</summary>

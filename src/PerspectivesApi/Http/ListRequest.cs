@@ -6,7 +6,7 @@ namespace PerspectivesApi.Http;
 
 /// <summary>A collection request's query string, checked against its <see cref="Collection"/>:
 /// every problem is collected and reported at once, keyed by the parameter's name.</summary>
-public sealed class ListRequest
+public sealed partial class ListRequest
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
@@ -164,6 +164,8 @@ public sealed class ListRequest
     {
         FilterKind.Search when value is { Length: > Bounds.Search } =>
             $"is {value.Length} characters long; a search may be at most {Bounds.Search}.",
+        FilterKind.Search when value is not null && !SearchText().IsMatch(value) =>
+            "must be one line of text, without control characters.",
         FilterKind.Sequence when !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _) =>
             $"must be a whole number, the seq of a change (0 for the beginning); got '{value}'.",
         FilterKind.Id when !CorpusImport.IsSlug(value) =>
@@ -180,4 +182,7 @@ public sealed class ListRequest
             $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
         _ => null,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(Bounds.LinePattern)]
+    private static partial System.Text.RegularExpressions.Regex SearchText();
 }

@@ -19,7 +19,11 @@ public static class ArchiveOpenApi
                 Contact = new OpenApiContact { Name = "Perspectives Archive" },
                 // Said as it is: the repository grants no licence yet, and the article texts are third-party works. The
                 // description's "Data terms" say what may be done with what.
-                License = new OpenApiLicense { Name = "No licence granted yet for the code (all rights reserved); data: see Data terms in the description" },
+                License = new OpenApiLicense
+                {
+                    Name = "No licence granted yet: all rights reserved (code and curated data); third-party article texts: see Data terms",
+                    Identifier = "LicenseRef-All-Rights-Reserved",
+                },
                 Description = """
                     An open archive of perspectives in the press: who said what, about which question, where and when, with the exact words as evidence.
 

@@ -33,6 +33,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         {
             if (doc.Collection.Parent is { } parent) DescribeId(operation, $"The {parent.Name}'s id (a slug).");
             AddCollectionParameters(operation, doc.Collection, context.SchemaRepository);
+            DescribeFacets(operation, doc.Collection, context);
         }
 
         operation.Responses ??= [];
@@ -91,6 +92,36 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             };
         DescribeResponses(operation, metadata.OfType<CollectionDoc>().FirstOrDefault()?.Collection);
         LimitsAndHeaders.Declare(operation, context, isCollection: doc is not null);
+    }
+
+    /// <summary>A page's <c>facets</c> are an object with one member per facet the collection has (StancesFacets:
+    /// position, topic…), so a generated client reads <c>page.Facets.Position</c> instead of looking names up in a
+    /// map; a collection without facets has no such member.</summary>
+    private static void DescribeFacets(OpenApiOperation operation, Collection collection, OperationFilterContext context)
+    {
+        if (operation.Responses?.TryGetValue("200", out var ok) != true || ok!.Content?.TryGetValue("application/json", out var media) != true ||
+            media!.Schema is not OpenApiSchemaReference { Reference.Id: { } pageName } ||
+            !context.SchemaRepository.Schemas.TryGetValue(pageName, out var pageSchema) || pageSchema is not OpenApiSchema { Properties: { } page })
+            return;
+        if (collection.Facets.Count == 0) { page.Remove("facets"); return; }
+        var name = Enums.Pascal(collection.Family) + "Facets";
+        if (page.TryGetValue("facets", out var declared) && declared is OpenApiSchemaReference { Reference.Id: { } existing } && existing == name) return;
+        var counts = context.SchemaGenerator.GenerateSchema(typeof(FacetCount), context.SchemaRepository);
+        if (!context.SchemaRepository.Schemas.ContainsKey(name))
+            context.SchemaRepository.AddDefinition(name, new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = $"The counts asked for with facet=, one member per facet of {collection.Family}, each value's count over the whole filtered collection, most frequent first.",
+                AdditionalPropertiesAllowed = false,
+                Properties = collection.Facets.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array, Items = counts, Description = f.Description,
+                }),
+            });
+        page["facets"] = new OpenApiSchemaReference(name)
+        {
+            Description = "For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.",
+        };
     }
 
     /// <summary>PATCH takes a JSON Merge Patch (RFC 7396): any subset of the document's fields, as
@@ -243,7 +274,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         FilterKind.Language => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = Bounds.LanguagePattern, MaxLength = Bounds.Language },
         FilterKind.Country => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = Bounds.CountryPattern, MaxLength = 2 },
         FilterKind.Date => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Pattern = Bounds.DayPattern, MaxLength = 10 },
-        FilterKind.Search => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Bounds.Search },
+        FilterKind.Search => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Bounds.Search, Pattern = Bounds.LinePattern },
         FilterKind.Sequence => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = long.MaxValue.ToString() },
         _ => throw new ArgumentOutOfRangeException(nameof(filter)),
     };

@@ -69,8 +69,13 @@ public sealed class NullableReferenceSchemaFilter(EndpointDataSource endpoints) 
                 properties[name] = nullable
                     ? new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, reference], Description = description }
                     : reference is OpenApiSchemaReference r && description is not null ? WithDescription(r, description) : reference;
-            else if (!nullable && propertySchema is OpenApiSchema { Type: { } type } plain && type.HasFlag(JsonSchemaType.Null))
-                plain.Type = type & ~JsonSchemaType.Null;
+            else if (propertySchema is OpenApiSchema { Type: { } type } plain)
+            {
+                if (!nullable && type.HasFlag(JsonSchemaType.Null)) plain.Type = type & ~JsonSchemaType.Null;
+                // What curators write is plain text (FieldErrors.PlainText): say so, in the pattern the validation enforces.
+                if (written && type.HasFlag(JsonSchemaType.String) && plain is { Pattern: null, Enum: null, Format: null })
+                    plain.Pattern = Bounds.LinePattern;
+            }
         }
         if (record.Required.Count == 0) record.Required = null;
     }

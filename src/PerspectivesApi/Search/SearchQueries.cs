@@ -28,10 +28,9 @@ public static class SearchQueries
         IdColumn: "h.key",
         Filters:
         [
-            new("q", FilterKind.Search, "", ArticleQueries.SearchDescription("article titles and bodies and the stance quotes") + " Required here.", "\"point of no return\"")
+            new("q", FilterKind.Search, "", ArticleQueries.SearchDescription("article titles and bodies and the stance quotes") + " Without q nothing is searched, and the page is empty.", "\"point of no return\"")
             {
                 SearchTables = ["articles_fts", "stances_fts"],
-                Required = true,
             },
             new("kind", FilterKind.Choice, "h.kind IN @kind", "Only hits of this kind. Repeat for both (the default).", "stance", ["article", "stance"]),
         ],
@@ -40,6 +39,7 @@ public static class SearchQueries
     {
         Facets = [new("kind", "h.kind", null, "Hits per kind: article or stance.")],
         TwoPhase = false,
+        EmptyWithout = "q",
     };
 
     public sealed class Row : IPageRow
