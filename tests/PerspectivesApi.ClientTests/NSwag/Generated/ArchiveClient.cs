@@ -6256,7 +6256,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>matched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;.
         /// <br/>Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </remarks>
-        /// <param name="q">Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Required here. Example: `"point of no return"`.</param>
+        /// <param name="q">Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Without q nothing is searched, and the page is empty. Example: `"point of no return"`.</param>
         /// <param name="kind">Only hits of this kind. Repeat for both (the default). Example: `stance`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: relevance. `relevance`: By bm25 rank, best first.</param>
         /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
@@ -6267,11 +6267,8 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfSearchHit>> SearchAsync(string q, System.Collections.Generic.IEnumerable<SearchHitKind>? kind = null, SearchResultsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<SearchResultsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfSearchHit>> SearchAsync(string? q = null, System.Collections.Generic.IEnumerable<SearchHitKind>? kind = null, SearchResultsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<SearchResultsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
-            if (q == null)
-                throw new System.ArgumentNullException("q");
-
             var client_ = _httpClient;
             var disposeClient_ = false;
             try
@@ -6289,7 +6286,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     // Operation Path: "v1/search"
                     urlBuilder_.Append("v1/search");
                     urlBuilder_.Append('?');
-                    urlBuilder_.Append(System.Uri.EscapeDataString("q")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(q, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    if (q != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("q")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(q, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
                     if (kind != null)
                     {
                             foreach (var item_ in kind) { urlBuilder_.Append(System.Uri.EscapeDataString("kind")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(item_, System.Globalization.CultureInfo.InvariantCulture))).Append('&'); }
@@ -10394,6 +10394,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("title")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(500, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Title { get; set; } = default!;
 
         /// <summary>
@@ -10441,6 +10442,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("body")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(1000000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Body { get; set; } = default!;
 
         /// <summary>
@@ -10491,6 +10493,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("title")]
         [System.ComponentModel.DataAnnotations.StringLength(500, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Title { get; set; } = default!;
 
         /// <summary>
@@ -10535,6 +10538,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("body")]
         [System.ComponentModel.DataAnnotations.StringLength(1000000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Body { get; set; } = default!;
 
         /// <summary>
@@ -10818,6 +10822,51 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
+    /// The counts asked for with facet=, one member per facet of articles, each value's count over the whole filtered collection, most frequent first.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ArticlesFacets
+    {
+
+        /// <summary>
+        /// Articles per outlet (null: outlet unknown).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("outlet")]
+        public System.Collections.Generic.ICollection<FacetCount> Outlet { get; set; } = default!;
+
+        /// <summary>
+        /// Articles per credited voice, in any role.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("author")]
+        public System.Collections.Generic.ICollection<FacetCount> Author { get; set; } = default!;
+
+        /// <summary>
+        /// Articles per topic they hold a stance on.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("topic")]
+        public System.Collections.Generic.ICollection<FacetCount> Topic { get; set; } = default!;
+
+        /// <summary>
+        /// Articles per language.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("language")]
+        public System.Collections.Generic.ICollection<FacetCount> Language { get; set; } = default!;
+
+        /// <summary>
+        /// Articles per genre.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("genre")]
+        public System.Collections.Generic.ICollection<FacetCount> Genre { get; set; } = default!;
+
+        /// <summary>
+        /// Articles per year of publication (null: date unknown).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("year")]
+        public System.Collections.Generic.ICollection<FacetCount> Year { get; set; } = default!;
+
+    }
+
+    /// <summary>
     /// An order of articles: a field, with '-' in front for descending.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -11039,6 +11088,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("name")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Name { get; set; } = default!;
 
         /// <summary>
@@ -11046,6 +11096,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("affiliation")]
         [System.ComponentModel.DataAnnotations.StringLength(500)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Affiliation { get; set; } = default!;
 
         /// <summary>
@@ -11086,6 +11137,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("name")]
         [System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Name { get; set; } = default!;
 
         /// <summary>
@@ -11093,6 +11145,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("affiliation")]
         [System.ComponentModel.DataAnnotations.StringLength(500)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Affiliation { get; set; } = default!;
 
         /// <summary>
@@ -11240,6 +11293,21 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
+    /// The counts asked for with facet=, one member per facet of authors, each value's count over the whole filtered collection, most frequent first.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AuthorsFacets
+    {
+
+        /// <summary>
+        /// Voices per kind.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        public System.Collections.Generic.ICollection<FacetCount> Kind { get; set; } = default!;
+
+    }
+
+    /// <summary>
     /// An order of authors: a field, with '-' in front for descending.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -11336,6 +11404,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("text")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(5000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Text { get; set; } = default!;
 
         /// <summary>
@@ -11344,6 +11413,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("note")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(4000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Note { get; set; } = default!;
 
     }
@@ -11413,7 +11483,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         public string At { get; set; } = default!;
 
         /// <summary>
-        /// The resource's writable document after the change; null for a deletion.
+        /// The resource's writable document after the change, as `collection` says: an OutletDocument, AuthorDocument, TopicDocument, ArticleDocument or StanceDocument; null for a deletion. Left untyped here because the feed mixes collections (a oneOf of the five makes NSwag read every change as an outlet); GET …/{id}/revisions has it typed.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("document")]
         [System.ComponentModel.DataAnnotations.Required]
@@ -11752,6 +11822,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("reasoning")]
         [System.ComponentModel.DataAnnotations.StringLength(2000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Reasoning { get; set; } = default!;
 
     }
@@ -11783,6 +11854,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("reasoning")]
         [System.ComponentModel.DataAnnotations.StringLength(2000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Reasoning { get; set; } = default!;
 
     }
@@ -12081,6 +12153,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("name")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Name { get; set; } = default!;
 
         /// <summary>
@@ -12111,6 +12184,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("description")]
         [System.ComponentModel.DataAnnotations.StringLength(2000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Description { get; set; } = default!;
 
     }
@@ -12168,6 +12242,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("name")]
         [System.ComponentModel.DataAnnotations.StringLength(200, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Name { get; set; } = default!;
 
         /// <summary>
@@ -12198,6 +12273,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("description")]
         [System.ComponentModel.DataAnnotations.StringLength(2000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Description { get; set; } = default!;
 
     }
@@ -12326,6 +12402,27 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
+    /// The counts asked for with facet=, one member per facet of outlets, each value's count over the whole filtered collection, most frequent first.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class OutletsFacets
+    {
+
+        /// <summary>
+        /// Outlets per country (null: not certain).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("country")]
+        public System.Collections.Generic.ICollection<FacetCount> Country { get; set; } = default!;
+
+        /// <summary>
+        /// Outlets per kind (null: not certain).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        public System.Collections.Generic.ICollection<FacetCount> Kind { get; set; } = default!;
+
+    }
+
+    /// <summary>
     /// An order of outlets: a field, with '-' in front for descending.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -12364,9 +12461,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
-        [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
-
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -12383,8 +12477,11 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
+        /// <summary>
+        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+        public ArticlesFacets Facets { get; set; } = default!;
 
     }
 
@@ -12402,8 +12499,11 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
+        /// <summary>
+        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+        public AuthorsFacets Facets { get; set; } = default!;
 
     }
 
@@ -12421,9 +12521,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
-        [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
-
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -12439,9 +12536,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
 
     }
 
@@ -12459,8 +12553,11 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
+        /// <summary>
+        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+        public OutletsFacets Facets { get; set; } = default!;
 
     }
 
@@ -12478,9 +12575,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
-        [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
-
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -12497,8 +12591,11 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
+        /// <summary>
+        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+        public SearchResultsFacets Facets { get; set; } = default!;
 
     }
 
@@ -12516,8 +12613,11 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
+        /// <summary>
+        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
+        public StancesFacets Facets { get; set; } = default!;
 
     }
 
@@ -12535,9 +12635,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
-        [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
-
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -12553,9 +12650,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
 
     }
 
@@ -12573,9 +12667,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
 
-        [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
-
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -12591,9 +12682,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
         [System.Text.Json.Serialization.JsonPropertyName("total")]
         public long? Total { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("facets")]
-        public System.Collections.Generic.IDictionary<string, System.Collections.Generic.ICollection<FacetCount>>? Facets { get; set; } = default!;
 
     }
 
@@ -12764,6 +12852,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("seedFile")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(500, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string SeedFile { get; set; } = default!;
 
         /// <summary>
@@ -12789,6 +12878,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("seedFile")]
         [System.ComponentModel.DataAnnotations.StringLength(500, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string SeedFile { get; set; } = default!;
 
         /// <summary>
@@ -12866,6 +12956,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("reasoning")]
         [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Reasoning { get; set; } = default!;
 
     }
@@ -12903,6 +12994,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("reasoning")]
         [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Reasoning { get; set; } = default!;
 
     }
@@ -12996,6 +13088,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(4000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Reason { get; set; } = default!;
 
     }
@@ -13055,6 +13148,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("note")]
         [System.ComponentModel.DataAnnotations.StringLength(2000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Note { get; set; } = default!;
 
         /// <summary>
@@ -13093,6 +13187,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("note")]
         [System.ComponentModel.DataAnnotations.StringLength(2000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Note { get; set; } = default!;
 
         /// <summary>
@@ -13227,6 +13322,21 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"kind")]
         [System.Runtime.Serialization.EnumMember(Value = @"kind")]
         Kind = 0,
+
+    }
+
+    /// <summary>
+    /// The counts asked for with facet=, one member per facet of search results, each value's count over the whole filtered collection, most frequent first.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class SearchResultsFacets
+    {
+
+        /// <summary>
+        /// Hits per kind: article or stance.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("kind")]
+        public System.Collections.Generic.ICollection<FacetCount> Kind { get; set; } = default!;
 
     }
 
@@ -13431,6 +13541,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("quote")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(5000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Quote { get; set; } = default!;
 
         /// <summary>
@@ -13453,6 +13564,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("summary")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(1000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Summary { get; set; } = default!;
 
         /// <summary>
@@ -13460,6 +13572,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("condition")]
         [System.ComponentModel.DataAnnotations.StringLength(1000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Condition { get; set; } = default!;
 
         /// <summary>
@@ -13501,6 +13614,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("note")]
         [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Note { get; set; } = default!;
 
     }
@@ -13556,6 +13670,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("quote")]
         [System.ComponentModel.DataAnnotations.StringLength(5000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Quote { get; set; } = default!;
 
         /// <summary>
@@ -13577,6 +13692,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("summary")]
         [System.ComponentModel.DataAnnotations.StringLength(1000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Summary { get; set; } = default!;
 
         /// <summary>
@@ -13584,6 +13700,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("condition")]
         [System.ComponentModel.DataAnnotations.StringLength(1000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Condition { get; set; } = default!;
 
         /// <summary>
@@ -13625,6 +13742,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("note")]
         [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Note { get; set; } = default!;
 
     }
@@ -13754,6 +13872,87 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
+    /// The counts asked for with facet=, one member per facet of stances, each value's count over the whole filtered collection, most frequent first.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class StancesFacets
+    {
+
+        /// <summary>
+        /// Stances per position.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("position")]
+        public System.Collections.Generic.ICollection<FacetCount> Position { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per topic.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("topic")]
+        public System.Collections.Generic.ICollection<FacetCount> Topic { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("author")]
+        public System.Collections.Generic.ICollection<FacetCount> Author { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per kind of voice holding them (null: no voice named).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("voiceKind")]
+        public System.Collections.Generic.ICollection<FacetCount> VoiceKind { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per way their words reach us (null: not recorded).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("attribution")]
+        public System.Collections.Generic.ICollection<FacetCount> Attribution { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("heldYear")]
+        public System.Collections.Generic.ICollection<FacetCount> HeldYear { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per outlet of their article (null: outlet unknown).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("outlet")]
+        public System.Collections.Generic.ICollection<FacetCount> Outlet { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per article.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("article")]
+        public System.Collections.Generic.ICollection<FacetCount> Article { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per year their article was published (null: date unknown).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("year")]
+        public System.Collections.Generic.ICollection<FacetCount> Year { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per way they were read (null: not recorded).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("method")]
+        public System.Collections.Generic.ICollection<FacetCount> Method { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per curator who read them (null: not recorded).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("curator")]
+        public System.Collections.Generic.ICollection<FacetCount> Curator { get; set; } = default!;
+
+        /// <summary>
+        /// Stances per confidence of their reading (null: not stated).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("confidence")]
+        public System.Collections.Generic.ICollection<FacetCount> Confidence { get; set; } = default!;
+
+    }
+
+    /// <summary>
     /// An order of stances: a field, with '-' in front for descending.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -13849,6 +14048,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("title")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(300, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Title { get; set; } = default!;
 
         /// <summary>
@@ -13857,6 +14057,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("proposition")]
         [System.ComponentModel.DataAnnotations.Required]
         [System.ComponentModel.DataAnnotations.StringLength(1000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Proposition { get; set; } = default!;
 
         /// <summary>
@@ -13864,6 +14065,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("description")]
         [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Description { get; set; } = default!;
 
         /// <summary>
@@ -13894,6 +14096,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("title")]
         [System.ComponentModel.DataAnnotations.StringLength(300, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Title { get; set; } = default!;
 
         /// <summary>
@@ -13901,6 +14104,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("proposition")]
         [System.ComponentModel.DataAnnotations.StringLength(1000, MinimumLength = 1)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string Proposition { get; set; } = default!;
 
         /// <summary>
@@ -13908,6 +14112,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("description")]
         [System.ComponentModel.DataAnnotations.StringLength(4000)]
+        [System.ComponentModel.DataAnnotations.RegularExpression(@"^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$")]
         public string? Description { get; set; } = default!;
 
         /// <summary>

@@ -32,7 +32,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Curator { get; set; }
 #endif
-        /// <summary>The resource&apos;s writable document after the change; null for a deletion.</summary>
+        /// <summary>The resource&apos;s writable document after the change, as `collection` says: an OutletDocument, AuthorDocument, TopicDocument, ArticleDocument or StanceDocument; null for a deletion. Left untyped here because the feed mixes collections (a oneOf of the five makes NSwag read every change as an outlet); GET …/{id}/revisions has it typed.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public UntypedNode? Document { get; set; }

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
-    /// <summary>What part it had in making the piece; &apos;quoted&apos; is kept on old credits and refused on new ones.</summary>
+    /// <summary>What part it had in making the piece. `author`: wrote the piece: a bylined person, or for an unsigned piece its editorial voice. `interviewer`: put the questions in an interview. `interviewee`: answered the questions in an interview. `translator`: translated the version archived. `quoted`: Deprecated: being quoted is not making the piece; who is quoted is said by a stance&apos;s attribution. Kept on credits written before schema 7, refused on new ones.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum CreditRole
     {

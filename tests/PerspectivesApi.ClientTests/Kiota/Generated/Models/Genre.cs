@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
-    /// <summary>What kind of piece it is.</summary>
+    /// <summary>A genre. `news`: reports recent events and what named sources said, in the outlet&apos;s voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author&apos;s own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often &apos;we&apos;). `interview`: a piece whose substance is one person&apos;s answers to an interviewer&apos;s questions.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum Genre
     {

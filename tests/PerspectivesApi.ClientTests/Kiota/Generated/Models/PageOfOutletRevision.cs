@@ -12,14 +12,6 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class PageOfOutletRevision : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The facets property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facets? Facets { get; set; }
-#nullable restore
-#else
-        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facets Facets { get; set; }
-#endif
         /// <summary>The items property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -56,7 +48,6 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "facets", n => { Facets = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facets>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facets.CreateFromDiscriminatorValue); } },
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRevision>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRevision.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "nextCursor", n => { NextCursor = n.GetStringValue(); } },
                 { "total", n => { Total = n.GetLongValue(); } },
@@ -69,7 +60,6 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facets>("facets", Facets);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRevision>("items", Items);
             writer.WriteStringValue("nextCursor", NextCursor);
             writer.WriteLongValue("total", Total);

@@ -12,13 +12,13 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class PageOfStance : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The facets property</summary>
+        /// <summary>For each facet= asked for, each value&apos;s count over the whole filtered collection, most frequent first; absent without facet=.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance_facets? Facets { get; set; }
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesFacets? Facets { get; set; }
 #nullable restore
 #else
-        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance_facets Facets { get; set; }
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesFacets Facets { get; set; }
 #endif
         /// <summary>The items property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -56,7 +56,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "facets", n => { Facets = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance_facets>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance_facets.CreateFromDiscriminatorValue); } },
+                { "facets", n => { Facets = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesFacets>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesFacets.CreateFromDiscriminatorValue); } },
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "nextCursor", n => { NextCursor = n.GetStringValue(); } },
                 { "total", n => { Total = n.GetLongValue(); } },
@@ -69,7 +69,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance_facets>("facets", Facets);
+            writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesFacets>("facets", Facets);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance>("items", Items);
             writer.WriteStringValue("nextCursor", NextCursor);
             writer.WriteLongValue("total", Total);

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
-    /// <summary>How precise the date is.</summary>
+    /// <summary>How precise the date is. `day`: known to the day (2025-07-04). `month`: known to the month only (2025-07). `year`: known to the year only (2025).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum Precision
     {

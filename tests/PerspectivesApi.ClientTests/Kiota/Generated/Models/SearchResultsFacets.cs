@@ -7,29 +7,29 @@ using System.IO;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
+    /// <summary>
+    /// The counts asked for with facet=, one member per facet of search results, each value&apos;s count over the whole filtered collection, most frequent first.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class PageOfStanceRevision_facets : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class SearchResultsFacets : IParsable
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStanceRevision_facets"/> and sets the default values.
-        /// </summary>
-        public PageOfStanceRevision_facets()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
+        /// <summary>Hits per kind: article or stance.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.FacetCount>? Kind { get; set; }
+#nullable restore
+#else
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.FacetCount> Kind { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStanceRevision_facets"/></returns>
+        /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsFacets"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStanceRevision_facets CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsFacets CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStanceRevision_facets();
+            return new global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsFacets();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -39,6 +39,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "kind", n => { Kind = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.FacetCount>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.FacetCount.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -48,7 +49,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteAdditionalData(AdditionalData);
+            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.FacetCount>("kind", Kind);
         }
     }
 }

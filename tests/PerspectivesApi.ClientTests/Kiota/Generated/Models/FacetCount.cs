@@ -9,27 +9,36 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class PageOfArticleSummary_facets : IAdditionalDataHolder, IParsable
+    public partial class FacetCount : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary_facets"/> and sets the default values.
-        /// </summary>
-        public PageOfArticleSummary_facets()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
+        /// <summary>How many items of the whole filtered collection have this value.</summary>
+        public long? Count { get; set; }
+        /// <summary>A display name when the value is an id (the outlet&apos;s name); otherwise null.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Label { get; set; }
+#nullable restore
+#else
+        public string Label { get; set; }
+#endif
+        /// <summary>The value (an id, a code, a year); null counts the items where it is unknown.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Value { get; set; }
+#nullable restore
+#else
+        public string Value { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary_facets"/></returns>
+        /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.FacetCount"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary_facets CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::PerspectivesApi.ClientTests.Kiota.Generated.Models.FacetCount CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary_facets();
+            return new global::PerspectivesApi.ClientTests.Kiota.Generated.Models.FacetCount();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -39,6 +48,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "count", n => { Count = n.GetLongValue(); } },
+                { "label", n => { Label = n.GetStringValue(); } },
+                { "value", n => { Value = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -48,7 +60,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteAdditionalData(AdditionalData);
+            writer.WriteLongValue("count", Count);
+            writer.WriteStringValue("label", Label);
+            writer.WriteStringValue("value", Value);
         }
     }
 }
