@@ -20,8 +20,8 @@ public static class SnapshotContent
 {
     public static readonly IReadOnlyList<SnapshotTable> Tables =
     [
-        // Only the revision: the ETag names it, and a reader can compare it with a later snapshot's.
-        new("meta", ["key", "value"], Rows: "key = 'revision'"),
+        // Only the revision and its time: the ETag and Last-Modified name them, and a reader can compare them with a later snapshot's.
+        new("meta", ["key", "value"], Rows: "key IN ('revision', 'revised_at')"),
         new("outlets", ["id", "name", "kind", "country", "url", "description"]),
         new("authors", ["id", "name", "affiliation", "kind", "outlet_id"]),
         new("articles",
@@ -47,9 +47,9 @@ public static class SnapshotContent
     ];
 
     /// <summary>Writes the snapshot of the archive at <paramref name="archivePath"/> into a new SQLite file at
-    /// <paramref name="snapshotPath"/> and returns the archive revision it holds. Every table is read in one
+    /// <paramref name="snapshotPath"/> and returns the archive revision it holds, and its time. Every table is read in one
     /// read transaction of the archive, so the copy is consistent while curators write.</summary>
-    public static async Task<long> WriteAsync(string archivePath, string snapshotPath, CancellationToken cancellationToken)
+    public static async Task<ArchiveStamp> WriteAsync(string archivePath, string snapshotPath, CancellationToken cancellationToken)
     {
         await using var snapshot = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -108,7 +108,7 @@ public static class SnapshotContent
         // After the copy, outside the archive's read transaction: building an index from sorted keys is faster
         // than keeping it up to date row by row, and the archive is not held meanwhile.
         foreach (var index in indexes) await Run(index);
-        return await snapshot.ExecuteScalarAsync<long>(Http.ArchiveRevision.Query);
+        return await ArchiveStamp.ReadAsync(snapshot, cancellationToken);
 
         // Text always: Dapper takes a statement without a space ("BEGIN") for a stored procedure's name.
         Task Run(string sql) => snapshot.ExecuteAsync(new CommandDefinition(sql, commandType: System.Data.CommandType.Text, cancellationToken: cancellationToken));

@@ -30,7 +30,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
 
         if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return searchProblem;
 
-        if (request.Format is not ListFormat.Json) return new CollectionExport<TRow, TItem>(database, request, pathValue, project);
+        if (request.Format is not ListFormat.Json) return new CollectionExport<TRow, TItem>(request, pathValue, project);
 
         var (sql, parameters) = PageQuery(request, pathValue);
         var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
@@ -68,7 +68,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue) =>
         SelectQuery(request, pathValue, paged: true);
 
-    /// <summary>The SQL that reads the whole filtered collection in order, for an export.</summary>
+    /// <summary>The SQL that reads the whole filtered collection in order (or its first <c>limit</c> rows, a sample), for an export.</summary>
     public static (string Sql, DynamicParameters Parameters) ExportQuery(ListRequest request, string? pathValue) =>
         SelectQuery(request, pathValue, paged: false);
 
@@ -89,6 +89,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var where = conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "";
         var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
         if (paged) parameters.Add("__limit", request.Limit + 1);
+        else if (request.Sample is { } sample) parameters.Add("__limit", sample);
 
         if (paged && collection.TwoPhase)
         {
@@ -105,7 +106,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             return (sql, parameters);
         }
         return ($"SELECT {collection.Columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {collection.From}{Joins(request)}{where}{order}" +
-                (paged ? " LIMIT @__limit" : ""), parameters);
+                (paged || request.Sample is not null ? " LIMIT @__limit" : ""), parameters);
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>

@@ -1,4 +1,5 @@
 using PerspectivesApi.Curation;
+using PerspectivesApi.Exports;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 using PerspectivesApi.Stances;
@@ -21,8 +22,8 @@ public static class TopicEndpoints
         topics.MapGet("/summary", Summaries)
             .WithName("getTopicSummaries")
             .WithSummary("Summarize every topic")
-            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title.")
-            .ProducesDocument<TopicSummaries>(new TopicSummaries([Examples.TopicSummary]));
+            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title. With format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table.")
+            .ExportsSummary(new TopicSummaries([Examples.TopicSummary]), resource: null);
 
         topics.MapGet("/{id}/summary", Summary)
             .WithName("getTopicSummary")
@@ -34,9 +35,10 @@ public static class TopicEndpoints
                 voice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,
                 editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:
                 positions held at different times differ in time, not in perspective. The counts are those of
-                GET /v1/topics/{id}/stances.
+                GET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table
+                (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
                 """)
-            .FindsResource<TopicSummary>("topic", Examples.TopicSummary);
+            .ExportsSummary(Examples.TopicSummary, resource: "topic");
 
         topics.MapGet("/{id}", Get)
             .WithName("getTopic")
@@ -59,11 +61,12 @@ public static class TopicEndpoints
     private static Task<IResult> Get(string id, ResourceReader reader, CancellationToken cancellationToken) =>
         reader.FindAsync("topic", id, TopicQueries.FindAsync, cancellationToken);
 
-    private static Task<IResult> Summary(string id, ResourceReader reader, CancellationToken cancellationToken) =>
-        reader.FindAsync("topic", id, TopicSummaryQueries.FindAsync, cancellationToken);
+    private static async Task<IResult> Summary(string id, HttpContext http, ResourceReader reader, CancellationToken cancellationToken) =>
+        await TableDownloads.SummaryExportAsync(http, id, cancellationToken) ?? await reader.FindAsync("topic", id, TopicSummaryQueries.FindAsync, cancellationToken);
 
-    private static async Task<IResult> Summaries(PerspectivesApi.Data.Database database, CancellationToken cancellationToken)
+    private static async Task<IResult> Summaries(HttpContext http, PerspectivesApi.Data.Database database, CancellationToken cancellationToken)
     {
+        if (await TableDownloads.SummaryExportAsync(http, null, cancellationToken) is { } export) return export;
         await using var connection = await database.OpenAsync(cancellationToken);
         return new CachedJson<TopicSummaries>(await TopicSummaryQueries.AllAsync(connection, cancellationToken));
     }
