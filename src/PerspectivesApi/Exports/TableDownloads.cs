@@ -55,7 +55,8 @@ public static class TableDownloads
 
     public static void MapTableDownloads(this IEndpointRouteBuilder v1)
     {
-        v1.MapGet("/export/tables", () => new CachedJson<TablesIndex>(Index))
+        // Routing ignores a trailing slash; /v1/export/tables/ is the download of a file with no name, which does not exist.
+        v1.MapGet("/export/tables", (HttpContext http) => http.Request.Path.Value!.EndsWith('/') ? NoSuchFile("") : new CachedJson<TablesIndex>(Index))
             .WithTags("Export")
             .WithName("listTables")
             .WithSummary("List the downloadable tables")
@@ -91,11 +92,7 @@ public static class TableDownloads
         var dot = file.LastIndexOf('.');
         var table = dot < 0 ? null : TidyTables.All.FirstOrDefault(t => t.Name == file[..dot]);
         var format = dot < 0 ? null : ListFormats.Tables.Cast<ListFormat?>().FirstOrDefault(f => ListFormats.ExtensionOf(f!.Value) == file[(dot + 1)..]);
-        if (table is null || format is null)
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound, type: Problems.NotFoundType, title: "No such table",
-                detail: $"There is no table download '{file}'. The tables are {string.Join(", ", TidyTables.All.Select(t => t.Name))}, " +
-                        $"each as .csv, .ndjson or .parquet (GET {IndexPath} lists them).");
+        if (table is null || format is null) return NoSuchFile(file);
 
         var errors = new Dictionary<string, string[]>();
         foreach (var name in http.Request.Query.Keys.Where(k => k != "limit"))
@@ -106,6 +103,11 @@ public static class TableDownloads
         return new TableDownload(table.Name, table.TableColumns, format.Value,
             (connection, batches, cancellationToken) => table.ReadAsync(connection, null, limit, batches, cancellationToken));
     }
+
+    private static IResult NoSuchFile(string file) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound, type: Problems.NotFoundType, title: "No such table",
+        detail: $"There is no table download '{file}'. The tables are {string.Join(", ", TidyTables.All.Select(t => t.Name))}, " +
+                $"each as .csv, .ndjson or .parquet (GET {IndexPath} lists them).");
 
     /// <summary><c>limit</c> as every list reads it: a whole number from 1 to 100, given once, never clamped.</summary>
     private static int? ParseLimit(IQueryCollection query, Dictionary<string, string[]> errors)
