@@ -1,6 +1,7 @@
 using PerspectivesApi;
 using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
+using PerspectivesApi.Exports;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 
@@ -15,6 +16,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddArchiveHealth();
 builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
+builder.Services.AddDownloadDocs();
 builder.Services.AddArchiveResponseCache(builder.Configuration);
 builder.Services.AddReverseProxySupport(builder.Configuration);
 builder.Services.AddArchiveRateLimiting(builder.Configuration);

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
+using PerspectivesApi.Exports;
 
 namespace PerspectivesApi.Http;
 
@@ -31,7 +32,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
 
         if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return searchProblem;
 
-        if (request.Format is not ListFormat.Json) return new CollectionExport<TRow, TItem>(database, request, pathValue, project);
+        if (request.Format is not ListFormat.Json) return new CollectionExport<TRow, TItem>(request, pathValue, project);
 
         var (sql, parameters) = PageQuery(request, pathValue);
         var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
@@ -67,10 +68,10 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
     private static IResult Nothing<TItem>(ListRequest request) => request.Format switch
     {
-        ListFormat.Csv => Results.Text(CsvTable<TItem>.Header, $"{ListFormats.Csv}; charset=utf-8; header=present"),
-        ListFormat.Ndjson => Results.Text("", $"{ListFormats.Ndjson}; charset=utf-8"),
-        _ => new CachedJson<Page<TItem>>(new Page<TItem>([], null, request.Count ? 0 : null,
+        ListFormat.Json or null => new CachedJson<Page<TItem>>(new Page<TItem>([], null, request.Count ? 0 : null,
             request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => (IReadOnlyList<FacetCount>)[]))),
+        // The table's header (or schema) and no rows.
+        { } format => new TableDownload(request.Collection.Name.Replace(' ', '-'), FlatTable<TItem>.Columns, format, (_, _, _) => Task.CompletedTask),
     };
 
     /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
@@ -78,7 +79,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue) =>
         SelectQuery(request, pathValue, paged: true);
 
-    /// <summary>The SQL that reads the whole filtered collection in order, for an export.</summary>
+    /// <summary>The SQL that reads the whole filtered collection in order (or its first <c>limit</c> rows, a sample), for an export.</summary>
     public static (string Sql, DynamicParameters Parameters) ExportQuery(ListRequest request, string? pathValue) =>
         SelectQuery(request, pathValue, paged: false);
 
@@ -99,6 +100,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var where = conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "";
         var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
         if (paged) parameters.Add("__limit", request.Limit + 1);
+        else if (request.Sample is { } sample) parameters.Add("__limit", sample);
 
         if (paged && collection.TwoPhase)
         {
@@ -116,7 +118,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         }
         var (columns, from) = !paged && collection.Export is { } export ? export : (collection.Columns, collection.From);
         return ($"SELECT {columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {from}{Joins(request)}{where}{order}" +
-                (paged ? " LIMIT @__limit" : ""), parameters);
+                (paged || request.Sample is not null ? " LIMIT @__limit" : ""), parameters);
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>

@@ -99,8 +99,8 @@ public static class Problems
             statusCode: StatusCodes.Status406NotAcceptable,
             type: "/problems/not-acceptable",
             title: "No acceptable representation",
-            detail: $"The Accept header ({string.Join(", ", accept)}) allows none of application/json, {ListFormats.Csv} or {ListFormats.Ndjson}. " +
-                    "Send one of them, or use format=json|csv|ndjson.");
+            detail: $"The Accept header ({string.Join(", ", accept)}) allows none of application/json, {ListFormats.Csv}, {ListFormats.Ndjson} or {ListFormats.Parquet}. " +
+                    "Send one of them, or use format=json|csv|ndjson|parquet.");
 
     /// <summary>Fills in what every problem carries: the request it answers and a trace id to quote
     /// when reporting it; never a secret the request held.</summary>

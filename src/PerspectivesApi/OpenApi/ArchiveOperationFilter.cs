@@ -135,30 +135,10 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         content["application/merge-patch+json"] = new OpenApiMediaType { Schema = json.Schema, Example = json.Example?.DeepClone() };
     }
 
-    /// <summary>The same 200 as CSV and NDJSON, with examples written by the export code itself.</summary>
-    private void AddExportContent(IDictionary<string, OpenApiMediaType> content, object page)
-    {
-        var itemType = page.GetType().GetGenericArguments()[0];
-        var items = ((System.Collections.IEnumerable)page.GetType().GetProperty("Items")!.GetValue(page)!).Cast<object>().ToList();
-        content[ListFormats.Csv] = new OpenApiMediaType
-        {
-            Schema = new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Description = $"RFC 4180 CSV with a header row: one row per {itemType.Name}, nested references as dotted columns (outlet.id, outlet.name), lists as '; '-joined cells.",
-            },
-            Example = JsonValue.Create(CsvTable.Render(itemType, items)),
-        };
-        content[ListFormats.Ndjson] = new OpenApiMediaType
-        {
-            Schema = new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Description = $"Newline-delimited JSON: one {itemType.Name} object per line, the same shape as the JSON page's items.",
-            },
-            Example = JsonValue.Create(string.Concat(items.Select(i => JsonSerializer.Serialize(i, itemType, json) + "\n"))),
-        };
-    }
+    /// <summary>The same 200 as CSV, NDJSON and Parquet (flat rows), with examples written by the export code itself.</summary>
+    private static void AddExportContent(IDictionary<string, OpenApiMediaType> content, object page) =>
+        Exports.TableContent.AddForItems(content, page.GetType().GetGenericArguments()[0],
+            ((System.Collections.IEnumerable)page.GetType().GetProperty("Items")!.GetValue(page)!).Cast<object>());
 
     private static void DescribeId(OpenApiOperation operation, string description)
     {
@@ -210,7 +190,8 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         {
             Name = "limit",
             In = ParameterLocation.Query,
-            Description = $"How many items a page holds, from 1 to {collection.MaxLimit} (default {collection.DefaultLimit}). Out-of-range values are a 400, never clamped.",
+            Description = $"How many items a page holds, from 1 to {collection.MaxLimit} (default {collection.DefaultLimit}); with format=csv|ndjson|parquet, " +
+                          "the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.",
             Schema = new OpenApiSchema
             {
                 Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = collection.MaxLimit.ToString(),
@@ -248,10 +229,11 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         {
             Name = "format",
             In = ParameterLocation.Query,
-            Description = "json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, " +
-                          "with the same items as the pages (then limit, cursor and count do not apply). " +
-                          "The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.",
-            Schema = Enums.Reference("ListFormat", ListFormats.Names, "How a collection is answered: json (one page), csv or ndjson (the whole filtered collection, streamed).", schemas),
+            Description = "json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, " +
+                          "with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, " +
+                          "published_first_day; cursor and count do not apply, limit takes a sample). " +
+                          "The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.",
+            Schema = Enums.Reference("ListFormat", ListFormats.Names, "How a collection is answered: json (one page), csv, ndjson or parquet (the whole filtered collection, or a sample with limit, streamed as a flat table).", schemas),
         });
         parameters.Add(new OpenApiParameter
         {
@@ -296,8 +278,8 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 "415" => "The body is not JSON (Content-Type: application/json).",
                 "422" => "Fields are missing, malformed, unknown or refer to nothing; `errors` lists every one. Nothing was written.",
                 "428" => "If-Match is required on updates and deletes.",
-                "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.",
-                "406" => "The Accept header allows none of application/json, text/csv and application/x-ndjson.",
+                "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.",
+                "406" => "The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.",
                 "304" => "The client's copy (its If-None-Match ETag) is current; no body.",
                 "400" => collection is not null
                     ? "A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter."
@@ -319,7 +301,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 "406" => JsonSerializer.SerializeToNode(new
                 {
                     type = "/problems/not-acceptable", title = "No acceptable representation", status = 406,
-                    detail = "The Accept header (text/html) allows none of application/json, text/csv or application/x-ndjson. Send one of them, or use format=json|csv|ndjson.",
+                    detail = "The Accept header (text/html) allows none of application/json, text/csv, application/x-ndjson or application/vnd.apache.parquet. Send one of them, or use format=json|csv|ndjson|parquet.",
                     instance = "/v1/articles", traceId = "0HNA1B2C3D4E5:00000004",
                 }, json),
                 "404" => JsonSerializer.SerializeToNode(new
