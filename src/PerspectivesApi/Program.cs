@@ -1,6 +1,7 @@
 using PerspectivesApi;
 using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
+using PerspectivesApi.Explorer;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 
@@ -15,6 +16,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddArchiveHealth();
 builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
+builder.Services.AddExplorer();
 builder.Services.AddArchiveResponseCache(builder.Configuration);
 builder.Services.AddReverseProxySupport(builder.Configuration);
 builder.Services.AddArchiveRateLimiting(builder.Configuration);
@@ -48,10 +50,11 @@ if (SeedCommand.Matches(args))
 // First: everything after it sees the client's address (from trusted proxies only), not the proxy's.
 app.UseForwardedClients();
 app.UseHttpHygiene();
+app.UseExplorerFiles();
 // Routing after HEAD has become GET, so that HEAD finds every GET route (without this line, routing runs first).
 app.UseRouting();
-// Every error leaves as application/problem+json: exceptions (never with a stack trace), and
-// empty 4xx/5xx answers such as an unknown route or a wrong method.
+// Every error leaves as application/problem+json (on the explorer's paths, as an HTML page): exceptions
+// (never with a stack trace), and empty 4xx/5xx answers such as an unknown route or a wrong method.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
@@ -62,9 +65,9 @@ app.UseAuthorization();
 app.UseArchiveResponseCache();
 
 app.UseArchiveOpenApi();
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapArchiveHealth();
 app.MapV1();
+app.MapExplorer();
 
 app.Run();
 return 0;

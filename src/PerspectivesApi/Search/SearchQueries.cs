@@ -11,15 +11,15 @@ public static class SearchQueries
     public static readonly Collection Collection = new(
         Name: "search results",
         Columns: "h.kind, h.id, h.title, h.rank, h.snippet, h.article_id, h.article_title, h.key",
-        From: """
+        From: $"""
             (SELECT 'article' AS kind, a.id AS id, a.title AS title, articles_fts.rank AS rank,
-                    snippet(articles_fts, -1, '<mark>', '</mark>', '…', 24) AS snippet,
+                    snippet(articles_fts, -1, {SearchSnippet.OpenSql}, {SearchSnippet.CloseSql}, '…', 24) AS snippet,
                     a.id AS article_id, a.title AS article_title, 'article:' || a.id AS key
              FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
              WHERE articles_fts MATCH @q
              UNION ALL
              SELECT 'stance', s.id, t.title, stances_fts.rank,
-                    snippet(stances_fts, 0, '<mark>', '</mark>', '…', 24),
+                    snippet(stances_fts, 0, {SearchSnippet.OpenSql}, {SearchSnippet.CloseSql}, '…', 24),
                     a.id, a.title, 'stance:' || s.id
              FROM stances_fts JOIN stances s ON s.rowid = stances_fts.rowid
              JOIN topics t ON t.id = s.topic_id JOIN articles a ON a.id = s.article_id
@@ -48,6 +48,7 @@ public static class SearchQueries
         public string Id { get; init; } = "";
         public string Title { get; init; } = "";
         public double Rank { get; init; }
+        /// <summary>With <see cref="SearchSnippet"/>'s markers around the matched terms.</summary>
         public string Snippet { get; init; } = "";
         public string ArticleId { get; init; } = "";
         public string ArticleTitle { get; init; } = "";
@@ -58,5 +59,5 @@ public static class SearchQueries
 
     public static Task<IReadOnlyList<SearchHit>> HitsAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<SearchHit>>(rows.Select(r => new SearchHit(
-            r.Kind, r.Id, r.Title, $"/v1/{r.Kind}s/{r.Id}", r.Rank, r.Snippet, new HitArticle(r.ArticleId, r.ArticleTitle))).ToList());
+            r.Kind, r.Id, r.Title, $"/v1/{r.Kind}s/{r.Id}", r.Rank, SearchSnippet.Marked(r.Snippet), new HitArticle(r.ArticleId, r.ArticleTitle))).ToList());
 }
