@@ -82,7 +82,7 @@ public static class ExplorerEndpoints
         return Render<TopicsPage>(http, new TopicsModel(
             await CardsAsync(database, topics.Page!.Items, cancellationToken),
             new Pager(query.Next(path, topics.Page.NextCursor), query.First(path)),
-            [new("this page of topics", query.Href(source), query.Csv(source)), new("every topic's positions", "/v1/topics/summary")]));
+            [new("this page of topics", query.Api(source), query.Csv(source)), new("every topic's positions", "/v1/topics/summary")]));
     }
 
     private static async Task<IResult> Topic(
@@ -108,7 +108,7 @@ public static class ExplorerEndpoints
             TimelineDrawing.From(summary),
             new Pager(query.Next(path, stances.Page.NextCursor), query.First(path)),
             [
-                new("this page of stances", query.Href(source), query.Csv(source)),
+                new("this page of stances", query.Api(source), query.Csv(source)),
                 new("the topic", $"/v1/topics/{topic.Id}"),
                 new("its summary (positions by period, outlet and voice)", $"/v1/topics/{topic.Id}/summary"),
             ]));
@@ -178,7 +178,7 @@ public static class ExplorerEndpoints
         return Render<AuthorPage>(http, new AuthorModel(author, stances.Page!.Items.Select(StanceView.From).ToList(),
             new Pager(query.Next(path, stances.Page.NextCursor), query.First(path)),
             [
-                new("this page of stances", query.Href(source), query.Csv(source)),
+                new("this page of stances", query.Api(source), query.Csv(source)),
                 new("the voice", $"/v1/authors/{author.Id}"),
                 new("the articles crediting them", $"/v1/authors/{author.Id}/articles", $"/v1/authors/{author.Id}/articles?format=csv"),
             ]));
@@ -196,7 +196,7 @@ public static class ExplorerEndpoints
         var path = http.Request.Path.Value!;
         return Render<OutletPage>(http, new OutletModel(outlet, articles.Page!.Items,
             new Pager(query.Next(path, articles.Page.NextCursor), query.First(path)),
-            [new("this page of articles", query.Href(source), query.Csv(source)), new("the outlet", $"/v1/outlets/{outlet.Id}")]));
+            [new("this page of articles", query.Api(source), query.Csv(source)), new("the outlet", $"/v1/outlets/{outlet.Id}")]));
     }
 
     private static async Task<IResult> Search(HttpContext http, CollectionReader reader, CancellationToken cancellationToken)
@@ -218,7 +218,7 @@ public static class ExplorerEndpoints
         ];
         return Render<SearchPage>(http, new SearchModel(query["q"], kinds, results.Page!.Items,
             new Pager(query.Next(path, results.Page.NextCursor), query.First(path)),
-            [new("these results", query.Href(source), query.Csv(source))]));
+            [new("these results", query.Api(source), query.Csv(source))]));
     }
 
     /// <summary>Each topic with its positions, from its summary (the tallies the database keeps).</summary>

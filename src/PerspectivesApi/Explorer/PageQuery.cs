@@ -14,10 +14,14 @@ public sealed class PageQuery
 
     private readonly Dictionary<string, StringValues> values;
 
-    private PageQuery(Dictionary<string, StringValues> values) => this.values = values;
+    /// <summary>What the page asks of the API without saying so (its order), beside what its URL says.</summary>
+    private readonly Dictionary<string, StringValues> defaults;
+
+    private PageQuery(Dictionary<string, StringValues> values, Dictionary<string, StringValues> defaults) =>
+        (this.values, this.defaults) = (values, defaults);
 
     public static PageQuery From(IQueryCollection query) =>
-        new(query.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        new(query.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), new Dictionary<string, StringValues>(StringComparer.Ordinal));
 
     /// <summary>The parameters a listing page refuses, as the API refuses a parameter it does not know
     /// (the rest are checked by the list itself); null when there are none.</summary>
@@ -32,15 +36,21 @@ public sealed class PageQuery
     public static IResult? RefuseAll(IQueryCollection query) => query.Count == 0 ? null : Problems.InvalidParameters(
         query.Keys.ToDictionary(name => name, _ => new[] { "is not a parameter: this page takes none." }));
 
-    /// <summary>The same query with <paramref name="value"/> for <paramref name="name"/> when it names none.</summary>
-    public PageQuery WithDefault(string name, string value)
-    {
-        if (values.ContainsKey(name)) return this;
-        return new PageQuery(new Dictionary<string, StringValues>(values, StringComparer.Ordinal) { [name] = value });
-    }
+    /// <summary>The same query, asking the API for <paramref name="value"/> as <paramref name="name"/> when the
+    /// page's URL names none. The page's own links leave it out; its links to the API say it.</summary>
+    public PageQuery WithDefault(string name, string value) => values.ContainsKey(name)
+        ? this
+        : new PageQuery(values, new Dictionary<string, StringValues>(defaults, StringComparer.Ordinal) { [name] = value });
 
     /// <summary>The query as the API's list reads it.</summary>
-    public IQueryCollection AsQuery() => new QueryCollection(values);
+    public IQueryCollection AsQuery() => new QueryCollection(ForApi());
+
+    private Dictionary<string, StringValues> ForApi()
+    {
+        var all = new Dictionary<string, StringValues>(values, StringComparer.Ordinal);
+        foreach (var (name, value) in defaults) all[name] = value;
+        return all;
+    }
 
     public string? this[string name] => values.TryGetValue(name, out var value) && value.Count > 0 ? value[0] : null;
 
@@ -48,8 +58,13 @@ public sealed class PageQuery
 
     public bool Has(string name) => values.ContainsKey(name);
 
-    /// <summary><paramref name="path"/> with this query, changed: a null value removes the parameter.</summary>
-    public string Href(string path, params (string Name, string? Value)[] changes)
+    /// <summary>A page: <paramref name="path"/> with this query, changed (a null value removes the parameter).</summary>
+    public string Href(string path, params (string Name, string? Value)[] changes) => With(values, path, changes);
+
+    /// <summary>The API request this page is made from, at <paramref name="apiPath"/>, changed likewise.</summary>
+    public string Api(string apiPath, params (string Name, string? Value)[] changes) => With(ForApi(), apiPath, changes);
+
+    private static string With(Dictionary<string, StringValues> values, string path, (string Name, string? Value)[] changes)
     {
         var changed = new Dictionary<string, StringValues>(values, StringComparer.Ordinal);
         foreach (var (name, value) in changes)
@@ -67,5 +82,5 @@ public sealed class PageQuery
     public string? First(string path) => Has("cursor") ? Href(path, ("cursor", null)) : null;
 
     /// <summary>The whole filtered collection as CSV: the same query, without paging.</summary>
-    public string Csv(string apiPath) => Href(apiPath, ("cursor", null), ("limit", null), ("format", "csv"));
+    public string Csv(string apiPath) => Api(apiPath, ("cursor", null), ("limit", null), ("format", "csv"));
 }
