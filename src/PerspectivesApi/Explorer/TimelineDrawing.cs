@@ -24,7 +24,7 @@ public sealed record TimelineDrawing(
     /// <summary>Stacked from the bottom: the two sides apart, mixed and neutral between them.</summary>
     public static readonly string[] Positions = [Data.Position.Supports, Data.Position.Mixed, Data.Position.Neutral, Data.Position.Opposes];
 
-    private const int MostMonths = 120, MostTicks = 10;
+    private const int MostMonths = 120, MostTicks = 10, MostBarWidth = 56;
 
     public double Baseline => Height - Bottom;
 
@@ -63,7 +63,8 @@ public sealed record TimelineDrawing(
         var plotWidth = Width - Left - Right;
         var plotHeight = Height - Top - Bottom;
         var step = plotWidth / periods.Count;
-        var barWidth = Math.Max(1, step * 0.8);
+        // Bars no wider than a thumb: one period alone is a bar, not a block.
+        var barWidth = Math.Clamp(step * 0.8, 1, MostBarWidth);
         var bars = new List<TimelineBar>();
         for (var i = 0; i < periods.Count; i++)
         {
