@@ -221,17 +221,12 @@ public static class ExplorerEndpoints
             [new("these results", query.Api(source), query.Csv(source))]));
     }
 
-    /// <summary>Each topic with its positions, from its summary (the tallies the database keeps).</summary>
+    /// <summary>Each topic with its positions, as its summary counts them (the tallies the database keeps).</summary>
     private static async Task<List<TopicCard>> CardsAsync(Database database, IReadOnlyList<Topic> topics, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var cards = new List<TopicCard>(topics.Count);
-        foreach (var topic in topics)
-        {
-            var summary = await TopicSummaryQueries.FindAsync(connection, topic.Id, cancellationToken);
-            cards.Add(new TopicCard(topic, summary?.Positions ?? new PositionCounts(0, 0, 0, 0)));
-        }
-        return cards;
+        var positions = await TopicSummaryQueries.PositionsAsync(connection, topics.Select(t => t.Id).ToList(), cancellationToken);
+        return topics.Select(t => new TopicCard(t, positions[t.Id])).ToList();
     }
 
     /// <summary>A page, rendered on the server. Like every answer of the archive it may be kept but is
