@@ -50,6 +50,9 @@ scenarios = [
     ("  its API request", [f"/v1/topics/{topic}/stances?sort=-held&outlet={o}" for o in outlets]),
     ("article page", [f"/articles/{a}" for a in articles]),
     ("  its API request", [f"/v1/articles/{a}" for a in articles]),
+    # Not among the targets, for comparison: the home page lists 20 questions and 10 articles.
+    ("home page", ["/"]),
+    ("  its API requests", ["/v1/topics", "/v1/articles?limit=10"]),
 ]
 
 print(f"{'scenario':24}{'requests':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'max ms':>9}{'KB':>7}")

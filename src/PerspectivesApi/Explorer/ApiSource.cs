@@ -18,17 +18,29 @@ public sealed record ApiSource(string Template)
     public static ApiSource? Of(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<ApiSource>();
 }
 
-/// <summary>Where the explorer is: every path the API does not own. An unknown path there is the
-/// explorer's too, answered with an HTML page (a 404), as every problem on it is.</summary>
+/// <summary>Where the explorer is: every path the API does not own (its versions, /v1 and any later /v2,
+/// the health probes, Swagger UI). An unknown path there is the explorer's too, answered with an HTML page
+/// (a 404), as every problem on it is.</summary>
 public static class ExplorerPaths
 {
-    private static readonly PathString[] ApiPaths = ["/v1", "/health", "/swagger"];
+    private static readonly PathString[] ApiPaths = ["/health", "/swagger"];
 
     public static bool Serves(PathString path)
     {
         foreach (var api in ApiPaths)
             if (path.StartsWithSegments(api)) return false;
-        return true;
+        return !IsApiVersion(path);
+    }
+
+    /// <summary>/v1/…, /v2/…: a version of the API, whether or not this build has it.</summary>
+    private static bool IsApiVersion(PathString path)
+    {
+        var value = path.Value.AsSpan();
+        if (value.Length < 3 || value[0] != '/' || value[1] != 'v') return false;
+        var segment = value[2..];
+        var end = segment.IndexOf('/');
+        if (end >= 0) segment = segment[..end];
+        return segment.Length > 0 && !segment.ContainsAnyExceptInRange('0', '9');
     }
 
     public const string Stylesheet = "/explorer.css";

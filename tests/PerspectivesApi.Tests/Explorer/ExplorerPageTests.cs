@@ -337,6 +337,8 @@ public sealed class ExplorerPageTests(ArchiveApp app) : IClassFixture<ArchiveApp
         await ProblemAssert.IsProblemAsync(api, 404);
         using var route = await client.GetAsync("/v1/no-such-collection");
         await ProblemAssert.IsProblemAsync(route, 404);
+        using var version = await client.GetAsync("/v2/topics"); // a version of the API this build does not have
+        await ProblemAssert.IsProblemAsync(version, 404);
     }
 
     [Theory]
