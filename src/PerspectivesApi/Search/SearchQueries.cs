@@ -18,12 +18,12 @@ public static class SearchQueries
     private static string Hits(bool snippets) => $"""
         (SELECT 'article' AS kind, a.id AS id, a.title AS title, articles_fts.rank AS rank,
                 a.id AS article_id, a.title AS article_title, 'article:' || a.id AS key, articles_fts.rowid AS fts_rowid
-                {(snippets ? ", snippet(articles_fts, -1, '<mark>', '</mark>', '…', 24) AS snippet" : "")}
+                {(snippets ? $", snippet(articles_fts, -1, {SearchSnippet.OpenSql}, {SearchSnippet.CloseSql}, '…', 24) AS snippet" : "")}
          FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
          WHERE articles_fts MATCH @q
          UNION ALL
          SELECT 'stance', s.id, t.title, stances_fts.rank, a.id, a.title, 'stance:' || s.id, stances_fts.rowid
-                {(snippets ? ", snippet(stances_fts, 0, '<mark>', '</mark>', '…', 24)" : "")}
+                {(snippets ? $", snippet(stances_fts, 0, {SearchSnippet.OpenSql}, {SearchSnippet.CloseSql}, '…', 24)" : "")}
          FROM stances_fts JOIN stances s ON s.rowid = stances_fts.rowid
          JOIN topics t ON t.id = s.topic_id JOIN articles a ON a.id = s.article_id
          WHERE stances_fts MATCH @q) h
@@ -71,14 +71,20 @@ public static class SearchQueries
     /// <summary>The hits of a page (or an export's batch), with the snippets of its rows.</summary>
     public static async Task<IReadOnlyList<SearchHit>> HitsAsync(SqliteConnection connection, string query, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
     {
+        var snippets = await SnippetsAsync(connection, query, rows, cancellationToken);
+        return rows.Select((r, i) => new SearchHit(
+            r.Kind, r.Id, r.Title, $"/v1/{r.Kind}s/{r.Id}", r.Rank, SearchSnippet.Marked(snippets[i]), new HitArticle(r.ArticleId, r.ArticleTitle))).ToList();
+    }
+
+    /// <summary>Each row's snippet, with <see cref="SearchSnippet"/>'s markers around the matched terms: the export's
+    /// own, or made now for a page's rows.</summary>
+    public static async Task<IReadOnlyList<string>> SnippetsAsync(SqliteConnection connection, string query, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+    {
         var unlit = rows.Where(r => r.Snippet is null).ToList();
         var articles = await SnippetsAsync(connection, "articles_fts", "-1", query, unlit.Where(r => r.Kind == "article"), cancellationToken);
         var stances = await SnippetsAsync(connection, "stances_fts", "0", query, unlit.Where(r => r.Kind == "stance"), cancellationToken);
-        return rows.Select(r => new SearchHit(
-            r.Kind, r.Id, r.Title, $"/v1/{r.Kind}s/{r.Id}", r.Rank,
-            // A row deleted between the two reads has no snippet left to show.
-            r.Snippet ?? (r.Kind == "article" ? articles : stances).GetValueOrDefault(r.FtsRowid, ""),
-            new HitArticle(r.ArticleId, r.ArticleTitle))).ToList();
+        // A row deleted between the two reads has no snippet left to show.
+        return rows.Select(r => r.Snippet ?? (r.Kind == "article" ? articles : stances).GetValueOrDefault(r.FtsRowid, "")).ToList();
     }
 
     /// <summary>Snippets of the given rows of one index. snippet() needs the query's match, so the
@@ -93,7 +99,7 @@ public static class SearchQueries
         if (rowids.Length == 0) return new Dictionary<long, string>();
         // The index and column come from the code above, never from the request.
         var snippets = await connection.QueryAsync<(long Rowid, string Snippet)>(new CommandDefinition(
-            $"SELECT rowid, snippet({index}, {column}, '<mark>', '</mark>', '…', 24) FROM {index} " +
+            $"SELECT rowid, snippet({index}, {column}, {SearchSnippet.OpenSql}, {SearchSnippet.CloseSql}, '…', 24) FROM {index} " +
             $"WHERE {index} MATCH @query AND rowid BETWEEN @first AND @last AND +rowid IN @rowids",
             new { query, first = rowids.Min(), last = rowids.Max(), rowids }, cancellationToken: cancellationToken));
         return snippets.ToDictionary(s => s.Rowid, s => s.Snippet);
