@@ -90,17 +90,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions. Example: `interview`. At most 50 values.</param>
         /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-01`.</param>
         /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</param>
-        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
+        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `outlet`: Articles per outlet (null: outlet unknown). `author`: Articles per credited voice, in any role. `topic`: Articles per topic they hold a stance on. `language`: Articles per language. `genre`: Articles per genre. `year`: Articles per year of publication (null: date unknown).</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListArticlesAsync(System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListArticlesAsync(System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -111,6 +112,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -233,7 +237,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -1286,17 +1290,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</param>
         /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</param>
         /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</param>
-        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
+        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListArticleStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListArticleStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -1310,6 +1315,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -1468,7 +1476,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -1530,14 +1538,15 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="id">The article's id (a slug).</param>
         /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleRevision>> ListArticleRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleRevision>> ListArticleRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -1551,6 +1560,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -1653,7 +1665,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -1900,15 +1912,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="topic">Only voices holding a stance on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
         /// <param name="kind">Only voices of this kind. Repeat for several. `person`: an individual: a writer, an interviewee, a quoted or reported official or analyst. `institution`: an organisation that speaks as one (the Kremlin, a ministry, a court), whoever delivered the words. `group`: a collective without an official voice whose members are not named one by one (pro-war bloggers, a country's television). `editorial`: a piece's or outlet's own unsigned voice, named instead of left null; it names its outlet when that is known. Example: `institution`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: name. `name`: By name (binary order). `id`: By id.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `kind`: Voices per kind.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthor>> ListAuthorsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<VoiceKind>? kind = null, AuthorsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<AuthorsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthor>> ListAuthorsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<VoiceKind>? kind = null, AuthorsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<AuthorsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -1919,6 +1932,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -2021,7 +2037,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -3060,17 +3076,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions. Example: `interview`. At most 50 values.</param>
         /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-01`.</param>
         /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</param>
-        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
+        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `outlet`: Articles per outlet (null: outlet unknown). `author`: Articles per credited voice, in any role. `topic`: Articles per topic they hold a stance on. `language`: Articles per language. `genre`: Articles per genre. `year`: Articles per year of publication (null: date unknown).</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListAuthorArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListAuthorArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3084,6 +3101,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -3214,7 +3234,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -3287,17 +3307,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</param>
         /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</param>
         /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</param>
-        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
+        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListAuthorStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListAuthorStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3311,6 +3332,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -3469,7 +3493,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -3531,14 +3555,15 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="id">The author's id (a slug).</param>
         /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthorRevision>> ListAuthorRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthorRevision>> ListAuthorRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3552,6 +3577,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -3654,7 +3682,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -4089,14 +4117,15 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="since">Only changes after this seq (0, the default, for the whole history): where a mirror that stored the last seq it saw picks up. Pages after the first follow nextCursor as in every collection. Example: `120`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
-        /// <param name="limit">How many items a page holds, from 1 to 1000 (default 100). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 1000 (default 100); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfChange>> ListChangesAsync(long? since = null, ChangesSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfChange>> ListChangesAsync(long? since = null, ChangesSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -4107,6 +4136,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -4197,7 +4229,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -4259,12 +4291,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>else (no curator keys, no idempotency records, no secrets). db/SNAPSHOT.md in the repository lists every table and
         /// <br/>column. All of it is read in one transaction while the archive keeps serving, so the copy is consistent. Open it
         /// <br/>with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database
-        /// <br/>bumps on every write: send it back in If-None-Match to learn, with a 304, that nothing changed.
+        /// <br/>bumps on every write, and Last-Modified the revision's time: send either back (If-None-Match, If-Modified-Since,
+        /// <br/>`curl -z`) to learn, with a 304, that nothing changed. The file describes itself: `dictionary_tables` and
+        /// <br/>`dictionary_columns` say what every table, view and column holds (booleans are 0 and 1), and the `tidy_…` views are
+        /// <br/>the tables of GET /v1/export/tables, with readable types.
         /// </remarks>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<FileResponse> GetArchiveSnapshotAsync(string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<FileResponse> GetArchiveSnapshotAsync(string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -4275,6 +4311,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/vnd.sqlite3"));
 
@@ -4328,6 +4367,294 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The client (its IP address, or its curator key) has used its request budget; Retry-After says when to try again. Expensive operations (search, facets, count=true, exports, the snapshot) have a tighter budget of their own.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 500)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The archive failed to answer; the problem carries a traceId to report.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The request\'s work would exceed its time budget, or the database is busy with other writes; nothing was written. Retry-After says when to try again; a narrower query may succeed at once.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// List the downloadable tables
+        /// </summary>
+        /// <remarks>
+        /// The archive's tables, tidy, for data analysis: articles, authors, outlets, topics, stances, credits, and the topic
+        /// <br/>summaries as a long table. One row per thing and one column per fact; references are `…_id` columns that join on
+        /// <br/>the other tables' `id`; every date at a precision has the first and last day of its period; booleans are booleans.
+        /// <br/>Each table downloads as CSV, NDJSON or Parquet (GET /v1/export/tables/{file}), and is a `tidy_…` view of the SQLite
+        /// <br/>snapshot. This document lists each table's files and columns, with their types and meanings.
+        /// </remarks>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <returns>The resource, with a strong ETag.</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<TablesIndex>> ListTablesAsync(string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+
+                    if (if_None_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                    if (!string.IsNullOrEmpty(_baseUrl)) urlBuilder_.Append(_baseUrl);
+                    // Operation Path: "v1/export/tables"
+                    urlBuilder_.Append("v1/export/tables");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<TablesIndex>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return new SwaggerResponse<TablesIndex>(status_, headers_, objectResponse_.Object);
+                        }
+                        else
+                        if (status_ == 304)
+                        {
+                            string responseText_ = ( response_.Content == null ) ? string.Empty : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The client\'s copy (its If-None-Match ETag) is current; no body.", status_, responseText_, headers_, null);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The client (its IP address, or its curator key) has used its request budget; Retry-After says when to try again. Expensive operations (search, facets, count=true, exports, the snapshot) have a tighter budget of their own.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 500)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The archive failed to answer; the problem carries a traceId to report.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The request\'s work would exceed its time budget, or the database is busy with other writes; nothing was written. Retry-After says when to try again; a narrower query may succeed at once.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Download a table
+        /// </summary>
+        /// <remarks>
+        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet
+        /// <br/>(`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id:
+        /// <br/>`stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`.
+        /// <br/>The strong ETag names the archive revision and the request, Last-Modified the revision's time: If-None-Match or
+        /// <br/>If-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
+        /// </remarks>
+        /// <param name="file">The table and its format: `{table}.csv`, `{table}.ndjson` or `{table}.parquet`, for a table of GET /v1/export/tables.</param>
+        /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
+        /// <param name="limit">Only the table's first rows, from 1 to 100: a sample, to see the columns. Without it, every row.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>The table, streamed, with a strong ETag and Last-Modified.</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<string>> DownloadTableAsync(File file, string? if_None_Match = null, int? limit = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (file == null)
+                throw new System.ArgumentNullException("file");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+
+                    if (if_None_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("text/csv"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                    if (!string.IsNullOrEmpty(_baseUrl)) urlBuilder_.Append(_baseUrl);
+                    // Operation Path: "v1/export/tables/{file}"
+                    urlBuilder_.Append("v1/export/tables/");
+                    urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(file, System.Globalization.CultureInfo.InvariantCulture)));
+                    urlBuilder_.Append('?');
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<string>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return new SwaggerResponse<string>(status_, headers_, objectResponse_.Object);
+                        }
+                        else
+                        if (status_ == 304)
+                        {
+                            string responseText_ = ( response_.Content == null ) ? string.Empty : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The client\'s copy (its If-None-Match ETag) is current; no body.", status_, responseText_, headers_, null);
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 404)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("No table download has this name (GET /v1/export/tables lists them).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -4516,15 +4843,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="country">Only outlets from this country (ISO 3166-1 alpha-2, capitals). Repeat for several. Example: `GE`. At most 50 values.</param>
         /// <param name="kind">Only outlets of this kind. Repeat for several. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog. Example: `newspaper`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: name. `name`: By name (binary order). `id`: By id.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `country`: Outlets per country (null: not certain). `kind`: Outlets per kind (null: not certain).</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutlet>> ListOutletsAsync(System.Collections.Generic.IEnumerable<string>? country = null, System.Collections.Generic.IEnumerable<OutletKind>? kind = null, OutletsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<OutletsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutlet>> ListOutletsAsync(System.Collections.Generic.IEnumerable<string>? country = null, System.Collections.Generic.IEnumerable<OutletKind>? kind = null, OutletsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<OutletsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -4535,6 +4863,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -4633,7 +4964,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -5672,17 +6003,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="genre">Only articles of this genre. Repeat for several. `news`: reports recent events and what named sources said, in the outlet's voice; any assessment of its own is brief and secondary. `analysis`: explains the causes and consequences of events; interpretation is its main content, not advocacy of a course of action. `opinion`: a signed piece in which a contributor argues their own view (op-ed, guest commentary). `column`: a signed opinion piece in a recurring column or blog slot, presented by the outlet as the author's own view. `editorial`: an unsigned piece in which the outlet argues its own position in its own voice (often 'we'). `interview`: a piece whose substance is one person's answers to an interviewer's questions. Example: `interview`. At most 50 values.</param>
         /// <param name="from">Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-01`.</param>
         /// <param name="to">Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</param>
-        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
+        /// <param name="q">Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `outlet`: Articles per outlet (null: outlet unknown). `author`: Articles per credited voice, in any role. `topic`: Articles per topic they hold a stance on. `language`: Articles per language. `genre`: Articles per genre. `year`: Articles per year of publication (null: date unknown).</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListOutletArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListOutletArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -5696,6 +6028,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -5826,7 +6161,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -5888,14 +6223,15 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="id">The outlet's id (a slug).</param>
         /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutletRevision>> ListOutletRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutletRevision>> ListOutletRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -5909,6 +6245,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -6011,7 +6350,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -6256,18 +6595,19 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>matched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;.
         /// <br/>Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </remarks>
-        /// <param name="q">Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Without q nothing is searched, and the page is empty. Example: `"point of no return"`.</param>
+        /// <param name="q">Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Without q nothing is searched, and the page is empty. Example: `"point of no return"`.</param>
         /// <param name="kind">Only hits of this kind. Repeat for both (the default). Example: `stance`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: relevance. `relevance`: By bm25 rank, best first.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `kind`: Hits per kind: article or stance.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfSearchHit>> SearchAsync(string? q = null, System.Collections.Generic.IEnumerable<SearchHitKind>? kind = null, SearchResultsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<SearchResultsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfSearchHit>> SearchAsync(string? q = null, System.Collections.Generic.IEnumerable<SearchHitKind>? kind = null, SearchResultsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<SearchResultsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -6278,6 +6618,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -6376,7 +6719,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -6451,17 +6794,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</param>
         /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</param>
         /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</param>
-        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
+        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListStancesAsync(System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListStancesAsync(System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -6472,6 +6816,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -6622,7 +6969,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -7657,14 +8004,15 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="id">The stance's id (a slug).</param>
         /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStanceRevision>> ListStanceRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStanceRevision>> ListStanceRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -7678,6 +8026,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -7780,7 +8131,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -8026,14 +8377,15 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="article">Only topics on which this article holds a stance (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
         /// <param name="author">Only topics on which this voice holds a stance (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: title. `title`: By title (binary order). `id`: By id.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopic>> ListTopicsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopic>> ListTopicsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -8044,6 +8396,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -8138,7 +8493,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -8388,19 +8743,20 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Summarize every topic
         /// </summary>
         /// <remarks>
-        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.
+        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics. With format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count).
         /// </remarks>
         /// <param name="article">Only topics on which this article holds a stance (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
         /// <param name="author">Only topics on which this voice holds a stance (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: title. `title`: By title (binary order). `id`: By id.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicSummary>> ListTopicSummariesAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicSummary>> ListTopicSummariesAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -8411,6 +8767,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -8505,7 +8864,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -8568,13 +8927,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <br/>voice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,
         /// <br/>editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:
         /// <br/>positions held at different times differ in time, not in perspective. The counts are those of
-        /// <br/>GET /v1/topics/{id}/stances.
+        /// <br/>GET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table
+        /// <br/>(topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>The resource, with a strong ETag.</returns>
+        /// <param name="format">json (default): the summary document. csv, ndjson or parquet: its counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included. The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>The summary, with a strong ETag; or, with format=csv|ndjson|parquet, its counts as rows of the topic_summaries table, streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummary>> GetTopicSummaryAsync(string id, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummary>> GetTopicSummaryAsync(string id, string? if_None_Match = null, Format? format = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -8588,6 +8950,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -8597,6 +8962,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                     urlBuilder_.Append("v1/topics/");
                     urlBuilder_.Append(System.Uri.EscapeDataString(ConvertToString(id, System.Globalization.CultureInfo.InvariantCulture)));
                     urlBuilder_.Append("/summary");
+                    urlBuilder_.Append('?');
+                    if (format != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("format")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(format, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -8655,6 +9026,16 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("No resource has this id.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 406)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 410)
@@ -9517,17 +9898,18 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="curator">Only stances read by this curator (a curator key's name, or seed-corpus). Repeat for several. Example: `seed-corpus`. At most 50 values.</param>
         /// <param name="confidence">Only stances read with this confidence. Repeat for several. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note. Example: `medium`. At most 50 values.</param>
         /// <param name="conditional">true: only conditional positions (with a condition); false: only unconditional ones. Example: `false`. At most 50 values.</param>
-        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
+        /// <param name="q">Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
         /// <param name="facet">Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListTopicStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListTopicStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -9541,6 +9923,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -9699,7 +10084,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -9761,14 +10146,15 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="id">The topic's id (a slug).</param>
         /// <param name="since">Only revisions after this seq (0, the default, for the whole history). Example: `120`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
-        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</param>
+        /// <param name="limit">How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</param>
         /// <param name="cursor">Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.</param>
-        /// <param name="format">json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</param>
+        /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.</returns>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicRevision>> ListTopicRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicRevision>> ListTopicRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -9782,6 +10168,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
                     if (if_None_Match != null)
                         request_.Headers.TryAddWithoutValidation("If-None-Match", ConvertToString(if_None_Match, System.Globalization.CultureInfo.InvariantCulture));
+
+                    if (if_Modified_Since != null)
+                        request_.Headers.TryAddWithoutValidation("If-Modified-Since", ConvertToString(if_Modified_Since, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("GET");
                     request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
 
@@ -9884,7 +10273,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv and application/x-ndjson.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -11570,6 +11959,39 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ColumnDescription
+    {
+
+        /// <summary>
+        /// The column's name, the same in CSV, NDJSON, Parquet and the snapshot's view.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Name { get; set; } = default!;
+
+        /// <summary>
+        /// text, integer, real, boolean, date (yyyy-MM-dd; a DATE in Parquet) or list of text.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Type { get; set; } = default!;
+
+        /// <summary>
+        /// Whether the column may be null (an empty CSV cell).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("nullable")]
+        public bool Nullable { get; set; } = default!;
+
+        /// <summary>
+        /// What the column holds.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("description")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Description { get; set; } = default!;
+
+    }
+
     /// <summary>
     /// A confidence. `high`: the quote states the position in the proposition's terms. `medium`: the reading needs context beyond the quote or an inference, or rests on a hedged claim; the note says which. `low`: a plausible but contestable reading, kept with its reason in the note.
     /// </summary>
@@ -12045,7 +12467,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
-    /// How a collection is answered: json (one page), csv or ndjson (the whole filtered collection, streamed).
+    /// How a collection is answered: json (one page), csv, ndjson or parquet (the whole filtered collection, or a sample with limit, streamed as a flat table).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum ListFormat
@@ -12062,6 +12484,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ndjson")]
         [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
         Ndjson = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"parquet")]
+        Parquet = 3,
 
     }
 
@@ -13986,6 +14412,87 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class TableDescription
+    {
+
+        /// <summary>
+        /// The table's name.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Name { get; set; } = default!;
+
+        /// <summary>
+        /// What one row is.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("description")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Description { get; set; } = default!;
+
+        /// <summary>
+        /// Its downloads. Each takes limit=n for its first n rows (a sample).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("files")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public TableFiles Files { get; set; } = new TableFiles();
+
+        /// <summary>
+        /// The view in the SQLite snapshot (GET /v1/export/archive.sqlite) with the same columns and rows.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("snapshotView")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string SnapshotView { get; set; } = default!;
+
+        /// <summary>
+        /// Its columns, in order.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("columns")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<ColumnDescription> Columns { get; set; } = new System.Collections.ObjectModel.Collection<ColumnDescription>();
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class TableFiles
+    {
+
+        /// <summary>
+        /// RFC 4180 CSV with a header row.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("csv")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Csv { get; set; } = default!;
+
+        /// <summary>
+        /// One flat JSON object per line.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("ndjson")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Ndjson { get; set; } = default!;
+
+        /// <summary>
+        /// Apache Parquet with typed columns.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("parquet")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Parquet { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class TablesIndex
+    {
+
+        /// <summary>
+        /// The tables, each with its files and columns.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.ICollection<TableDescription> Items { get; set; } = new System.Collections.ObjectModel.Collection<TableDescription>();
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class Topic
     {
 
@@ -14378,6 +14885,118 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum File
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.csv")]
+        Articles_csv = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.ndjson")]
+        Articles_ndjson = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.parquet")]
+        Articles_parquet = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.csv")]
+        Authors_csv = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.ndjson")]
+        Authors_ndjson = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.parquet")]
+        Authors_parquet = 5,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.csv")]
+        Outlets_csv = 6,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.ndjson")]
+        Outlets_ndjson = 7,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.parquet")]
+        Outlets_parquet = 8,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.csv")]
+        Topics_csv = 9,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.ndjson")]
+        Topics_ndjson = 10,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.parquet")]
+        Topics_parquet = 11,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.csv")]
+        Stances_csv = 12,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.ndjson")]
+        Stances_ndjson = 13,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.parquet")]
+        Stances_parquet = 14,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.csv")]
+        Credits_csv = 15,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.ndjson")]
+        Credits_ndjson = 16,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.parquet")]
+        Credits_parquet = 17,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.csv")]
+        Topic_summaries_csv = 18,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.ndjson")]
+        Topic_summaries_ndjson = 19,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.parquet")]
+        Topic_summaries_parquet = 20,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum Format
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"json")]
+        [System.Runtime.Serialization.EnumMember(Value = @"json")]
+        Json = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
+        Csv = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
+        Ndjson = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"parquet")]
+        Parquet = 3,
 
     }
 

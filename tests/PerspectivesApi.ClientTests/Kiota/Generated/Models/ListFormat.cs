@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
-    /// <summary>How a collection is answered: json (one page), csv or ndjson (the whole filtered collection, streamed).</summary>
+    /// <summary>How a collection is answered: json (one page), csv, ndjson or parquet (the whole filtered collection, or a sample with limit, streamed as a flat table).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum ListFormat
     {
@@ -18,6 +18,10 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         [EnumMember(Value = "ndjson")]
         #pragma warning disable CS1591
         Ndjson,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "parquet")]
+        #pragma warning disable CS1591
+        Parquet,
         #pragma warning restore CS1591
     }
 }

@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.ArchiveSqlite;
+using PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -19,6 +20,11 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export
         public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.ArchiveSqlite.ArchiveSqliteRequestBuilder ArchiveSqlite
         {
             get => new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.ArchiveSqlite.ArchiveSqliteRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The tables property</summary>
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables.TablesRequestBuilder Tables
+        {
+            get => new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables.TablesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.ExportRequestBuilder"/> and sets the default values.

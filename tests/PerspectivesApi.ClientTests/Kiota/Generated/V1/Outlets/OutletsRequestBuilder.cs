@@ -209,7 +209,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets
             [QueryParameter("facet")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletsFacet[] Facet { get; set; }
 #endif
-            /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
+            /// <summary>json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
             /// <summary>Only outlets of this kind. Repeat for several. `newspaper`: a daily or weekly newspaper, in print or online. `magazine`: a periodical of features, analysis or opinion. `broadcaster`: a radio or television organisation, or one of its services. `news-site`: a news publication that exists only online. `news-agency`: an agency that supplies news to other outlets. `blog`: a personal or group weblog. Example: `newspaper`. At most 50 values.</summary>
@@ -222,7 +222,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets
             [QueryParameter("kind")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletKind[] Kind { get; set; }
 #endif
-            /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
+            /// <summary>How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export&apos;s first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
             /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: name. `name`: By name (binary order). `id`: By id.</summary>

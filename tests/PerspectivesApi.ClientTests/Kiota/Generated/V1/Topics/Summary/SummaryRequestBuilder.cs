@@ -34,7 +34,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary
         {
         }
         /// <summary>
-        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.
+        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics. With format=csv|ndjson|parquet, every topic&apos;s counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count).
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfTopicSummary"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfTopicSummary>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfTopicSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.
+        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics. With format=csv|ndjson|parquet, every topic&apos;s counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +93,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary.SummaryRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.
+        /// For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics. With format=csv|ndjson|parquet, every topic&apos;s counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count).
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SummaryRequestBuilderGetQueryParameters 
@@ -131,10 +131,10 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Summary
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
 #endif
-            /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
+            /// <summary>json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
-            /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
+            /// <summary>How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export&apos;s first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
             /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: title. `title`: By title (binary order). `id`: By id.</summary>

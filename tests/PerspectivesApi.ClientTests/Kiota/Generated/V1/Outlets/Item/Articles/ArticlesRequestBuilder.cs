@@ -133,7 +133,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles
             [QueryParameter("facet")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlesFacet[] Facet { get; set; }
 #endif
-            /// <summary>json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages (then limit, cursor and count do not apply). The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.</summary>
+            /// <summary>json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
             /// <summary>Only articles certainly published on or after this date (yyyy-MM-dd). A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-01`.</summary>
@@ -159,10 +159,10 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets.Item.Articles
             [QueryParameter("language")]
             public string[] Language { get; set; }
 #endif
-            /// <summary>How many items a page holds, from 1 to 100 (default 20). Out-of-range values are a 400, never clamped.</summary>
+            /// <summary>How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export&apos;s first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            /// <summary>Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</summary>
+            /// <summary>Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]

@@ -22,7 +22,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SummaryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/{id}/summary", pathParameters)
+        public SummaryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/{id}/summary{?format*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,28 +30,29 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SummaryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/{id}/summary", rawUrl)
+        public SummaryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/{id}/summary{?format*}", rawUrl)
         {
         }
         /// <summary>
-        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards theproposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication(null: a date unknown or known only to the year), by the year and month the positions were held, by the kind ofvoice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:positions held at different times differ in time, not in perspective. The counts are those ofGET /v1/topics/{id}/stances.
+        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards theproposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication(null: a date unknown or known only to the year), by the year and month the positions were held, by the kind ofvoice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:positions held at different times differ in time, not in perspective. The counts are those ofGET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table(topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummary"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 406 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 410 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 500 status code</exception>
         /// <exception cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummary?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummary?> GetAsync(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary.SummaryRequestBuilder.SummaryRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummary> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummary> GetAsync(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary.SummaryRequestBuilder.SummaryRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -59,6 +60,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary
             {
                 { "400", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "406", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "410", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "500", global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
@@ -67,17 +69,17 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummary>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TopicSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards theproposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication(null: a date unknown or known only to the year), by the year and month the positions were held, by the kind ofvoice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:positions held at different times differ in time, not in perspective. The counts are those ofGET /v1/topics/{id}/stances.
+        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards theproposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication(null: a date unknown or known only to the year), by the year and month the positions were held, by the kind ofvoice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:positions held at different times differ in time, not in perspective. The counts are those ofGET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table(topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary.SummaryRequestBuilder.SummaryRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary.SummaryRequestBuilder.SummaryRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -93,6 +95,16 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary
         public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary.SummaryRequestBuilder WithUrl(string rawUrl)
         {
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary.SummaryRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards theproposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication(null: a date unknown or known only to the year), by the year and month the positions were held, by the kind ofvoice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:positions held at different times differ in time, not in perspective. The counts are those ofGET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table(topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class SummaryRequestBuilderGetQueryParameters 
+        {
+            /// <summary>json (default): the summary document. csv, ndjson or parquet: its counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included. The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
+            [QueryParameter("format")]
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary.GetFormatQueryParameterType? Format { get; set; }
         }
     }
 }
