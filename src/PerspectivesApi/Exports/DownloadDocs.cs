@@ -30,7 +30,7 @@ public sealed class DownloadDocs : IOperationFilter
         operation.Parameters ??= [];
         operation.Responses ??= [];
 
-        if (table is not null) DescribeTable(operation, table);
+        if (table is not null) DescribeTable(operation, table, context.SchemaRepository);
 
         var components = context.Document.Components ??= new OpenApiComponents();
         components.Headers ??= new Dictionary<string, IOpenApiHeader>();
@@ -59,14 +59,14 @@ public sealed class DownloadDocs : IOperationFilter
             });
     }
 
-    private static void DescribeTable(OpenApiOperation operation, TableDownloadDoc doc)
+    private static void DescribeTable(OpenApiOperation operation, TableDownloadDoc doc, SchemaRepository schemas)
     {
         var parameters = operation.Parameters!;
         if (doc.FileParameter)
             foreach (var parameter in parameters.OfType<OpenApiParameter>().Where(p => p.Name == "file"))
             {
                 parameter.Description = "The table and its format: `{table}.csv`, `{table}.ndjson` or `{table}.parquet`, for a table of GET /v1/export/tables.";
-                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = TableDownloads.FileNames.Select(n => (JsonNode)JsonValue.Create(n)!).ToList() };
+                parameter.Schema = Enums.Reference("TableFile", TableDownloads.FileNames.ToList(), "A table of GET /v1/export/tables and its format: {table}.csv, {table}.ndjson or {table}.parquet.", schemas);
                 parameter.Example = JsonValue.Create("stances.parquet");
             }
         if (doc.LimitParameter)
@@ -86,12 +86,7 @@ public sealed class DownloadDocs : IOperationFilter
                 Description = "json (default): the summary document. csv, ndjson or parquet: its counts as rows of the topic_summaries table " +
                               "(topic_id, dimension, group_value, group_name, position, count), every outlet and voice included. " +
                               "The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.",
-                Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.String,
-                    Enum = ListFormats.Names.Select(n => (JsonNode)JsonValue.Create(n)!).ToList(),
-                    Default = JsonValue.Create("json"),
-                },
+                Schema = Enums.Reference("ListFormat", ListFormats.Names, "How a collection is answered: json (one page), csv, ndjson or parquet (the whole filtered collection, or a sample with limit, streamed as a flat table).", schemas),
                 Example = JsonValue.Create("csv"),
             });
 

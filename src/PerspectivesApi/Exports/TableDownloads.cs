@@ -131,8 +131,11 @@ public static class TableDownloads
     {
         var query = http.Request.Query;
         var errors = new Dictionary<string, string[]>();
-        foreach (var name in query.Keys.Where(k => k != "format"))
-            errors[name] = ["is not a parameter of a summary; the only one is format (json, csv, ndjson or parquet)."];
+        // The summaries' JSON is a collection whose reader checks its own parameters; one topic's takes only format.
+        var others = query.Keys.Where(k => k != "format").ToList();
+        if (topicId is not null)
+            foreach (var name in others)
+                errors[name] = ["is not a parameter of a summary; the only one is format (json, csv, ndjson or parquet)."];
         var formatValues = query["format"];
         string? formatText = null;
         if (formatValues.Count > 1) errors["format"] = ["may be given only once."];
@@ -143,6 +146,8 @@ public static class TableDownloads
         var format = ListFormats.Negotiate(formatText, http.Request.Headers.Accept);
         if (format is null) return Problems.NotAcceptable(http.Request.Headers.Accept);
         if (format is ListFormat.Json) return null;
+        if (others.Count > 0)
+            return Problems.InvalidParameters(others.ToDictionary(name => name, _ => new[] { "does not apply to the summaries as a table, whose only parameter is format." }));
 
         if (topicId is not null)
         {
