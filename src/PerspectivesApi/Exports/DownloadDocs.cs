@@ -53,9 +53,9 @@ public sealed class DownloadDocs : IOperationFilter
                 Name = "If-Modified-Since",
                 In = ParameterLocation.Header,
                 Description = "An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive " +
-                              "has not changed since. Ignored when If-None-Match is sent, and when it is not a date.",
+                              "has not changed since. Ignored when If-None-Match is sent, and when it is not a date. " +
+                              "For example `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, so that Swagger UI does not send it by itself).",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 },
-                Example = JsonValue.Create("Fri, 04 Jul 2025 10:29:00 GMT"),
             });
     }
 
@@ -76,7 +76,6 @@ public sealed class DownloadDocs : IOperationFilter
                 In = ParameterLocation.Query,
                 Description = $"Only the table's first rows, from 1 to {ListRequest.MaxLimit}: a sample, to see the columns. Without it, every row.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = ListRequest.MaxLimit.ToString() },
-                Example = JsonValue.Create(5),
             });
         if (doc.FormatParameter)
             parameters.Add(new OpenApiParameter
@@ -87,7 +86,6 @@ public sealed class DownloadDocs : IOperationFilter
                               "(topic_id, dimension, group_value, group_name, position, count), every outlet and voice included. " +
                               "The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.",
                 Schema = Enums.Reference("ListFormat", ListFormats.Names, "How a collection is answered: json (one page), csv, ndjson or parquet (the whole filtered collection, or a sample with limit, streamed as a flat table).", schemas),
-                Example = JsonValue.Create("csv"),
             });
 
         if (operation.Responses!.TryGetValue("200", out var ok) && ok is OpenApiResponse response)
