@@ -108,6 +108,37 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
     }
 
     [Fact]
+    public async Task A_whole_stance_export_streams_in_id_order_at_the_size_of_a_million_articles()
+    {
+        // The planner's statistics of the generated million-article archive (sqlite_stat1, as ANALYZE left them
+        // there), so that it plans as it would on that file: a plan that starts from the topics and sorts every
+        // stance (a temporary B-tree) sends no row of a 3-million-row export within the read budget.
+        var codec = new CursorCodec(new byte[32]);
+        var request = ListRequest.Parse(new QueryCollection(new Dictionary<string, StringValues> { ["format"] = "csv" }),
+            StanceQueries.Collection, null, codec, out var errors);
+        Assert.Empty(errors);
+        var (sql, parameters) = CollectionReader.ExportQuery(request, null);
+        using var app = new ArchiveApp();
+        await using var connection = await app.OpenAsync();
+        await connection.ExecuteAsync("""
+            ANALYZE;
+            DELETE FROM sqlite_stat1;
+            INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+              ('stances', 'sqlite_autoindex_stances_1', '3000653 1'), ('stances', 'ix_stances_topic', '3000653 10003 1'),
+              ('stances', 'ix_stances_topic_held', '3000653 10003 4 1'), ('stances', 'ix_stances_author_held', '3000653 750 4 1'),
+              ('stances', 'ix_stances_article', '3000653 4 1'), ('stances', 'ix_stances_position', '3000653 750164 1'),
+              ('topics', 'sqlite_autoindex_topics_1', '300 1'), ('topics', 'ix_topics_title', '300 1 1'),
+              ('articles', 'sqlite_autoindex_articles_1', '1000000 1'), ('articles', 'ix_articles_dating', '1000000 1 1 1 1'),
+              ('articles', 'ix_articles_outlet', '1000000 2494 2 1'),
+              ('outlets', 'sqlite_autoindex_outlets_1', '400 1'), ('authors', 'sqlite_autoindex_authors_1', '4000 1');
+            ANALYZE sqlite_schema;
+            """);
+        var plan = await PlanAsync(connection, sql, parameters);
+        Assert.StartsWith("SCAN s", plan[0]);
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE FOR ORDER BY"));
+    }
+
+    [Fact]
     public async Task Search_reads_both_full_text_indexes_and_no_table_in_full()
     {
         var codec = new CursorCodec(new byte[32]);
