@@ -15,6 +15,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddArchiveHealth();
 builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
+builder.Services.AddFacetLimitDocs();
 builder.Services.AddArchiveResponseCache(builder.Configuration);
 builder.Services.AddReverseProxySupport(builder.Configuration);
 builder.Services.AddArchiveRateLimiting(builder.Configuration);

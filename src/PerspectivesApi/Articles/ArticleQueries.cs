@@ -51,17 +51,18 @@ public static class ArticleQueries
         DefaultSort: "-published")
     {
         DefaultSortWithSearch = "relevance",
+        CountSource = "articles a",
         Facets =
         [
-            new("outlet", "a.outlet_id", "o.name", "Articles per outlet (null: outlet unknown)."),
-            new("author", "fc.author_id", "fa.name", "Articles per credited voice, in any role.")
+            new("outlet", "a.outlet_id", OutletName, "Articles per outlet (null: outlet unknown)."),
+            new("author", "fc.author_id", "(SELECT fa.name FROM authors fa WHERE fa.id = listed.value)", "Articles per credited voice, in any role.")
             {
-                Join = "JOIN credits fc ON fc.article_id = a.id JOIN authors fa ON fa.id = fc.author_id",
+                Join = "JOIN credits fc ON fc.article_id = a.id",
                 Count = "count(DISTINCT a.id)",
             },
-            new("topic", "fs.topic_id", "ft.title", "Articles per topic they hold a stance on.")
+            new("topic", "fs.topic_id", "(SELECT ft.title FROM topics ft WHERE ft.id = listed.value)", "Articles per topic they hold a stance on.")
             {
-                Join = "JOIN stances fs ON fs.article_id = a.id JOIN topics ft ON ft.id = fs.topic_id",
+                Join = "JOIN stances fs ON fs.article_id = a.id",
                 Count = "count(DISTINCT a.id)",
             },
             new("language", "a.language", null, "Articles per language."),
@@ -69,6 +70,9 @@ public static class ArticleQueries
             new("year", "substr(a.published_date, 1, 4)", null, "Articles per year of publication (null: date unknown)."),
         ],
     };
+
+    /// <summary>A facet value's label when it is an outlet id.</summary>
+    public const string OutletName = "(SELECT o.name FROM outlets o WHERE o.id = listed.value)";
 
     /// <summary>How every full-text parameter is described.</summary>
     public static string SearchDescription(string what) =>

@@ -45,12 +45,18 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         }
 
         Dictionary<string, IReadOnlyList<FacetCount>>? facets = null;
+        Dictionary<string, FacetOther>? facetOther = null;
         foreach (var facet in request.Facets)
         {
             var (facetSql, facetParameters) = FacetQuery(request, facet, pathValue);
+            var counted = (await connection.QueryAsync<FacetRow>(new CommandDefinition(facetSql, facetParameters, cancellationToken: cancellationToken))).ToList();
             facets ??= [];
-            facets[facet.Name] = (await connection.QueryAsync<FacetRow>(new CommandDefinition(facetSql, facetParameters, cancellationToken: cancellationToken)))
-                .Select(r => new FacetCount(r.Value, r.Label, r.Count)).ToList();
+            facetOther ??= [];
+            facets[facet.Name] = counted.Select(r => new FacetCount(r.Value, r.Label, r.Count)).ToList();
+            // Every row carries the totals over all the facet's values, listed or not.
+            facetOther[facet.Name] = counted.Count == 0
+                ? new FacetOther(0, 0)
+                : new FacetOther(counted[0].Groups - counted.Count, counted[0].Items - counted.Sum(r => r.Count));
         }
 
         string? next = null;
@@ -60,7 +66,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             http.Response.Headers.Link = $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"";
         }
         var items = await project(connection, rows, cancellationToken);
-        return new CachedJson<Page<TItem>>(new Page<TItem>(items, next, total, facets));
+        return new CachedJson<Page<TItem>>(new Page<TItem>(items, next, total, facets, facetOther));
     }
 
     /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
@@ -113,7 +119,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     public static (string Sql, DynamicParameters Parameters) CountQuery(ListRequest request, string? pathValue)
     {
         var (conditions, parameters) = Conditions(request, pathValue);
-        var sql = $"SELECT count(*) FROM {request.Collection.From}{Joins(request)}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
+        var sql = $"SELECT count(*) FROM {request.Collection.CountFrom}{Joins(request)}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
         return (sql, parameters);
     }
 
@@ -150,16 +156,26 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         public string? Value { get; init; }
         public string? Label { get; init; }
         public long Count { get; init; }
+        public long Groups { get; init; }
+        public long Items { get; init; }
     }
 
-    /// <summary>The SQL that counts one facet's values over the whole filtered collection.</summary>
+    /// <summary>The SQL that counts one facet's values over the whole filtered collection and returns
+    /// the <see cref="ListRequest.FacetLimit"/> most frequent (count descending, then value), each row with
+    /// the number of values and the sum of their counts over all of them. The counting reads the
+    /// collection's own table (its covering indexes) and what the facet's value needs, never the joins that
+    /// only add display columns; labels are looked up for the returned values only.</summary>
     public static (string Sql, DynamicParameters Parameters) FacetQuery(ListRequest request, Facet facet, string? pathValue)
     {
         var (conditions, parameters) = Conditions(request, pathValue);
-        var sql = $"SELECT {facet.Value} AS value, {facet.Label ?? "NULL"} AS label, {facet.Count} AS count " +
-                  $"FROM {request.Collection.From}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
-                  (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
-                  " GROUP BY 1, 2 ORDER BY 3 DESC, 1";
+        parameters.Add("__facetLimit", request.FacetLimit);
+        var counted = $"SELECT {facet.Value} AS value, {facet.Count} AS count " +
+                      $"FROM {request.Collection.CountFrom}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
+                      (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
+                      " GROUP BY 1";
+        var sql = $"SELECT listed.value AS value, {facet.Label ?? "NULL"} AS label, listed.count AS count, listed.groups AS groups, listed.items AS items " +
+                  $"FROM (SELECT value, count, count(*) OVER () AS groups, sum(count) OVER () AS items FROM ({counted}) " +
+                  "ORDER BY count DESC, value LIMIT @__facetLimit) listed ORDER BY listed.count DESC, listed.value";
         return (sql, parameters);
     }
 

@@ -12,7 +12,7 @@ public sealed class ListRequest
     public const int MaxLimit = 100;
 
     /// <summary>Parameters every collection understands, beside its own filters.</summary>
-    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format", "facet"];
+    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format", "facet", "facetLimit"];
 
     /// <summary>Date filters that bound one range: publication dates, and the time a position was held.</summary>
     private static readonly (string Start, string End)[] DateRanges = [("from", "to"), ("heldFrom", "heldTo")];
@@ -27,6 +27,9 @@ public sealed class ListRequest
 
     /// <summary>The facets to count beside the page, in the order asked.</summary>
     public IReadOnlyList<Facet> Facets { get; init; } = [];
+
+    /// <summary>How many values each facet lists; the rest are summed in <c>facetOther</c>.</summary>
+    public int FacetLimit { get; init; } = Facet.DefaultLimit;
     public Cursor? After { get; init; }
 
     /// <summary>JSON pages, or the whole collection as CSV or NDJSON; null when the Accept header
@@ -141,12 +144,22 @@ public sealed class ListRequest
         }
         if (facets.Count > 0 && format is ListFormat.Csv or ListFormat.Ndjson)
             Fail("facet", "does not apply to an export, which streams items only.");
+        var facetLimit = Facet.DefaultLimit;
+        if (Single("facetLimit") is { } facetLimitText)
+        {
+            if (!int.TryParse(facetLimitText, NumberStyles.None, CultureInfo.InvariantCulture, out facetLimit) || facetLimit < 1 || facetLimit > Facet.MaxLimit)
+                Fail("facetLimit", $"must be a whole number from 1 to {Facet.MaxLimit}; got '{facetLimitText}'.");
+            else if (collection.Facets.Count == 0)
+                Fail("facetLimit", $"{collection.Name} have no facets.");
+            else if (facets.Count == 0)
+                Fail("facetLimit", "limits the values of each facet=, and no facet was asked for.");
+        }
 
         errors = problems.ToDictionary(p => p.Key, p => p.Value.ToArray());
         return new ListRequest
         {
             Collection = collection, Limit = limit, Count = count, Sort = sort, Descending = descending,
-            Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format, Facets = facets,
+            Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format, Facets = facets, FacetLimit = facetLimit,
         };
     }
 
