@@ -43,10 +43,7 @@ public static class ArticleQueries
             new("published", "a.published_key", "By publication date (the start of its period); unknown dates sort first ascending, last descending."),
             new("title", "a.title", "By title (binary order)."),
             new("id", "a.id", "By id."),
-            new("relevance", "articles_fts.rank", "By how well the article matches q (bm25), best first; only with q, and the default then.")
-            {
-                Requires = "q", TieBreak = "articles_fts.rowid", Source = "articles_fts", SourceMatch = "a.rowid",
-            },
+            Sort.Relevance("articles_fts", "a.rowid", "the article"),
         ],
         DefaultSort: "-published")
     {
@@ -75,10 +72,10 @@ public static class ArticleQueries
     public const string OutletName = "(SELECT o.name FROM outlets o WHERE o.id = listed.value)";
 
     /// <summary>How every full-text parameter is described.</summary>
-    public static string SearchDescription(string what) =>
+    public static string SearchDescription(string what, bool boundedRelevance = true) =>
         $"Full-text search over the {what} (SQLite FTS5; case- and accent-insensitive, English stemming). " +
         "Words must all match (AND); also \"exact phrases\", OR, NOT, parentheses and prefix* queries. " +
-        "A query FTS5 cannot parse is a 400 naming q. " + SearchLimits.Description + " With q, the default sort is relevance.";
+        "A query FTS5 cannot parse is a 400 naming q. " + SearchLimits.Description + " With q, the default sort is relevance." + (boundedRelevance ? " " + Sort.RelevanceBound : "");
 
     public static readonly Collection OfOutlet = Collection.Under("outlet", "outlet", "outlets");
     public static readonly Collection OfAuthor = Collection.Under("author", "author", "authors");

@@ -88,6 +88,28 @@ public sealed record Sort(string Name, string Key, string Description)
 
     /// <summary>The column of the collection's FROM that <see cref="TieBreak"/> values match.</summary>
     public string? SourceMatch { get; init; }
+
+    /// <summary>How many matches relevance ranks when q is the only filter: bm25 is computed for every row it
+    /// orders, so a word matching most of the archive would cost a score per match. Below this, ranking is exact.</summary>
+    public const int RankedMatches = 10_000;
+
+    /// <summary>Relevance over a full-text index: with q alone, the best of the <see cref="RankedMatches"/>
+    /// matches most recently added to the archive (the highest rowids: FTS5 reads its doclist from the end and
+    /// stops), which is every match when there are fewer; with other filters too, every match is ranked.</summary>
+    public static Sort Relevance(string index, string sourceMatch, string what) =>
+        new("relevance", $"{index}.rank",
+            $"By how well {what} matches q (bm25), best first; only with q, and the default then. {RelevanceBound}")
+        {
+            Requires = "q", TieBreak = $"{index}.rowid", SourceMatch = sourceMatch,
+            // The source applies the search itself (the q filter's condition is left out of the page's WHERE).
+            Source = $"(SELECT rowid, rank FROM {index} WHERE {index} MATCH @q ORDER BY rowid DESC LIMIT {RankedMatches}) AS {index}",
+        };
+
+    /// <summary>What a bounded relevance search returns, said the same way wherever q is described.</summary>
+    public static readonly string RelevanceBound =
+        $"When q is the only filter and matches more than {RankedMatches:N0} items, relevance ranks the {RankedMatches:N0} matches " +
+        "most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. " +
+        "sort=-published (or another field) orders every match.";
 }
 
 /// <summary>Everything the shared list machinery needs to know about one collection: what it

@@ -92,7 +92,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             parameters.Add("__id", after.Id);
         }
         var direction = request.Descending ? "DESC" : "ASC";
-        var where = conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "";
+        var where = Where(conditions);
         var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
         if (paged) parameters.Add("__limit", request.Limit + 1);
 
@@ -104,6 +104,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             // keys from the full-text index alone when nothing else filters.
             var onlyItsFilter = sort.Source is not null && request.Filters.Keys.All(k => k == sort.Requires) && collection.PathFilter is null;
             var source = onlyItsFilter ? sort.Source : collection.From + Joins(request);
+            if (onlyItsFilter) where = Where(conditions.Where(c => c != collection.Filters.Single(f => f.Name == sort.Requires).Condition));
             var sql = $"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
                       $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key FROM {source}{where}{order} LIMIT @__limit) page, " +
                       $"{collection.From} WHERE {(sort.TieBreak is null ? collection.IdColumn : sort.SourceMatch)} = page.page_id " +
@@ -178,6 +179,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
                   "ORDER BY count DESC, value LIMIT @__facetLimit) listed ORDER BY listed.count DESC, listed.value";
         return (sql, parameters);
     }
+
+    private static string Where(IEnumerable<string> conditions) =>
+        conditions.Any() ? " WHERE " + string.Join(" AND ", conditions) : "";
 
     private static string Joins(ListRequest request) =>
         string.Concat(request.Collection.Filters.Where(f => f.Join is not null && request.Filters.ContainsKey(f.Name)).Select(f => " " + f.Join));

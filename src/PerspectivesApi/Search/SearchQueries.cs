@@ -36,7 +36,7 @@ public static class SearchQueries
         IdColumn: "h.key",
         Filters:
         [
-            new("q", FilterKind.Search, "", ArticleQueries.SearchDescription("article titles and bodies and the stance quotes") + " Required here.", "\"point of no return\"")
+            new("q", FilterKind.Search, "", ArticleQueries.SearchDescription("article titles and bodies and the stance quotes", boundedRelevance: false) + " Required here.", "\"point of no return\"")
             {
                 SearchTables = ["articles_fts", "stances_fts"],
                 Required = true,

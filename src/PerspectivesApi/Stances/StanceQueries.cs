@@ -65,10 +65,7 @@ public static class StanceQueries
         [
             new("id", "s.id", "By id."),
             new("held", "s.held_key", "By when the position was held (the start of its period); unknown times sort first ascending, last descending."),
-            new("relevance", "stances_fts.rank", "By how well the quote matches q (bm25), best first; only with q, and the default then.")
-            {
-                Requires = "q", TieBreak = "stances_fts.rowid", Source = "stances_fts", SourceMatch = "s.rowid",
-            },
+            Sort.Relevance("stances_fts", "s.rowid", "the quote"),
         ],
         DefaultSort: "id")
     {
