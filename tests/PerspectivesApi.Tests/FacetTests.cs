@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Dapper;
+using PerspectivesApi.Http;
 
 namespace PerspectivesApi.Tests;
 
@@ -65,7 +67,7 @@ public sealed class FacetTests(ArchiveWithManyRows app) : IClassFixture<ArchiveW
         string? cursor = null;
         do
         {
-            var page = await app.GetJsonAsync(url + (url.Contains('?') ? "&" : "?") + $"facet={facet}&limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            var page = await app.GetJsonAsync(url + (url.Contains('?') ? "&" : "?") + $"facet={facet}&facetLimit={Facet.MaxLimit}&limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
             facets ??= page.GetProperty("facets").GetProperty(facet);
             Assert.Equal(facets.Value.GetRawText(), page.GetProperty("facets").GetProperty(facet).GetRawText()); // the same on every page
             foreach (var item in page.GetProperty("items").EnumerateArray())
@@ -79,6 +81,122 @@ public sealed class FacetTests(ArchiveWithManyRows app) : IClassFixture<ArchiveW
         Assert.Equal(expected.OrderBy(e => e.Key), actual.OrderBy(a => a.Key));
         var counts = facets.Value.EnumerateArray().Select(v => v.GetProperty("count").GetInt64()).ToList();
         Assert.Equal(counts.OrderDescending(), counts); // most frequent first
+        Assert.True(actual.Count < Facet.MaxLimit, "the case must list every value for the walk to compare them all");
+        var other = (await app.GetJsonAsync(url + (url.Contains('?') ? "&" : "?") + $"facet={facet}&facetLimit={Facet.MaxLimit}&limit=1")).GetProperty("facetOther").GetProperty(facet);
+        Assert.Equal(0, other.GetProperty("values").GetInt64());
+        Assert.Equal(0, other.GetProperty("count").GetInt64());
+    }
+
+    private static List<(string? Value, string? Label, long Count)> Values(JsonElement page, string facet) =>
+        page.GetProperty("facets").GetProperty(facet).EnumerateArray()
+            .Select(v => (v.NullableString("value"), v.NullableString("label"), v.GetProperty("count").GetInt64())).ToList();
+
+    [Theory]
+    [InlineData("/v1/stances", "article", 7)]
+    [InlineData("/v1/stances", "author", 3)]
+    [InlineData("/v1/stances?position=supports&position=mixed", "topic", 4)]
+    [InlineData("/v1/stances", "outlet", 2)]
+    [InlineData("/v1/articles", "outlet", 1)]
+    [InlineData("/v1/articles?language=en", "year", 2)]
+    public async Task The_top_values_and_the_rest_equal_a_full_recount(string url, string facet, int facetLimit)
+    {
+        var join = url.Contains('?') ? "&" : "?";
+        var all = Values(await app.GetJsonAsync($"{url}{join}facet={facet}&facetLimit={Facet.MaxLimit}&limit=1"), facet);
+        Assert.True(all.Count > facetLimit, $"the case needs more than {facetLimit} values; it has {all.Count}");
+
+        var page = await app.GetJsonAsync($"{url}{join}facet={facet}&facetLimit={facetLimit}&count=true&limit=1");
+        var top = Values(page, facet);
+        Assert.Equal(all.Take(facetLimit), top);
+        var other = page.GetProperty("facetOther").GetProperty(facet);
+        Assert.Equal(all.Count - facetLimit, other.GetProperty("values").GetInt64());
+        Assert.Equal(all.Skip(facetLimit).Sum(v => v.Count), other.GetProperty("count").GetInt64());
+        // A single-valued facet places every item in exactly one value: listed plus left out is the whole filtered collection.
+        Assert.Equal(page.GetProperty("total").GetInt64(), top.Sum(v => v.Count) + other.GetProperty("count").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("/v1/stances", "author", "author")]
+    [InlineData("/v1/stances", "topic", "topic")]
+    [InlineData("/v1/topics/topic-001/stances", "position", "position")]
+    [InlineData("/v1/articles", "author", "author")]
+    [InlineData("/v1/articles?language=en", "outlet", "outlet")]
+    public async Task Each_listed_value_counts_what_filtering_by_it_counts(string url, string facet, string filter)
+    {
+        var join = url.Contains('?') ? "&" : "?";
+        var top = Values(await app.GetJsonAsync($"{url}{join}facet={facet}&facetLimit=5&limit=1"), facet);
+        Assert.True(top.Count > 1, "the case needs several values");
+        foreach (var (value, _, count) in top.Where(v => v.Value is not null))
+            Assert.Equal(count, (await app.GetJsonAsync($"{url}{join}{filter}={value}&count=true&limit=1")).GetProperty("total").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("/v1/stances?facet=article")]
+    [InlineData("/v1/stances?facet=author&facetLimit=1000")]
+    [InlineData("/v1/articles?facet=year")]
+    public async Task Values_come_most_frequent_first_then_by_value(string url)
+    {
+        var facet = url.Split("facet=")[1].Split('&')[0];
+        var values = Values(await app.GetJsonAsync(url + "&limit=1"), facet);
+        Assert.True(values.Count > 1);
+        // SQLite orders NULL before every text, and text by its bytes: ordinal order.
+        var expected = values.OrderByDescending(v => v.Count).ThenBy(v => v.Value is not null).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, values);
+    }
+
+    [Fact]
+    public async Task A_facet_lists_thirty_values_unless_told_otherwise()
+    {
+        await using var archive = new ArchiveApp();
+        await using (var connection = await archive.OpenAsync())
+        {
+            // 45 more voices, each holding one stance: more authors than a facet lists by default.
+            var (topic, article) = await connection.QuerySingleAsync<(string, string)>("SELECT topic_id, article_id FROM stances LIMIT 1");
+            await connection.ExecuteAsync("INSERT INTO authors (id, name) VALUES (@id, @id)", Enumerable.Range(0, 45).Select(i => new { id = $"voice-{i:00}" }));
+            await connection.ExecuteAsync("""
+                INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary)
+                VALUES (@id, @topic, @article, @id, 'supports', 'Generated', 0, 9, 'A summary.')
+                """, Enumerable.Range(0, 45).Select(i => new { id = $"voice-{i:00}", topic, article }));
+        }
+        var all = Values(await archive.GetJsonAsync($"/v1/stances?facet=author&facetLimit={Facet.MaxLimit}&limit=1"), "author");
+        Assert.True(all.Count > Facet.DefaultLimit);
+
+        var page = await archive.GetJsonAsync("/v1/stances?facet=author&limit=1");
+        Assert.Equal(all.Take(Facet.DefaultLimit), Values(page, "author"));
+        Assert.Equal(all.Count - Facet.DefaultLimit, page.GetProperty("facetOther").GetProperty("author").GetProperty("values").GetInt64());
+        Assert.Equal(all.Take(1), Values(await archive.GetJsonAsync("/v1/stances?facet=author&facetLimit=1&limit=1"), "author"));
+    }
+
+    [Theory]
+    [InlineData("/v1/stances?facet=article&facetLimit=0")]
+    [InlineData("/v1/stances?facet=article&facetLimit=1001")]
+    [InlineData("/v1/stances?facet=article&facetLimit=-1")]
+    [InlineData("/v1/stances?facet=article&facetLimit=ten")]
+    [InlineData("/v1/stances?facet=article&facetLimit=5&facetLimit=6")]
+    [InlineData("/v1/topics?facetLimit=5")]
+    public async Task A_facet_limit_out_of_bounds_or_on_a_collection_without_facets_is_a_400_naming_facetLimit(string url)
+    {
+        using var response = await app.CreateClient().GetAsync(url);
+        await ProblemAssert.NamesParameterAsync(response, "facetLimit");
+    }
+
+    [Fact]
+    public async Task A_facet_limit_without_a_facet_limits_nothing_as_Swagger_UI_sends_its_default()
+    {
+        var page = await app.GetJsonAsync($"/v1/stances?facetLimit={Facet.DefaultLimit}&limit=2");
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+        Assert.False(page.TryGetProperty("facets", out var facets) && facets.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Labels_are_the_names_of_the_listed_values()
+    {
+        var page = await app.GetJsonAsync("/v1/stances?facet=topic&facet=author&facet=outlet&facet=article&limit=1");
+        foreach (var (facet, resource, name) in new[] { ("topic", "topics", "title"), ("author", "authors", "name"), ("outlet", "outlets", "name"), ("article", "articles", "title") })
+        foreach (var (value, label, _) in Values(page, facet))
+        {
+            if (value is null) { Assert.Null(label); continue; }
+            Assert.Equal((await app.GetJsonAsync($"/v1/{resource}/{value}")).GetProperty(name).GetString(), label);
+        }
     }
 
     [Fact]
@@ -115,5 +233,6 @@ public sealed class FacetTests(ArchiveWithManyRows app) : IClassFixture<ArchiveW
     public async Task Facets_are_absent_unless_asked_for()
     {
         Assert.False((await app.GetJsonAsync("/v1/stances?limit=1")).TryGetProperty("facets", out _));
+        Assert.False((await app.GetJsonAsync("/v1/stances?limit=1")).TryGetProperty("facetOther", out _));
     }
 }

@@ -26,8 +26,10 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
 
     // "SCAN t" with no index is a full table scan. "SCAN t USING INDEX …" walks an index in order,
     // which is what a keyset page does; "SEARCH" seeks. "SCAN page" reads the page's own ids (at most
-    // limit + 1 rows) in the second step of a two-step page read: not a table.
-    [GeneratedRegex(@"^SCAN (?!page$)(?<table>\w+)$")]
+    // limit + 1 rows) in the second step of a two-step page read: not a table; nor does "SCAN listed",
+    // a facet's listed values (at most facetLimit rows), whose labels are looked up; nor "SCAN articles_fts"
+    // without VIRTUAL TABLE: relevance's bounded set of matches (at most Sort.RankedMatches rows).
+    [GeneratedRegex(@"^SCAN (?!page$|listed$|\w+_fts$)(?<table>\w+)$")]
     private static partial Regex FullScan();
 
     [Theory, MemberData(nameof(Collections))]
@@ -227,6 +229,35 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
             var plan = await PlanAsync(connection, sql, parameters);
             Assert.True(plan.Any(step => step.StartsWith("SEARCH") && step.Contains($"INDEX {index} ")), $"{filter}={value} does not seek {index}:\n{sql}\n{string.Join("\n", plan)}");
             Assert.False(plan.Any(step => step == "SCAN s" || step.StartsWith("SCAN s ")), string.Join("\n", plan));
+        }
+    }
+
+    [Theory]
+    [InlineData("position", "ix_stances_topic_")]
+    [InlineData("author", "ix_stances_topic_author")]
+    [InlineData("article", "ix_stances_topic_article")]
+    public async Task A_topic_facet_counts_index_entries_only_and_looks_up_labels_for_the_returned_values(string facetName, string index)
+    {
+        // A topic's stances by position or voice: counted in a covering index of (topic_id, …), never reading
+        // a stance's row, its article or its voice; the labels are one lookup per returned value.
+        var codec = new CursorCodec(new byte[32]);
+        foreach (var (collection, query, pathValue) in new (Collection, Dictionary<string, StringValues>, string?)[]
+                 {
+                     (StanceQueries.Collection, new() { ["topic"] = "baku-moscow-rift-is-permanent", ["facet"] = facetName }, null),
+                     (StanceQueries.OfTopic, new() { ["facet"] = facetName }, "baku-moscow-rift-is-permanent"),
+                 })
+        {
+            var request = ListRequest.Parse(new QueryCollection(query), collection, pathValue, codec, out var errors);
+            Assert.Empty(errors);
+            var (sql, parameters) = CollectionReader.FacetQuery(request, request.Facets.Single(), pathValue);
+            await using var connection = await app.OpenAsync();
+            var plan = await PlanAsync(connection, sql, parameters);
+            var description = $"{sql}\n{string.Join("\n", plan)}";
+            Assert.Contains(plan, step => step.StartsWith($"SEARCH s USING COVERING INDEX {index}") && step.EndsWith("(topic_id=?)"));
+            // Every other table is read only by a label's correlated lookup, by its primary key.
+            Assert.All(plan.Where(step => step.StartsWith("SEARCH ") || step.StartsWith("SCAN ")).Where(step => !step.StartsWith("SEARCH s ")),
+                step => Assert.True(step.StartsWith("SCAN (subquery") || step == "SCAN listed" || step.Contains("USING INDEX sqlite_autoindex_"), $"{step}: {description}"));
+            Assert.Equal(facetName == "position" ? 0 : 1, plan.Count(step => step.StartsWith("CORRELATED SCALAR SUBQUERY")));
         }
     }
 

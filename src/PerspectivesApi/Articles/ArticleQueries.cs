@@ -43,25 +43,23 @@ public static class ArticleQueries
             new("published", "a.published_key", "By publication date (the start of its period); unknown dates sort first ascending, last descending."),
             new("title", "a.title", "By title (binary order)."),
             new("id", "a.id", "By id."),
-            new("relevance", "articles_fts.rank", "By how well the article matches q (bm25), best first; only with q, and the default then.")
-            {
-                Requires = "q", TieBreak = "articles_fts.rowid", Source = "articles_fts", SourceMatch = "a.rowid",
-            },
+            Sort.Relevance("articles_fts", "a.rowid", "the article"),
         ],
         DefaultSort: "-published")
     {
         DefaultSortWithSearch = "relevance",
+        CountSource = "articles a",
         Facets =
         [
-            new("outlet", "a.outlet_id", "o.name", "Articles per outlet (null: outlet unknown)."),
-            new("author", "fc.author_id", "fa.name", "Articles per credited voice, in any role.")
+            new("outlet", "a.outlet_id", OutletName, "Articles per outlet (null: outlet unknown)."),
+            new("author", "fc.author_id", "(SELECT fa.name FROM authors fa WHERE fa.id = listed.value)", "Articles per credited voice, in any role.")
             {
-                Join = "JOIN credits fc ON fc.article_id = a.id JOIN authors fa ON fa.id = fc.author_id",
+                Join = "JOIN credits fc ON fc.article_id = a.id",
                 Count = "count(DISTINCT a.id)",
             },
-            new("topic", "fs.topic_id", "ft.title", "Articles per topic they hold a stance on.")
+            new("topic", "fs.topic_id", "(SELECT ft.title FROM topics ft WHERE ft.id = listed.value)", "Articles per topic they hold a stance on.")
             {
-                Join = "JOIN stances fs ON fs.article_id = a.id JOIN topics ft ON ft.id = fs.topic_id",
+                Join = "JOIN stances fs ON fs.article_id = a.id",
                 Count = "count(DISTINCT a.id)",
             },
             new("language", "a.language", null, "Articles per language."),
@@ -70,11 +68,14 @@ public static class ArticleQueries
         ],
     };
 
+    /// <summary>A facet value's label when it is an outlet id.</summary>
+    public const string OutletName = "(SELECT o.name FROM outlets o WHERE o.id = listed.value)";
+
     /// <summary>How every full-text parameter is described.</summary>
-    public static string SearchDescription(string what) =>
+    public static string SearchDescription(string what, bool boundedRelevance = true) =>
         $"Full-text search over the {what} (SQLite FTS5; case- and accent-insensitive, English stemming). " +
         "Words must all match (AND); also \"exact phrases\", OR, NOT, parentheses and prefix* queries. " +
-        "A query FTS5 cannot parse is a 400 naming q. " + SearchLimits.Description + " With q, the default sort is relevance.";
+        "A query FTS5 cannot parse is a 400 naming q. " + SearchLimits.Description + " With q, the default sort is relevance." + (boundedRelevance ? " " + Sort.RelevanceBound : "");
 
     public static readonly Collection OfOutlet = Collection.Under("outlet", "outlet", "outlets");
     public static readonly Collection OfAuthor = Collection.Under("author", "author", "authors");

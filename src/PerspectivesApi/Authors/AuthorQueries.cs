@@ -29,6 +29,7 @@ public static class AuthorQueries
         Sorts: [new("name", "au.name", "By name (binary order)."), new("id", "au.id", "By id.")],
         DefaultSort: "name")
     {
+        CountSource = "authors au",
         Facets = [new("kind", "au.kind", null, "Voices per kind.")],
     };
 

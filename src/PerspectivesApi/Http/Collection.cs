@@ -36,15 +36,24 @@ public sealed record Filter(string Name, FilterKind Kind, string Condition, stri
     public bool Required { get; init; }
 }
 
-/// <summary>A dimension a collection can be counted by (<c>facet=</c>): <see cref="Value"/> and
-/// <see cref="Label"/> are SQL expressions over the collection's FROM (plus <see cref="Join"/> for a
-/// many-valued facet such as an article's authors, which then counts distinct items).</summary>
+/// <summary>A dimension a collection can be counted by (<c>facet=</c>). <see cref="Value"/> is an SQL
+/// expression over the collection's <see cref="Collection.CountFrom"/> (plus <see cref="Join"/>, for a value
+/// that lives in another table or a many-valued facet such as an article's authors, which then counts
+/// distinct items). <see cref="Label"/> is a lookup of the display name of one value, written over
+/// <c>listed.value</c>: it runs for the values returned only, never for every counted row.</summary>
 public sealed record Facet(string Name, string Value, string? Label, string Description)
 {
     public string? Join { get; init; }
 
     /// <summary>What one item counts as: count(*) for a single-valued facet, count(DISTINCT id) when the join fans out.</summary>
     public string Count { get; init; } = "count(*)";
+
+    /// <summary>How many values a facet returns unless <c>facetLimit</c> says otherwise: what a screen shows, and
+    /// what Datasette returns.</summary>
+    public const int DefaultLimit = 30;
+
+    /// <summary>The most values <c>facetLimit</c> may ask for.</summary>
+    public const int MaxLimit = 1000;
 }
 
 /// <summary>One value of a facet and how many items of the filtered collection have it.</summary>
@@ -55,6 +64,14 @@ public sealed record FacetCount(
     [property: System.ComponentModel.Description("The value (an id, a code, a year); null counts the items where it is unknown.")] string? Value,
     [property: System.ComponentModel.Description("A display name when the value is an id (the outlet's name); otherwise null.")] string? Label,
     [property: System.ComponentModel.Description("How many items of the whole filtered collection have this value.")] long Count);
+
+/// <summary>What a facet's list leaves out: the values past its <c>facetLimit</c>, and the items they count.</summary>
+/// <param name="Values">How many distinct values were not listed (0 when the list is complete).</param>
+/// <param name="Count">The sum of the unlisted values' counts. For a single-valued facet, the listed counts plus
+/// this equal the collection's total; a many-valued facet (an article's authors) counts an item once per value.</param>
+public sealed record FacetOther(
+    [property: System.ComponentModel.Description("How many distinct values the facet's list leaves out (0 when it is complete).")] long Values,
+    [property: System.ComponentModel.Description("The sum of the left-out values' counts: with the listed counts, it adds up to the whole filtered collection for a single-valued facet (a many-valued one, such as an article's authors, counts an item once per value).")] long Count);
 
 /// <summary>An order a collection can be listed in. <see cref="Key"/> is a non-null SQL expression
 /// that, with the id as tie-breaker, totally orders the rows and is served by an index.</summary>
@@ -73,6 +90,28 @@ public sealed record Sort(string Name, string Key, string Description)
 
     /// <summary>The column of the collection's FROM that <see cref="TieBreak"/> values match.</summary>
     public string? SourceMatch { get; init; }
+
+    /// <summary>How many matches relevance ranks when q is the only filter: bm25 is computed for every row it
+    /// orders, so a word matching most of the archive would cost a score per match. Below this, ranking is exact.</summary>
+    public const int RankedMatches = 10_000;
+
+    /// <summary>Relevance over a full-text index: with q alone, the best of the <see cref="RankedMatches"/>
+    /// matches most recently added to the archive (the highest rowids: FTS5 reads its doclist from the end and
+    /// stops), which is every match when there are fewer; with other filters too, every match is ranked.</summary>
+    public static Sort Relevance(string index, string sourceMatch, string what) =>
+        new("relevance", $"{index}.rank",
+            $"By how well {what} matches q (bm25), best first; only with q, and the default then. {RelevanceBound}")
+        {
+            Requires = "q", TieBreak = $"{index}.rowid", SourceMatch = sourceMatch,
+            // The source applies the search itself (the q filter's condition is left out of the page's WHERE).
+            Source = $"(SELECT rowid, rank FROM {index} WHERE {index} MATCH @q ORDER BY rowid DESC LIMIT {RankedMatches}) AS {index}",
+        };
+
+    /// <summary>What a bounded relevance search returns, said the same way wherever q is described.</summary>
+    public static readonly string RelevanceBound =
+        $"When q is the only filter and matches more than {RankedMatches:N0} items, relevance ranks the {RankedMatches:N0} matches " +
+        "most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. " +
+        "sort=-published (or another field) orders every match.";
 }
 
 /// <summary>Everything the shared list machinery needs to know about one collection: what it
@@ -103,6 +142,14 @@ public sealed record Collection(
 
     /// <summary>The dimensions <c>facet=</c> can count this collection by.</summary>
     public IReadOnlyList<Facet> Facets { get; init; } = [];
+
+    /// <summary>The narrowest FROM the filters, counts and facets work over: the collection's own table,
+    /// without the joins that only add display columns, so that a count or a facet reads index entries
+    /// alone. Every filter's condition must be written over it.</summary>
+    public string? CountSource { get; init; }
+
+    /// <summary>What counts and facets read: <see cref="CountSource"/>, or the whole FROM.</summary>
+    public string CountFrom => CountSource ?? From;
 
     /// <summary>Whether a page is read in two steps (the page's ids first, then their columns);
     /// false when the FROM is itself a computed set (the search's union) that must not be evaluated twice.</summary>
@@ -143,14 +190,18 @@ public sealed record ParentResource(string Name, string Table);
 /// <param name="Items">This page's items, in the requested order.</param>
 /// <param name="NextCursor">Pass as <c>cursor</c> to get the next page; null on the last page.</param>
 /// <param name="Total">How many items the whole filtered collection holds; only when <c>count=true</c>.</param>
-/// <param name="Facets">For each <c>facet=</c> asked for, each value's count over the whole filtered collection, most frequent first.</param>
+/// <param name="Facets">For each <c>facet=</c> asked for, its most frequent values (at most <c>facetLimit</c>) with their counts over the
+/// whole filtered collection, most frequent first, then by value.</param>
+/// <param name="FacetOther">For each facet asked for, what its list leaves out past <c>facetLimit</c>.</param>
 public sealed record Page<T>(
     IReadOnlyList<T> Items,
     string? NextCursor,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     long? Total,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyDictionary<string, IReadOnlyList<FacetCount>>? Facets = null);
+    IReadOnlyDictionary<string, IReadOnlyList<FacetCount>>? Facets = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, FacetOther>? FacetOther = null);
 
 /// <summary>A row read for a page: the resource's id and the value of the sort key, which the
 /// next page's cursor continues from.</summary>

@@ -61,17 +61,23 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         }
 
         Dictionary<string, IReadOnlyList<FacetCount>>? facets = null;
+        Dictionary<string, FacetOther>? facetOther = null;
         foreach (var facet in request.Facets)
         {
             var (facetSql, facetParameters) = FacetQuery(request, facet, pathValue);
+            var counted = (await connection.QueryAsync<FacetRow>(new CommandDefinition(facetSql, facetParameters, cancellationToken: cancellationToken))).ToList();
             facets ??= [];
-            facets[facet.Name] = (await connection.QueryAsync<FacetRow>(new CommandDefinition(facetSql, facetParameters, cancellationToken: cancellationToken)))
-                .Select(r => new FacetCount(r.Value, r.Label, r.Count)).ToList();
+            facetOther ??= [];
+            facets[facet.Name] = counted.Select(r => new FacetCount(r.Value, r.Label, r.Count)).ToList();
+            // Every row carries the totals over all the facet's values, listed or not.
+            facetOther[facet.Name] = counted.Count == 0
+                ? new FacetOther(0, 0)
+                : new FacetOther(counted[0].Groups - counted.Count, counted[0].Items - counted.Sum(r => r.Count));
         }
 
         var next = hasMore ? cursors.Encode(new Cursor(request.QueryFingerprint, rows[^1].SortKey, rows[^1].PageId)) : null;
         var items = await project(connection, rows, cancellationToken);
-        return new(new Page<TItem>(items, next, total, facets), null);
+        return new(new Page<TItem>(items, next, total, facets, facetOther), null);
     }
 
     /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
@@ -106,7 +112,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             parameters.Add("__id", after.Id);
         }
         var direction = request.Descending ? "DESC" : "ASC";
-        var where = conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "";
+        var where = Where(conditions);
         var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
         if (paged) parameters.Add("__limit", request.Limit + 1);
         else if (request.Sample is { } sample) parameters.Add("__limit", sample);
@@ -119,6 +125,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             // keys from the full-text index alone when nothing else filters.
             var onlyItsFilter = sort.Source is not null && request.Filters.Keys.All(k => k == sort.Requires) && collection.PathFilter is null;
             var source = onlyItsFilter ? sort.Source : collection.From + Joins(request);
+            if (onlyItsFilter) where = Where(conditions.Where(c => c != collection.Filters.Single(f => f.Name == sort.Requires).Condition));
             var sql = $"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
                       $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key FROM {source}{where}{order} LIMIT @__limit) page, " +
                       $"{collection.From} WHERE {(sort.TieBreak is null ? collection.IdColumn : sort.SourceMatch)} = page.page_id " +
@@ -134,7 +141,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     public static (string Sql, DynamicParameters Parameters) CountQuery(ListRequest request, string? pathValue)
     {
         var (conditions, parameters) = Conditions(request, pathValue);
-        var sql = $"SELECT count(*) FROM {request.Collection.From}{Joins(request)}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
+        var sql = $"SELECT count(*) FROM {request.Collection.CountFrom}{Joins(request)}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
         return (sql, parameters);
     }
 
@@ -171,18 +178,31 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         public string? Value { get; init; }
         public string? Label { get; init; }
         public long Count { get; init; }
+        public long Groups { get; init; }
+        public long Items { get; init; }
     }
 
-    /// <summary>The SQL that counts one facet's values over the whole filtered collection.</summary>
+    /// <summary>The SQL that counts one facet's values over the whole filtered collection and returns
+    /// the <see cref="ListRequest.FacetLimit"/> most frequent (count descending, then value), each row with
+    /// the number of values and the sum of their counts over all of them. The counting reads the
+    /// collection's own table (its covering indexes) and what the facet's value needs, never the joins that
+    /// only add display columns; labels are looked up for the returned values only.</summary>
     public static (string Sql, DynamicParameters Parameters) FacetQuery(ListRequest request, Facet facet, string? pathValue)
     {
         var (conditions, parameters) = Conditions(request, pathValue);
-        var sql = $"SELECT {facet.Value} AS value, {facet.Label ?? "NULL"} AS label, {facet.Count} AS count " +
-                  $"FROM {request.Collection.From}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
-                  (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
-                  " GROUP BY 1, 2 ORDER BY 3 DESC, 1";
+        parameters.Add("__facetLimit", request.FacetLimit);
+        var counted = $"SELECT {facet.Value} AS value, {facet.Count} AS count " +
+                      $"FROM {request.Collection.CountFrom}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
+                      (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
+                      " GROUP BY 1";
+        var sql = $"SELECT listed.value AS value, {facet.Label ?? "NULL"} AS label, listed.count AS count, listed.groups AS groups, listed.items AS items " +
+                  $"FROM (SELECT value, count, count(*) OVER () AS groups, sum(count) OVER () AS items FROM ({counted}) " +
+                  "ORDER BY count DESC, value LIMIT @__facetLimit) listed ORDER BY listed.count DESC, listed.value";
         return (sql, parameters);
     }
+
+    private static string Where(IEnumerable<string> conditions) =>
+        conditions.Any() ? " WHERE " + string.Join(" AND ", conditions) : "";
 
     private static string Joins(ListRequest request) =>
         string.Concat(request.Collection.Filters.Where(f => f.Join is not null && request.Filters.ContainsKey(f.Name)).Select(f => " " + f.Join));

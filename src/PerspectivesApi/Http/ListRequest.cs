@@ -16,7 +16,7 @@ public sealed partial class ListRequest
     public const int MaxValuesPerParameter = 50;
 
     /// <summary>Parameters every collection understands, beside its own filters.</summary>
-    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format", "facet"];
+    public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format", "facet", "facetLimit"];
 
     /// <summary>Date filters that bound one range: publication dates, and the time a position was held.</summary>
     private static readonly (string Start, string End)[] DateRanges = [("from", "to"), ("heldFrom", "heldTo")];
@@ -31,6 +31,9 @@ public sealed partial class ListRequest
 
     /// <summary>The facets to count beside the page, in the order asked.</summary>
     public IReadOnlyList<Facet> Facets { get; init; } = [];
+
+    /// <summary>How many values each facet lists; the rest are summed in <c>facetOther</c>.</summary>
+    public int FacetLimit { get; init; } = Facet.DefaultLimit;
     public Cursor? After { get; init; }
 
     /// <summary>JSON pages, or the whole collection as CSV, NDJSON or Parquet; null when the Accept header
@@ -154,12 +157,21 @@ public sealed partial class ListRequest
         }
         if (facets.Count > 0 && exporting)
             Fail("facet", "does not apply to an export, which streams items only.");
+        // Without a facet, facetLimit limits nothing and is accepted: Swagger UI and generated clients send its default.
+        var facetLimit = Facet.DefaultLimit;
+        if (Single("facetLimit") is { } facetLimitText)
+        {
+            if (!int.TryParse(facetLimitText, NumberStyles.None, CultureInfo.InvariantCulture, out facetLimit) || facetLimit < 1 || facetLimit > Facet.MaxLimit)
+                Fail("facetLimit", $"must be a whole number from 1 to {Facet.MaxLimit}; got '{facetLimitText}'.");
+            else if (collection.Facets.Count == 0)
+                Fail("facetLimit", $"{collection.Name} have no facets.");
+        }
 
         errors = problems.ToDictionary(p => p.Key, p => p.Value.ToArray());
         return new ListRequest
         {
             Collection = collection, Limit = limit, Count = count, Sort = sort, Descending = descending,
-            Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format, Facets = facets,
+            Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format, Facets = facets, FacetLimit = facetLimit,
             Sample = exporting && query.ContainsKey("limit") ? limit : null,
         };
     }

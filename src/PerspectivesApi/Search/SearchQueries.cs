@@ -36,7 +36,7 @@ public static class SearchQueries
         IdColumn: "h.key",
         Filters:
         [
-            new("q", FilterKind.Search, "", ArticleQueries.SearchDescription("article titles and bodies and the stance quotes") + " Without q nothing is searched, and the page is empty.", "\"point of no return\"")
+            new("q", FilterKind.Search, "", ArticleQueries.SearchDescription("article titles and bodies and the stance quotes", boundedRelevance: false) + " Without q nothing is searched, and the page is empty.", "\"point of no return\"")
             {
                 SearchTables = ["articles_fts", "stances_fts"],
             },

@@ -69,30 +69,33 @@ public static class StanceQueries
         [
             new("id", "s.id", "By id."),
             new("held", "s.held_key", "By when the position was held (the start of its period); unknown times sort first ascending, last descending."),
-            new("relevance", "stances_fts.rank", "By how well the quote matches q (bm25), best first; only with q, and the default then.")
-            {
-                Requires = "q", TieBreak = "stances_fts.rowid", Source = "stances_fts", SourceMatch = "s.rowid",
-            },
+            Sort.Relevance("stances_fts", "s.rowid", "the quote"),
         ],
         DefaultSort: "id")
     {
         DefaultSortWithSearch = "relevance",
+        CountSource = "stances s",
         Facets =
         [
             new("position", "s.position", null, "Stances per position."),
-            new("topic", "s.topic_id", "t.title", "Stances per topic."),
-            new("author", "s.author_id", "au.name", "Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice)."),
-            new("voiceKind", "au.kind", null, "Stances per kind of voice holding them (null: no voice named)."),
+            new("topic", "s.topic_id", "(SELECT t.title FROM topics t WHERE t.id = listed.value)", "Stances per topic."),
+            new("author", "s.author_id", AuthorName, "Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice)."),
+            new("voiceKind", "au.kind", null, "Stances per kind of voice holding them (null: no voice named).") { Join = "LEFT JOIN authors au ON au.id = s.author_id" },
             new("attribution", "s.attribution_kind", null, "Stances per way their words reach us (null: not recorded)."),
             new("heldYear", "substr(s.held_date, 1, 4)", null, "Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective."),
-            new("outlet", "a.outlet_id", "o.name", "Stances per outlet of their article (null: outlet unknown)."),
-            new("article", "s.article_id", "a.title", "Stances per article."),
-            new("year", "substr(a.published_date, 1, 4)", null, "Stances per year their article was published (null: date unknown)."),
+            new("outlet", "a.outlet_id", ArticleQueries.OutletName, "Stances per outlet of their article (null: outlet unknown).") { Join = ArticleJoin },
+            new("article", "s.article_id", "(SELECT a.title FROM articles a WHERE a.id = listed.value)", "Stances per article."),
+            new("year", "substr(a.published_date, 1, 4)", null, "Stances per year their article was published (null: date unknown).") { Join = ArticleJoin },
             new("method", "s.method", null, "Stances per way they were read (null: not recorded)."),
             new("curator", "s.curator", null, "Stances per curator who read them (null: not recorded)."),
             new("confidence", "s.confidence", null, "Stances per confidence of their reading (null: not stated)."),
         ],
     };
+
+    private const string ArticleJoin = "JOIN articles a ON a.id = s.article_id";
+
+    /// <summary>A facet value's label when it is an author id.</summary>
+    private const string AuthorName = "(SELECT au.name FROM authors au WHERE au.id = listed.value)";
 
     public static readonly Collection OfTopic = Collection.Under("topic", "topic", "topics");
     public static readonly Collection OfArticle = Collection.Under("article", "article", "articles");

@@ -12,6 +12,14 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class PageOfAuthor : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The facetOther property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfAuthor_facetOther? FacetOther { get; set; }
+#nullable restore
+#else
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfAuthor_facetOther FacetOther { get; set; }
+#endif
         /// <summary>For each facet= asked for, each value&apos;s count over the whole filtered collection, most frequent first; absent without facet=.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -56,6 +64,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "facetOther", n => { FacetOther = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfAuthor_facetOther>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfAuthor_facetOther.CreateFromDiscriminatorValue); } },
                 { "facets", n => { Facets = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorsFacets>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorsFacets.CreateFromDiscriminatorValue); } },
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Author>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Author.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "nextCursor", n => { NextCursor = n.GetStringValue(); } },
@@ -69,6 +78,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfAuthor_facetOther>("facetOther", FacetOther);
             writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.AuthorsFacets>("facets", Facets);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Author>("items", Items);
             writer.WriteStringValue("nextCursor", NextCursor);

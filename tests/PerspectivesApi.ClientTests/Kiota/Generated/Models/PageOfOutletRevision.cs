@@ -12,6 +12,14 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
     public partial class PageOfOutletRevision : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The facetOther property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facetOther? FacetOther { get; set; }
+#nullable restore
+#else
+        public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facetOther FacetOther { get; set; }
+#endif
         /// <summary>The items property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -48,6 +56,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "facetOther", n => { FacetOther = n.GetObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facetOther>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facetOther.CreateFromDiscriminatorValue); } },
                 { "items", n => { Items = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRevision>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRevision.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "nextCursor", n => { NextCursor = n.GetStringValue(); } },
                 { "total", n => { Total = n.GetLongValue(); } },
@@ -60,6 +69,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfOutletRevision_facetOther>("facetOther", FacetOther);
             writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletRevision>("items", Items);
             writer.WriteStringValue("nextCursor", NextCursor);
             writer.WriteLongValue("total", Total);

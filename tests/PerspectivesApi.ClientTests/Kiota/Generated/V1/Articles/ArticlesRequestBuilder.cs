@@ -35,7 +35,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ArticlesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/articles{?author*,count*,cursor*,facet*,format*,from*,genre*,language*,limit*,outlet*,q*,sort*,to*,topic*}", pathParameters)
+        public ArticlesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/articles{?author*,count*,cursor*,facet*,facetLimit*,format*,from*,genre*,language*,limit*,outlet*,q*,sort*,to*,topic*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,7 +43,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ArticlesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/articles{?author*,count*,cursor*,facet*,format*,from*,genre*,language*,limit*,outlet*,q*,sort*,to*,topic*}", rawUrl)
+        public ArticlesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/articles{?author*,count*,cursor*,facet*,facetLimit*,format*,from*,genre*,language*,limit*,outlet*,q*,sort*,to*,topic*}", rawUrl)
         {
         }
         /// <summary>
@@ -199,7 +199,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
 #endif
-            /// <summary>Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `outlet`: Articles per outlet (null: outlet unknown). `author`: Articles per credited voice, in any role. `topic`: Articles per topic they hold a stance on. `language`: Articles per language. `genre`: Articles per genre. `year`: Articles per year of publication (null: date unknown).</summary>
+            /// <summary>Count the whole filtered collection by these dimensions: `facets` lists each one&apos;s 30 most frequent values (or `facetLimit` of them) with their counts, most frequent first, then by value, and `facetOther` says how many values the list leaves out and the sum of their counts. Repeat for several. `outlet`: Articles per outlet (null: outlet unknown). `author`: Articles per credited voice, in any role. `topic`: Articles per topic they hold a stance on. `language`: Articles per language. `genre`: Articles per genre. `year`: Articles per year of publication (null: date unknown).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
@@ -209,6 +209,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             [QueryParameter("facet")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlesFacet[] Facet { get; set; }
 #endif
+            /// <summary>How many values each facet lists, from 1 to 1000 (default 30); without facet it limits nothing. Out-of-range values are a 400, never clamped.</summary>
+            [QueryParameter("facetLimit")]
+            public int? FacetLimit { get; set; }
             /// <summary>json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
@@ -248,7 +251,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             [QueryParameter("outlet")]
             public string[] Outlet { get; set; }
 #endif
-            /// <summary>Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `Yekaterinburg`.</summary>
+            /// <summary>Full-text search over the title and body (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. When q is the only filter and matches more than 10,000 items, relevance ranks the 10,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match. Example: `Yekaterinburg`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]
@@ -258,7 +261,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             [QueryParameter("q")]
             public string Q { get; set; }
 #endif
-            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then.</summary>
+            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25), best first; only with q, and the default then. When q is the only filter and matches more than 10,000 items, relevance ranks the 10,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match.</summary>
             [QueryParameter("sort")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlesSort? Sort { get; set; }
             /// <summary>Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</summary>

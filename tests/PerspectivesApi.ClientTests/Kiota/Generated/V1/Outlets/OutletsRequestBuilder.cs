@@ -35,7 +35,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public OutletsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/outlets{?count*,country*,cursor*,facet*,format*,kind*,limit*,sort*}", pathParameters)
+        public OutletsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/outlets{?count*,country*,cursor*,facet*,facetLimit*,format*,kind*,limit*,sort*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,7 +43,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public OutletsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/outlets{?count*,country*,cursor*,facet*,format*,kind*,limit*,sort*}", rawUrl)
+        public OutletsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/outlets{?count*,country*,cursor*,facet*,facetLimit*,format*,kind*,limit*,sort*}", rawUrl)
         {
         }
         /// <summary>
@@ -199,7 +199,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
 #endif
-            /// <summary>Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `country`: Outlets per country (null: not certain). `kind`: Outlets per kind (null: not certain).</summary>
+            /// <summary>Count the whole filtered collection by these dimensions: `facets` lists each one&apos;s 30 most frequent values (or `facetLimit` of them) with their counts, most frequent first, then by value, and `facetOther` says how many values the list leaves out and the sum of their counts. Repeat for several. `country`: Outlets per country (null: not certain). `kind`: Outlets per kind (null: not certain).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
@@ -209,6 +209,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Outlets
             [QueryParameter("facet")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.OutletsFacet[] Facet { get; set; }
 #endif
+            /// <summary>How many values each facet lists, from 1 to 1000 (default 30); without facet it limits nothing. Out-of-range values are a 400, never clamped.</summary>
+            [QueryParameter("facetLimit")]
+            public int? FacetLimit { get; set; }
             /// <summary>json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }

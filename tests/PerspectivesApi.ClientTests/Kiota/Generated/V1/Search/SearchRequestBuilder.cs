@@ -22,7 +22,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SearchRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/search{?count*,cursor*,facet*,format*,kind*,limit*,q*,sort*}", pathParameters)
+        public SearchRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/search{?count*,cursor*,facet*,facetLimit*,format*,kind*,limit*,q*,sort*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public SearchRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/search{?count*,cursor*,facet*,format*,kind*,limit*,q*,sort*}", rawUrl)
+        public SearchRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/search{?count*,cursor*,facet*,facetLimit*,format*,kind*,limit*,q*,sort*}", rawUrl)
         {
         }
         /// <summary>
@@ -111,7 +111,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
 #endif
-            /// <summary>Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `kind`: Hits per kind: article or stance.</summary>
+            /// <summary>Count the whole filtered collection by these dimensions: `facets` lists each one&apos;s 30 most frequent values (or `facetLimit` of them) with their counts, most frequent first, then by value, and `facetOther` says how many values the list leaves out and the sum of their counts. Repeat for several. `kind`: Hits per kind: article or stance.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
@@ -121,6 +121,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
             [QueryParameter("facet")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsFacet[] Facet { get; set; }
 #endif
+            /// <summary>How many values each facet lists, from 1 to 1000 (default 30); without facet it limits nothing. Out-of-range values are a 400, never clamped.</summary>
+            [QueryParameter("facetLimit")]
+            public int? FacetLimit { get; set; }
             /// <summary>json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }

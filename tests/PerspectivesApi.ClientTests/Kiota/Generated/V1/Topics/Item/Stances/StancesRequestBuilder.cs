@@ -22,7 +22,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Stances
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public StancesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/{id}/stances{?article*,attribution*,author*,conditional*,confidence*,count*,curator*,cursor*,facet*,format*,heldFrom*,heldTo*,limit*,method*,outlet*,position*,q*,sort*,via*,voiceKind*}", pathParameters)
+        public StancesRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/{id}/stances{?article*,attribution*,author*,conditional*,confidence*,count*,curator*,cursor*,facet*,facetLimit*,format*,heldFrom*,heldTo*,limit*,method*,outlet*,position*,q*,sort*,via*,voiceKind*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Stances
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public StancesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/{id}/stances{?article*,attribution*,author*,conditional*,confidence*,count*,curator*,cursor*,facet*,format*,heldFrom*,heldTo*,limit*,method*,outlet*,position*,q*,sort*,via*,voiceKind*}", rawUrl)
+        public StancesRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/topics/{id}/stances{?article*,attribution*,author*,conditional*,confidence*,count*,curator*,cursor*,facet*,facetLimit*,format*,heldFrom*,heldTo*,limit*,method*,outlet*,position*,q*,sort*,via*,voiceKind*}", rawUrl)
         {
         }
         /// <summary>
@@ -173,7 +173,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Stances
             [QueryParameter("cursor")]
             public string Cursor { get; set; }
 #endif
-            /// <summary>Count the whole filtered collection by these dimensions; the counts come back in `facets`, beside the page, most frequent value first. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article&apos;s unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</summary>
+            /// <summary>Count the whole filtered collection by these dimensions: `facets` lists each one&apos;s 30 most frequent values (or `facetLimit` of them) with their counts, most frequent first, then by value, and `facetOther` says how many values the list leaves out and the sum of their counts. Repeat for several. `position`: Stances per position. `topic`: Stances per topic. `author`: Stances per voice (null: a stance written before schema 7 for an unsigned article&apos;s unnamed editorial voice). `voiceKind`: Stances per kind of voice holding them (null: no voice named). `attribution`: Stances per way their words reach us (null: not recorded). `heldYear`: Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective. `outlet`: Stances per outlet of their article (null: outlet unknown). `article`: Stances per article. `year`: Stances per year their article was published (null: date unknown). `method`: Stances per way they were read (null: not recorded). `curator`: Stances per curator who read them (null: not recorded). `confidence`: Stances per confidence of their reading (null: not stated).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("facet")]
@@ -183,6 +183,9 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Stances
             [QueryParameter("facet")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesFacet[] Facet { get; set; }
 #endif
+            /// <summary>How many values each facet lists, from 1 to 1000 (default 30); without facet it limits nothing. Out-of-range values are a 400, never clamped.</summary>
+            [QueryParameter("facetLimit")]
+            public int? FacetLimit { get; set; }
             /// <summary>json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list&apos;s order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
@@ -225,7 +228,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Stances
             [QueryParameter("position")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position[] Position { get; set; }
 #endif
-            /// <summary>Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Example: `diaspora`.</summary>
+            /// <summary>Full-text search over the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. When q is the only filter and matches more than 10,000 items, relevance ranks the 10,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match. Example: `diaspora`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]
@@ -235,7 +238,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Stances
             [QueryParameter("q")]
             public string Q { get; set; }
 #endif
-            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then.</summary>
+            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25), best first; only with q, and the default then. When q is the only filter and matches more than 10,000 items, relevance ranks the 10,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match.</summary>
             [QueryParameter("sort")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesSort? Sort { get; set; }
             /// <summary>Only quoted or reported stances relayed by this voice (an author id): whose words a voice passes on. Repeat for several. Example: `aslan-ismailov`. At most 50 values.</summary>
