@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
@@ -5,17 +6,23 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Tests;
 
 /// <summary>The real service, in the Production environment, over its own SQLite file in a fresh
-/// temporary folder: created, migrated and seeded by the service's own start-up, as on first run.</summary>
+/// temporary folder: created, migrated and seeded by the service's own start-up, as on first run.
+/// With ARCHIVE_TEST_PROVIDER=PostgreSQL (and ARCHIVE_TEST_PG, a connection string to a throwaway
+/// cluster, as .ci/postgres.sh prints), over its own new PostgreSQL database instead.</summary>
 public class ArchiveApp : WebApplicationFactory<Program>
 {
     private readonly string directory = Directory.CreateTempSubdirectory("perspectives-tests-").FullName;
 
     public string DatabasePath => Path.Combine(directory, "archive.db");
+
+    /// <summary>This fixture's own PostgreSQL database, when the tests run on PostgreSQL.</summary>
+    public TestPostgres? Postgres { get; } = TestPostgres.Enabled ? TestPostgres.Create() : null;
 
     protected virtual bool Seed => true;
 
@@ -27,6 +34,11 @@ public class ArchiveApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:Path", DatabasePath);
+        if (Postgres is not null)
+        {
+            builder.UseSetting("Database:Provider", "PostgreSQL");
+            builder.UseSetting("Database:ConnectionString", Postgres.ConnectionString);
+        }
         builder.UseSetting("Database:Seed", Seed ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("RateLimiting:Enabled", RateLimited ? "true" : "false");
@@ -34,7 +46,7 @@ public class ArchiveApp : WebApplicationFactory<Program>
 
     /// <summary>A connection to the same file the service uses, for tests that add their own rows
     /// or look at what the service wrote.</summary>
-    public async Task<SqliteConnection> OpenAsync()
+    public async Task<DbConnection> OpenAsync()
     {
         _ = Services; // make sure start-up (migrations, seed) has run
         return await Services.GetRequiredService<Database>().OpenAsync();
@@ -52,7 +64,52 @@ public class ArchiveApp : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        Postgres?.Dispose();
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>A new, empty PostgreSQL database for one fixture, on the cluster ARCHIVE_TEST_PG names; dropped at the end.</summary>
+public sealed class TestPostgres : IDisposable
+{
+    public const string ProviderVariable = "ARCHIVE_TEST_PROVIDER";
+    public const string ServerVariable = "ARCHIVE_TEST_PG";
+
+    /// <summary>Whether this test run is against PostgreSQL.</summary>
+    public static bool Enabled =>
+        string.Equals(Environment.GetEnvironmentVariable(ProviderVariable), nameof(DatabaseProvider.PostgreSQL), StringComparison.OrdinalIgnoreCase);
+
+    private static string Server => Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } server
+        ? server
+        : throw new InvalidOperationException($"{ProviderVariable}=PostgreSQL needs {ServerVariable}, a connection string to a cluster the tests may create databases on (.ci/postgres.sh prints one).");
+
+    private TestPostgres(string name, string connectionString)
+    {
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    public static TestPostgres Create()
+    {
+        var name = $"archive_test_{Guid.NewGuid():N}";
+        using (var admin = new NpgsqlConnection(Server))
+        {
+            admin.Open();
+            // The name is made above, never taken from outside.
+            admin.Execute($"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'");
+        }
+        return new TestPostgres(name, new NpgsqlConnectionStringBuilder(Server) { Database = name }.ToString());
+    }
+
+    public void Dispose()
+    {
+        NpgsqlConnection.ClearAllPools();
+        using var admin = new NpgsqlConnection(Server);
+        admin.Open();
+        admin.Execute($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
     }
 }
 

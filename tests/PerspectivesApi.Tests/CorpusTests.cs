@@ -302,7 +302,7 @@ public sealed class CorpusTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         Assert.Equal(before, await SnapshotAsync(connection));
     }
 
-    private static async Task<string> SnapshotAsync(Microsoft.Data.Sqlite.SqliteConnection connection)
+    private static async Task<string> SnapshotAsync(System.Data.Common.DbConnection connection)
     {
         var snapshot = new StringBuilder();
         foreach (var table in new[] { "outlets", "authors", "topics", "articles", "credits", "stances" })

@@ -32,7 +32,7 @@ public sealed class QueryBudgetTests
         async Task<(SqliteException Stopped, TimeSpan After, object Handle)> RunOutOfTimeAsync()
         {
             using var budget = QueryBudget.Begin(options, CancellationToken.None);
-            await using var connection = await database.OpenAsync();
+            await using var connection = await database.OpenSqliteAsync();
             var clock = Stopwatch.StartNew();
             var stopped = await Assert.ThrowsAsync<SqliteException>(() =>
                 Task.Run(() => connection.ExecuteScalar<long>(EndlessCount)).WaitAsync(TimeSpan.FromSeconds(60)));
@@ -47,7 +47,7 @@ public sealed class QueryBudgetTests
         // The same native connection, from the pool, with no budget: neither the interrupt nor the
         // progress handler outlived the request, so a statement longer than the old budget runs to its end.
         await Task.Delay(200);
-        await using var reused = await database.OpenAsync();
+        await using var reused = await database.OpenSqliteAsync();
         Assert.Same(handle, reused.Handle);
         Assert.Equal(3_000_000, await reused.ExecuteScalarAsync<long>(EndlessCount.Replace("2000000000", "3000000")));
         SqliteConnection.ClearAllPools();
@@ -59,7 +59,7 @@ public sealed class QueryBudgetTests
         using var directory = new TemporaryDirectory();
         var database = new Database(Path.Combine(directory.Path, "budget.db"));
         using var budget = QueryBudget.Begin(new QueryBudgetOptions { ReadTimeout = TimeSpan.FromMilliseconds(50) }, CancellationToken.None);
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenSqliteAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT 1"));
         await Task.Delay(300); // the budget runs out between two statements
 
@@ -77,7 +77,7 @@ public sealed class QueryBudgetTests
         // A budget that would allow minutes: only the client's leaving, 200 ms in, can stop the statement.
         using var leaves = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         using var budget = QueryBudget.Begin(new QueryBudgetOptions { ReadTimeout = TimeSpan.FromMinutes(5) }, leaves.Token);
-        await using var connection = await database.OpenAsync();
+        await using var connection = await database.OpenSqliteAsync();
 
         // One step of one statement: no cancellation token is ever looked at while it runs.
         var stopped = await Assert.ThrowsAsync<SqliteException>(() =>

@@ -129,7 +129,7 @@ public static class SchemaSixArchive
     private static JsonNode Document(JsonObject manifest, string list, string id) =>
         manifest[list]!.AsArray().Single(x => (string)x!["id"]! == id)!.DeepClone();
 
-    private static Task InsertStanceAsync(SqliteConnection connection, SqliteTransaction transaction, JsonNode s) =>
+    private static Task InsertStanceAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, JsonNode s) =>
         connection.ExecuteAsync("""
             INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary)
             VALUES (@id, @topic, @article, @author, @position, @quote, @start, @end, @summary)

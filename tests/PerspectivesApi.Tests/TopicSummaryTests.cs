@@ -158,7 +158,7 @@ public sealed class TopicTallyTests(ArchiveApp app) : IClassFixture<ArchiveApp>
 {
     private const string Topic = "many-voices", Other = "baku-moscow-rift-is-permanent";
 
-    private static async Task AssertNoDriftAsync(Microsoft.Data.Sqlite.SqliteConnection connection, string step)
+    private static async Task AssertNoDriftAsync(System.Data.Common.DbConnection connection, string step)
     {
         var drift = (await connection.QueryAsync(PerspectivesApi.Topics.TopicTallies.Drift)).ToList();
         Assert.True(drift.Count == 0, $"after {step}, tallies differ from a recount: {string.Join("; ", drift.Select(d => (object)d))}");

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
@@ -161,7 +162,7 @@ public static class ArticleQueries
         public string? Note { get; init; }
     }
 
-    public static async Task<IReadOnlyList<ArticleSummary>> SummariesAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ArticleSummary>> SummariesAsync(DbConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
     {
         var credits = await CreditsAsync(connection, rows.Select(r => r.Id).ToArray(), cancellationToken);
         return rows.Select(r => new ArticleSummary(
@@ -170,7 +171,7 @@ public static class ArticleQueries
             r.Url, credits[r.Id].ToList(), r.StanceCount, r.Excerpt)).ToList();
     }
 
-    internal static Task<DetailRow?> RowAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+    internal static Task<DetailRow?> RowAsync(DbConnection connection, string id, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<DetailRow>(new CommandDefinition("""
             SELECT a.id, a.title, a.genre, a.language, a.outlet_id, o.name AS outlet_name, a.url,
                    a.published_date, a.published_precision, a.published_inferred, a.published_reasoning,
@@ -183,7 +184,7 @@ public static class ArticleQueries
             WHERE a.id = @id
             """, new { id }, cancellationToken: cancellationToken));
 
-    public static async Task<ArticleDetail?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    public static async Task<ArticleDetail?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken)
     {
         var row = await RowAsync(connection, id, cancellationToken);
         if (row is null) return null;
@@ -223,11 +224,11 @@ public static class ArticleQueries
     internal static List<CaptureNoteEntry> CaptureNotes(string json) =>
         System.Text.Json.JsonSerializer.Deserialize<List<CaptureNoteEntry>>(json, Curation.History.Json) ?? [];
 
-    public static async Task<bool> ExistsAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+    public static async Task<bool> ExistsAsync(DbConnection connection, string id, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT count(*) FROM articles WHERE id = @id", new { id }, cancellationToken: cancellationToken)) > 0;
 
-    private static async Task<ILookup<string, Credit>> CreditsAsync(SqliteConnection connection, string[] articleIds, CancellationToken cancellationToken)
+    private static async Task<ILookup<string, Credit>> CreditsAsync(DbConnection connection, string[] articleIds, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<CreditRow>(new CommandDefinition("""
             SELECT c.article_id, c.author_id, au.name AS author_name, au.kind AS author_kind, c.role

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -13,7 +14,7 @@ namespace PerspectivesApi.Articles;
 /// set of rules and one way of storing them for the routes, imports and the seed corpus.</summary>
 public static partial class ArticleWrites
 {
-    public static async Task<ArticleEntry?> LoadAsync(SqliteConnection connection, string id)
+    public static async Task<ArticleEntry?> LoadAsync(DbConnection connection, string id)
     {
         var row = await ArticleQueries.RowAsync(connection, id, CancellationToken.None);
         if (row is null) return null;
@@ -27,7 +28,7 @@ public static partial class ArticleWrites
             ArticleQueries.CaptureNotes(row.CaptureNotes));
     }
 
-    private static async Task<List<CreditEntry>> CreditsAsync(SqliteConnection connection, string id) =>
+    private static async Task<List<CreditEntry>> CreditsAsync(DbConnection connection, string id) =>
         (await connection.QueryAsync<(string Author, string Role)>(
             "SELECT author_id, role FROM credits WHERE article_id = @id ORDER BY ordinal", new { id })).Select(c => new CreditEntry(c.Author, c.Role)).ToList();
 
@@ -187,7 +188,7 @@ public static partial class ArticleWrites
         d.Body,
     };
 
-    private static Task InsertCreditsAsync(SqliteConnection connection, ArticleEntry d) =>
+    private static Task InsertCreditsAsync(DbConnection connection, ArticleEntry d) =>
         connection.ExecuteAsync(
             "INSERT INTO credits (article_id, author_id, role, ordinal) VALUES (@ArticleId, @Author, @Role, @Ordinal)",
             d.Credits.Select((c, i) => new { ArticleId = d.Id, c.Author, c.Role, Ordinal = i + 1 }));

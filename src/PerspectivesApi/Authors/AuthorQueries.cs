@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
@@ -49,10 +50,10 @@ public static class AuthorQueries
         public Author ToAuthor() => new(Id, Name, Kind, Affiliation, OutletRef.From(OutletId, OutletName), ArticleCount, StanceCount);
     }
 
-    public static Task<IReadOnlyList<Author>> ItemsAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
+    public static Task<IReadOnlyList<Author>> ItemsAsync(DbConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Author>>(rows.Select(r => r.ToAuthor()).ToList());
 
-    public static async Task<Author?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+    public static async Task<Author?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             Collection.FindByIdSql, new { id }, cancellationToken: cancellationToken)))?.ToAuthor();
 }

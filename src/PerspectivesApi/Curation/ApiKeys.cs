@@ -32,7 +32,7 @@ public sealed class ApiKeys(Database database)
                 """, new { name, hash = Hash(secret), prefix = secret[..8], now = Now() });
             return (key, secret);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        catch (Exception e) when (database.Dialect.IsUniqueViolation(e))
         {
             throw new ArgumentException($"A key named '{name}' already exists; revoke it or choose another name.");
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -13,7 +14,7 @@ public static class History
     /// and the revisions read like every other response.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Task RecordAsync(SqliteConnection connection, string curator, string collection, string id, string action, object? before, object? after, string? note = null) =>
+    public static Task RecordAsync(DbConnection connection, string curator, string collection, string id, string action, object? before, object? after, string? note = null) =>
         connection.ExecuteAsync("""
             INSERT INTO revisions (collection, resource_id, action, curator, at, before, after, note)
             VALUES (@collection, @id, @action, @curator, @at, @before, @after, @note)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Collections;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -183,18 +184,18 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         public string? Note { get; init; }
     }
 
-    private static async Task<RevisionRow?> LastRevisionAsync(SqliteConnection connection, string collection, string id) =>
+    private static async Task<RevisionRow?> LastRevisionAsync(DbConnection connection, string collection, string id) =>
         await connection.QuerySingleOrDefaultAsync<RevisionRow>(
             "SELECT seq, collection, resource_id, action, curator, at, before, after, note FROM revisions WHERE collection = @collection AND resource_id = @id ORDER BY seq DESC LIMIT 1",
             new { collection, id });
 
     /// <summary>404, or 410 for a resource that was deleted (its history stays readable).</summary>
-    private static async Task<IResult> MissingAsync<T>(SqliteConnection connection, WriteModel<T> model, string id) where T : class =>
+    private static async Task<IResult> MissingAsync<T>(DbConnection connection, WriteModel<T> model, string id) where T : class =>
         await LastRevisionAsync(connection, model.Collection, id) is { Action: "delete" } deleted
             ? Problems.Gone(model.Resource, id, deleted.At, deleted.Curator, $"/v1/{model.Collection}/{id}/revisions")
             : Problems.NotFound(model.Resource, id);
 
-    private async Task<IResult?> CheckIfMatchAsync<T>(SqliteConnection connection, HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class
+    private async Task<IResult?> CheckIfMatchAsync<T>(DbConnection connection, HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class
     {
         var ifMatch = http.Request.Headers.IfMatch;
         if (ifMatch.Count == 0)
@@ -207,7 +208,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
     }
 
     private async Task<(IResult Result, int Status, string Location, string ETag, byte[] Body)> RespondAsync<T>(
-        SqliteConnection connection, HttpContext http, WriteModel<T> model, string id, int status) where T : class
+        DbConnection connection, HttpContext http, WriteModel<T> model, string id, int status) where T : class
     {
         var representation = await model.RepresentAsync(connection, id, http.RequestAborted);
         var body = JsonSerializer.SerializeToUtf8Bytes(representation, representation!.GetType(), Json);
@@ -216,12 +217,12 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         return (new StoredResponse(status, location, etag, body), status, location, etag, body);
     }
 
-    private static Task RecordAsync(SqliteConnection connection, HttpContext http, string collection, string id, string action, object? before, object? after, string? note = null) =>
+    private static Task RecordAsync(DbConnection connection, HttpContext http, string collection, string id, string action, object? before, object? after, string? note = null) =>
         History.RecordAsync(connection, http.CuratorName(), collection, id, action, before, after, note);
 
     internal static string RequestHash(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
-    internal static async Task<IResult?> ReplayAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash)
+    internal static async Task<IResult?> ReplayAsync(DbConnection connection, HttpContext http, string idempotencyKey, string requestHash)
     {
         var stored = await connection.QuerySingleOrDefaultAsync<(string RequestHash, long Status, string? Location, string? Etag, string Body)>(
             "SELECT request_hash, status, location, etag, body FROM idempotency WHERE key_id = @keyId AND idempotency_key = @idempotencyKey",
@@ -236,11 +237,11 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         return new StoredResponse((int)stored.Status, stored.Location, stored.Etag, Encoding.UTF8.GetBytes(stored.Body));
     }
 
-    private static Task RememberAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash,
+    private static Task RememberAsync(DbConnection connection, HttpContext http, string idempotencyKey, string requestHash,
         (IResult Result, int Status, string Location, string ETag, byte[] Body) response) =>
         RememberAsync(connection, http, idempotencyKey, requestHash, response.Status, response.Location, response.ETag, response.Body);
 
-    internal static Task RememberAsync(SqliteConnection connection, HttpContext http, string idempotencyKey, string requestHash,
+    internal static Task RememberAsync(DbConnection connection, HttpContext http, string idempotencyKey, string requestHash,
         int status, string? location, string? etag, byte[] body) =>
         connection.ExecuteAsync("""
             INSERT INTO idempotency (key_id, idempotency_key, request_hash, status, location, etag, body, created_at)
@@ -258,11 +259,11 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
     /// held while a client sends. Writers of this process queue for their turn first
     /// (<see cref="Database.WaitForWriteTurnAsync"/>); a turn or a lock that does not come within the
     /// busy timeout is SQLITE_BUSY, which <see cref="ProblemExceptionHandler"/> answers 503 with Retry-After.</summary>
-    internal static async Task<IResult> InTransactionAsync(Database database, SqliteConnection connection, Func<Task<IResult>> work, CancellationToken cancellationToken)
+    internal static async Task<IResult> InTransactionAsync(Database database, DbConnection connection, Func<Task<IResult>> work, CancellationToken cancellationToken)
     {
         using var turn = await database.WaitForWriteTurnAsync(cancellationToken)
             ?? throw new SqliteException($"database is locked: no turn to write within the busy timeout ({database.BusyTimeout.TotalSeconds:0} s)", SQLitePCL.raw.SQLITE_BUSY);
-        await connection.ExecuteAsync("BEGIN IMMEDIATE");
+        await connection.ExecuteAsync(database.Dialect.BeginWrite);
         try
         {
             var result = await work();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.ComponentModel;
 using System.Text.Json;
 using Dapper;
@@ -71,12 +72,12 @@ public static class RevisionQueries
         public object PageId { get; init; } = 0L;
     }
 
-    public static Task<IReadOnlyList<Revision<T>>> RevisionsAsync<T>(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<Revision<T>>> RevisionsAsync<T>(DbConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
         where T : class =>
         Task.FromResult<IReadOnlyList<Revision<T>>>(rows.Select(r => new Revision<T>(r.Seq, r.Collection, r.ResourceId, r.Action, r.Curator, r.At,
             Document<T>(r.Before), Document<T>(r.After), r.Note)).ToList());
 
-    public static Task<IReadOnlyList<Change>> ChangesAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
+    public static Task<IReadOnlyList<Change>> ChangesAsync(DbConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Change>>(rows.Select(r => new Change(r.Seq, r.Collection, r.ResourceId, r.Action, r.Curator, r.At,
             r.After is null ? null : JsonDocument.Parse(r.After).RootElement.Clone(), r.Note)).ToList());
 
@@ -84,7 +85,7 @@ public static class RevisionQueries
     private static T? Document<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, History.Json);
 
     /// <summary>Whether the archive has, or had, the resource: its revisions stay readable after deletion.</summary>
-    public static async Task<bool> KnownAsync(SqliteConnection connection, string collection, string table, string id, CancellationToken cancellationToken) =>
+    public static async Task<bool> KnownAsync(DbConnection connection, string collection, string table, string id, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             // The table name comes from the write model's fixed definition, never from the request.
             $"SELECT EXISTS (SELECT 1 FROM revisions WHERE collection = @collection AND resource_id = @id) OR EXISTS (SELECT 1 FROM {table} WHERE id = @id)",

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -7,11 +8,11 @@ namespace PerspectivesApi.Curation;
 /// other records written with it. An import's manifest is validated whole before anything is written,
 /// so a reference may point to a record the same manifest brings (a stance to an article it creates,
 /// whose body is in the manifest).</summary>
-public sealed class WriteContext(SqliteConnection connection)
+public sealed class WriteContext(DbConnection connection)
 {
     private readonly Dictionary<(string Collection, string Id), object> brought = [];
 
-    public SqliteConnection Connection => connection;
+    public DbConnection Connection => connection;
 
     /// <summary>Who writes: the curator key's name, or seed-corpus. A stance read without saying by
     /// whom was read by them.</summary>

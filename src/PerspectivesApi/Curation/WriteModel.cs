@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace PerspectivesApi.Curation;
@@ -25,21 +26,21 @@ public sealed class WriteModel<TDocument> where TDocument : class
     public IReadOnlyCollection<string> TextBlocks { get; init; } = [];
 
     /// <summary>The stored resource as a writable document, or null when there is none.</summary>
-    public required Func<SqliteConnection, string, Task<TDocument?>> LoadAsync { get; init; }
+    public required Func<DbConnection, string, Task<TDocument?>> LoadAsync { get; init; }
     /// <summary>What GET /v1/{collection}/{id} answers.</summary>
-    public required Func<SqliteConnection, string, CancellationToken, Task<object?>> RepresentAsync { get; init; }
+    public required Func<DbConnection, string, CancellationToken, Task<object?>> RepresentAsync { get; init; }
     /// <summary>The resource's own rules for its fields and references; may normalise the document
     /// (a body's line endings, a quote's offsets). Called through <see cref="ValidateAsync"/>.</summary>
     public required Func<WriteContext, TDocument, FieldErrors, Task<TDocument>> Rules { get; init; }
-    public required Func<SqliteConnection, TDocument, Task> InsertAsync { get; init; }
-    public required Func<SqliteConnection, TDocument, Task> UpdateAsync { get; init; }
+    public required Func<DbConnection, TDocument, Task> InsertAsync { get; init; }
+    public required Func<DbConnection, TDocument, Task> UpdateAsync { get; init; }
     /// <summary>Why the resource cannot be deleted (other resources refer to it), or null.</summary>
-    public required Func<SqliteConnection, string, Task<string?>> DeleteBlockerAsync { get; init; }
-    public required Func<SqliteConnection, string, Task> DeleteAsync { get; init; }
+    public required Func<DbConnection, string, Task<string?>> DeleteBlockerAsync { get; init; }
+    public required Func<DbConnection, string, Task> DeleteAsync { get; init; }
 
     /// <summary>For resources that offer <c>?cascade=true</c>: the dependants deleted with them, as
     /// (collection, id, document) so each deletion is recorded in the history too.</summary>
-    public Func<SqliteConnection, string, Task<IReadOnlyList<(string Collection, string Id, object Document)>>>? CascadeAsync { get; init; }
+    public Func<DbConnection, string, Task<IReadOnlyList<(string Collection, string Id, object Document)>>>? CascadeAsync { get; init; }
 
     /// <summary>The one validation of a document, whoever writes it (its routes, an import, the seed
     /// corpus, a restore): the id's form, the resource's rules, and plain text in every field.

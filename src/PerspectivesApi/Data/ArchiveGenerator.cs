@@ -38,7 +38,7 @@ public static partial class ArchiveGenerator
     {
         var clock = Stopwatch.StartNew();
         await new Migrator(database).MigrateAsync(cancellationToken);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenSqliteAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<long>("SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM outlets)") > 0)
             throw new InvalidOperationException($"{database.FilePath} already holds an archive; generate into a new file (set PERSPECTIVES_DB).");
 

@@ -14,10 +14,18 @@ public static class ArchiveServices
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (Environment.GetEnvironmentVariable(DatabaseOptions.EnvironmentVariable) is { Length: > 0 } fromEnvironment)
             options.Path = fromEnvironment;
-        var path = Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(environment.ContentRootPath, options.Path);
-
         services.AddSingleton(options);
-        services.AddSingleton(new Database(path, options.BusyTimeoutSeconds));
+        if (options.Provider == DatabaseProvider.PostgreSQL)
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                throw new InvalidOperationException("Database:Provider is PostgreSQL but Database:ConnectionString is not set.");
+            services.AddSingleton(Database.ForPostgres(options.ConnectionString, options.BusyTimeoutSeconds));
+        }
+        else
+        {
+            var path = Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(environment.ContentRootPath, options.Path);
+            services.AddSingleton(new Database(path, options.BusyTimeoutSeconds));
+        }
         services.AddSingleton<Migrator>();
         services.AddSingleton<ArchiveStartup>();
         // The cursor secret is read once, after ArchiveStartup has created it.

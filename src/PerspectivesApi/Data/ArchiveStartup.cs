@@ -10,14 +10,15 @@ public sealed class ArchiveStartup(Database database, Migrator migrator, Databas
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         var before = await migrator.MigrateAsync(cancellationToken);
-        if (before < Migrator.LatestVersion)
-            logger.LogInformation("Migrated {Path} from schema version {From} to {To}", database.FilePath, before, Migrator.LatestVersion);
+        var latest = Migrator.LatestVersionOf(database.Provider);
+        if (before < latest)
+            logger.LogInformation("Migrated the {Provider} archive {Path} from schema version {From} to {To}", database.Provider, database.FilePath, before, latest);
 
         await using var connection = await database.OpenAsync(cancellationToken);
         // Cursors are signed with a secret kept in the archive itself, so they survive restarts and
         // stay valid across every process serving the same file.
         await connection.ExecuteAsync(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('cursor_secret', @secret)",
+            "INSERT INTO meta (key, value) VALUES ('cursor_secret', @secret) ON CONFLICT DO NOTHING",
             new { secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)) });
 
         // The corpus is loaded once, into a new archive; after that the archive belongs to its curators
@@ -29,7 +30,7 @@ public sealed class ArchiveStartup(Database database, Migrator migrator, Databas
             // changes feed holds the whole archive.
             var report = await CorpusImport.ApplyAsync(connection, SeedCorpus.LoadManifest(), SeedCorpus.ReadBody, "seed-corpus", "db/seed");
             await connection.ExecuteAsync(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('corpus_seeded_at', @now)", new { now = DateTimeOffset.UtcNow.ToString("O") });
+                "INSERT INTO meta (key, value) VALUES ('corpus_seeded_at', @now) ON CONFLICT DO NOTHING", new { now = DateTimeOffset.UtcNow.ToString("O") });
             logger.LogInformation("Loaded the seed corpus: {Articles} articles, {Stances} stances", report.Articles.Created, report.Stances.Created);
         }
     }

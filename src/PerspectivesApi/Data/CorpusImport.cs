@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
@@ -52,12 +53,12 @@ public static partial class CorpusImport
     /// read by <paramref name="readBody"/> from what the manifest's <c>body</c> names (in db/seed, a
     /// file). The defaults describe the seed corpus, loaded this way into a new archive.</summary>
     public static async Task<ImportReport> ApplyAsync(
-        SqliteConnection connection, CorpusManifest manifest, Func<string, string> readBody,
+        DbConnection connection, CorpusManifest manifest, Func<string, string> readBody,
         string curator = SeedCorpus.Curator, string note = "db/seed")
     {
         manifest = manifest with { Articles = [.. (manifest.Articles ?? []).Select(a => a?.Body is null ? a! : a with { Body = readBody(a.Body) })] };
         // A SQL-level transaction, as in the write API, so the write models' statements run inside it.
-        await connection.ExecuteAsync("BEGIN IMMEDIATE");
+        await connection.ExecuteAsync(SqlDialect.Of(connection).BeginWrite);
         try
         {
             var errors = new FieldErrors();
@@ -153,7 +154,7 @@ public static partial class CorpusImport
 
     /// <summary>Creates or updates every record of a validated manifest through its resource's own
     /// insert and update, leaving equal ones alone, and records a revision for each change.</summary>
-    public static async Task<ImportReport> UpsertAsync(SqliteConnection connection, CorpusManifest manifest, string curator, string note) => new(
+    public static async Task<ImportReport> UpsertAsync(DbConnection connection, CorpusManifest manifest, string curator, string note) => new(
         await UpsertListAsync(connection, OutletWrites.Model, manifest.Outlets, curator, note),
         await UpsertListAsync(connection, AuthorWrites.Model, manifest.Authors, curator, note),
         await UpsertListAsync(connection, TopicWrites.Model, manifest.Topics, curator, note),
@@ -165,7 +166,7 @@ public static partial class CorpusImport
 
     /// <summary>Deletes the stances a manifest removes that the archive still holds, recording each
     /// deletion with its reason; one already gone is nothing to do.</summary>
-    public static async Task<int> RemoveAsync(SqliteConnection connection, IEnumerable<RemovedEntry> removed, string curator)
+    public static async Task<int> RemoveAsync(DbConnection connection, IEnumerable<RemovedEntry> removed, string curator)
     {
         var deleted = 0;
         foreach (var entry in removed)
@@ -178,7 +179,7 @@ public static partial class CorpusImport
         return deleted;
     }
 
-    private static async Task<ImportCounts> UpsertListAsync<T>(SqliteConnection connection, WriteModel<T> model, IEnumerable<T> documents, string curator, string note)
+    private static async Task<ImportCounts> UpsertListAsync<T>(DbConnection connection, WriteModel<T> model, IEnumerable<T> documents, string curator, string note)
         where T : class
     {
         int created = 0, updated = 0, unchanged = 0;

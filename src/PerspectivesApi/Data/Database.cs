@@ -1,13 +1,31 @@
 using System.Data;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace PerspectivesApi.Data;
 
-/// <summary>Where the archive's SQLite file lives. Set with <c>Database:Path</c> or the
-/// <c>PERSPECTIVES_DB</c> environment variable; relative paths are relative to the content root.</summary>
+/// <summary>The database engines the archive runs on.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>One SQLite file next to the service: the embedded default.</summary>
+    Sqlite,
+    /// <summary>A PostgreSQL server (15 or newer), shared by any number of service replicas.</summary>
+    PostgreSQL,
+}
+
+/// <summary>Where the archive lives. By default a SQLite file, set with <c>Database:Path</c> or the
+/// <c>PERSPECTIVES_DB</c> environment variable (relative paths are relative to the content root); with
+/// <c>Database:Provider</c> = PostgreSQL, the database <c>Database:ConnectionString</c> names.</summary>
 public sealed class DatabaseOptions
 {
     public const string EnvironmentVariable = "PERSPECTIVES_DB";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>For PostgreSQL: an Npgsql connection string (Host=…;Database=…;Username=…). Several hosts
+    /// with a Target Session Attributes setting send reads and writes as Npgsql decides; see README.</summary>
+    public string? ConnectionString { get; set; }
 
     public string Path { get; set; } = "data/perspectives.db";
 
@@ -20,9 +38,10 @@ public sealed class DatabaseOptions
     public int BusyTimeoutSeconds { get; set; } = Database.DefaultBusyTimeoutSeconds;
 }
 
-/// <summary>Opens connections to the archive. Every connection, pooled or new, gets foreign keys
-/// and a busy timeout, so no code path can forget them.</summary>
-public sealed class Database
+/// <summary>Opens connections to the archive. Every SQLite connection, pooled or new, gets foreign keys
+/// and a busy timeout, so no code path can forget them; a PostgreSQL connection comes from one
+/// <see cref="NpgsqlDataSource"/> (its pool) wrapped in a <see cref="PostgresConnection"/>.</summary>
+public sealed class Database : IDisposable
 {
     public const int DefaultBusyTimeoutSeconds = 5;
 
@@ -55,8 +74,32 @@ public sealed class Database
             ForeignKeys = true,
             DefaultTimeout = busyTimeoutSeconds,
         }.ToString();
+        Dialect = SqlDialect.Sqlite;
     }
 
+    /// <summary>The archive on a PostgreSQL server.</summary>
+    public static Database ForPostgres(string connectionString, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds) =>
+        new(connectionString, busyTimeoutSeconds, DatabaseProvider.PostgreSQL);
+
+    private Database(string connectionString, int busyTimeoutSeconds, DatabaseProvider provider)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(busyTimeoutSeconds, 1);
+        Provider = provider;
+        BusyTimeout = TimeSpan.FromSeconds(busyTimeoutSeconds);
+        FilePath = "";
+        ConnectionString = connectionString;
+        Dialect = new PostgresDialect(BusyTimeout);
+        dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+    }
+
+    public DatabaseProvider Provider { get; } = DatabaseProvider.Sqlite;
+
+    /// <summary>The SQL fragments that differ between the providers.</summary>
+    public SqlDialect Dialect { get; }
+
+    private readonly NpgsqlDataSource? dataSource;
+
+    /// <summary>The SQLite file; empty for PostgreSQL.</summary>
     public string FilePath { get; }
 
     /// <summary>How long a statement waits out another connection's lock before failing with SQLITE_BUSY.</summary>
@@ -66,8 +109,21 @@ public sealed class Database
 
     /// <summary>A configured connection. During a read request it is bound to the request's
     /// <see cref="QueryBudget"/>: its statements are stopped when the budget runs out or the client leaves.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
+        if (dataSource is not null)
+        {
+            var postgres = new PostgresConnection(dataSource.CreateConnection(), Dialect, QueryBudget.Current);
+            await postgres.OpenAsync(cancellationToken);
+            return postgres;
+        }
+        return await OpenSqliteAsync(cancellationToken);
+    }
+
+    /// <summary>A connection to the SQLite file, for what only SQLite does (the snapshot's copy, the generator).</summary>
+    public async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken = default)
+    {
+        if (Provider != DatabaseProvider.Sqlite) throw new InvalidOperationException("The archive is not a SQLite file.");
         var connection = QueryBudget.Current?.Connect(ConnectionString) ?? new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         return Configure(connection);
@@ -75,8 +131,14 @@ public sealed class Database
 
     /// <summary>For the few callers that cannot await (the response cache's revision check, which keeps its
     /// connection across requests and reads one row by key, so it is bound to no request's budget).</summary>
-    public SqliteConnection Open()
+    public DbConnection Open()
     {
+        if (dataSource is not null)
+        {
+            var postgres = new PostgresConnection(dataSource.CreateConnection(), Dialect, budget: null);
+            postgres.Open();
+            return postgres;
+        }
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
         return Configure(connection);
@@ -119,6 +181,8 @@ public sealed class Database
             if (Interlocked.Exchange(ref released, 1) == 0) writers.Release();
         }
     }
+
+    public void Dispose() => dataSource?.Dispose();
 
     private static readonly object Configured = new();
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -27,10 +28,10 @@ public static partial class SeedUpdate
 {
     public const string Note = "db/seed update";
 
-    public static async Task<SeedUpdateReport> ApplyAsync(SqliteConnection connection, CorpusManifest manifest, Func<string, string> readBody)
+    public static async Task<SeedUpdateReport> ApplyAsync(DbConnection connection, CorpusManifest manifest, Func<string, string> readBody)
     {
         manifest = manifest with { Articles = [.. manifest.Articles.Select(a => a with { Body = readBody(a.Body) })] };
-        await connection.ExecuteAsync("BEGIN IMMEDIATE");
+        await connection.ExecuteAsync(SqlDialect.Of(connection).BeginWrite);
         try
         {
             var seeded = await connection.ExecuteScalarAsync<string?>("SELECT value FROM meta WHERE key = 'corpus_seeded_at'");
@@ -69,7 +70,7 @@ public static partial class SeedUpdate
     }
 
     /// <summary>The records of one list the seed may still write.</summary>
-    private static async Task<List<T>> SeedsAsync<T>(SqliteConnection connection, WriteModel<T> model, IReadOnlyList<T> documents, List<LeftAlone> leftAlone)
+    private static async Task<List<T>> SeedsAsync<T>(DbConnection connection, WriteModel<T> model, IReadOnlyList<T> documents, List<LeftAlone> leftAlone)
         where T : class
     {
         var kept = new List<T>();
@@ -84,7 +85,7 @@ public static partial class SeedUpdate
     }
 
     /// <summary>The stances the corpus removes that the archive holds as the seed left them.</summary>
-    private static async Task<List<RemovedEntry>> RemovalsAsync(SqliteConnection connection, IEnumerable<RemovedEntry> removed, List<LeftAlone> leftAlone)
+    private static async Task<List<RemovedEntry>> RemovalsAsync(DbConnection connection, IEnumerable<RemovedEntry> removed, List<LeftAlone> leftAlone)
     {
         var kept = new List<RemovedEntry>();
         foreach (var entry in removed)
@@ -108,7 +109,7 @@ public static partial class SeedUpdate
     /// <summary>Why the record belongs to curators now, or null when the seed may write it: it does not
     /// exist and no one made it, or it holds what the seed last wrote (fields added since that write
     /// aside), or no revision records it (it was loaded before the archive kept a history).</summary>
-    private static async Task<string?> CuratorsClaimAsync(SqliteConnection connection, string collection, string id, object? current)
+    private static async Task<string?> CuratorsClaimAsync(DbConnection connection, string collection, string id, object? current)
     {
         var revisions = (await connection.QueryAsync<RevisionRow>(
             "SELECT seq, action, curator, after FROM revisions WHERE collection = @collection AND resource_id = @id ORDER BY seq",

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using PerspectivesApi.Articles;
 using PerspectivesApi.Authors;
 using PerspectivesApi.Http;
@@ -49,7 +50,7 @@ public sealed record SearchResult(string Kind, string Id, string Title, string A
     public string Href => Kind == "stance" ? ExplorerPaths.Quote(ArticleId, Id) : ExplorerPaths.Article(Id);
 
     /// <summary>The same rows the API's search reads, kept in pieces instead of marked up.</summary>
-    public static Func<Microsoft.Data.Sqlite.SqliteConnection, IReadOnlyList<SearchQueries.Row>, CancellationToken, Task<IReadOnlyList<SearchResult>>> FromRows(string query) =>
+    public static Func<System.Data.Common.DbConnection, IReadOnlyList<SearchQueries.Row>, CancellationToken, Task<IReadOnlyList<SearchResult>>> FromRows(string query) =>
         async (connection, rows, cancellationToken) =>
         {
             var snippets = await SearchQueries.SnippetsAsync(connection, query, rows, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,11 +18,11 @@ namespace PerspectivesApi.Exports;
 public sealed record ArchiveStamp(long Revision, DateTimeOffset? RevisedAt)
 {
     private const string Query = """
-        SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision') AS revision,
+        SELECT (SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'revision') AS revision,
                (SELECT value FROM meta WHERE key = 'revised_at') AS revised_at
         """;
 
-    public static async Task<ArchiveStamp> ReadAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    public static async Task<ArchiveStamp> ReadAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var (revision, revisedAt) = await connection.QuerySingleAsync<(long, string?)>(new CommandDefinition(Query, cancellationToken: cancellationToken));
         return new ArchiveStamp(revision, DateTimeOffset.TryParse(revisedAt, CultureInfo.InvariantCulture,
@@ -82,7 +83,7 @@ public sealed class TableDownload(string fileName, IReadOnlyList<TableColumn> co
 {
     /// <summary>Reads the rows, in order, in batches of a few hundred, on the connection given (inside the
     /// download's read transaction).</summary>
-    public delegate Task RowSource(SqliteConnection connection, ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken);
+    public delegate Task RowSource(DbConnection connection, ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken);
 
     /// <summary>Batches read ahead of the writer: enough to keep both sides busy, few enough to keep memory flat.</summary>
     private const int BatchesInFlight = 2;
@@ -93,7 +94,7 @@ public sealed class TableDownload(string fileName, IReadOnlyList<TableColumn> co
         var database = http.RequestServices.GetRequiredService<Database>();
         await using var connection = await database.OpenAsync(http.RequestAborted);
         // BEGIN as text: the provider would otherwise ask every command for its transaction object.
-        await connection.ExecuteAsync(new CommandDefinition("BEGIN", commandType: System.Data.CommandType.Text, cancellationToken: http.RequestAborted));
+        await connection.ExecuteAsync(new CommandDefinition(database.Dialect.BeginRead, commandType: System.Data.CommandType.Text, cancellationToken: http.RequestAborted));
         try
         {
             var stamp = await ArchiveStamp.ReadAsync(connection, http.RequestAborted);
@@ -121,11 +122,11 @@ public sealed class TableDownload(string fileName, IReadOnlyList<TableColumn> co
         {
             // Ends the read transaction before the connection goes back to the pool (it may have ended with an error).
             try { await connection.ExecuteAsync(new CommandDefinition("ROLLBACK", commandType: System.Data.CommandType.Text)); }
-            catch (SqliteException) { }
+            catch (DbException) { }
         }
     }
 
-    private async Task StreamAsync(HttpContext http, SqliteConnection connection)
+    private async Task StreamAsync(HttpContext http, DbConnection connection)
     {
         var encoder = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.Encoder;
         var writer = TableWriter.Create(format, columns, http.Response, encoder);

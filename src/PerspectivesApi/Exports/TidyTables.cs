@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -53,7 +54,7 @@ public sealed record TidyTable(string Name, string Description, string From, str
     }
 
     /// <summary>Reads the rows in batches, converting each value to its column's type.</summary>
-    public async Task ReadAsync(SqliteConnection connection, string? topic, int? limit, ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken)
+    public async Task ReadAsync(DbConnection connection, string? topic, int? limit, ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken)
     {
         const int BatchSize = 256;
         var (sql, parameters) = Query(topic, limit);

@@ -104,7 +104,7 @@ public sealed record Sort(string Name, string Key, string Description)
         {
             Requires = "q", TieBreak = $"{index}.rowid", SourceMatch = sourceMatch,
             // The source applies the search itself (the q filter's condition is left out of the page's WHERE).
-            Source = $"(SELECT rowid, rank FROM {index} WHERE {index} MATCH @q ORDER BY rowid DESC LIMIT {RankedMatches}) AS {index}",
+            Source = $"(SELECT {index}.rowid AS rowid, {index}.rank AS rank FROM {index} WHERE {index} MATCH @q ORDER BY {index}.rowid DESC LIMIT {RankedMatches}) AS {index}",
         };
 
     /// <summary>What a bounded relevance search returns, said the same way wherever q is described.</summary>

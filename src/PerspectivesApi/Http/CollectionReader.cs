@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.WebUtilities;
@@ -12,7 +13,7 @@ namespace PerspectivesApi.Http;
 /// on request and writes the Link header.</summary>
 public sealed class CollectionReader(Database database, CursorCodec cursors)
 {
-    public delegate Task<IReadOnlyList<TItem>> Projection<TRow, TItem>(SqliteConnection connection, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
+    public delegate Task<IReadOnlyList<TItem>> Projection<TRow, TItem>(DbConnection connection, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
 
     public async Task<IResult> ListAsync<TRow, TItem>(
         HttpContext http, Collection collection, Projection<TRow, TItem> project, CancellationToken cancellationToken,
@@ -45,10 +46,11 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             return new(null, Problems.NotFound(parent.Name, pathValue ?? ""));
 
         if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return new(null, searchProblem);
+        var dialect = database.Dialect;
 
         if (request.Format is not ListFormat.Json) return new(null, new CollectionExport<TRow, TItem>(request, pathValue, project));
 
-        var (sql, parameters) = PageQuery(request, pathValue);
+        var (sql, parameters) = PageQuery(request, pathValue, dialect);
         var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
         var hasMore = rows.Count > request.Limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
@@ -56,7 +58,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         long? total = null;
         if (request.Count)
         {
-            var (countSql, countParameters) = CountQuery(request, pathValue);
+            var (countSql, countParameters) = CountQuery(request, pathValue, dialect);
             total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(countSql, countParameters, cancellationToken: cancellationToken));
         }
 
@@ -64,7 +66,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         Dictionary<string, FacetOther>? facetOther = null;
         foreach (var facet in request.Facets)
         {
-            var (facetSql, facetParameters) = FacetQuery(request, facet, pathValue);
+            var (facetSql, facetParameters) = FacetQuery(request, facet, pathValue, dialect);
             var counted = (await connection.QueryAsync<FacetRow>(new CommandDefinition(facetSql, facetParameters, cancellationToken: cancellationToken))).ToList();
             facets ??= [];
             facetOther ??= [];
@@ -91,12 +93,18 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
 
     /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
     /// requested order, one row more than the limit to learn whether another page follows.</summary>
-    public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue) =>
-        SelectQuery(request, pathValue, paged: true);
+    public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue, SqlDialect? dialect = null) =>
+        SelectQuery(request, pathValue, paged: true, dialect ?? SqlDialect.Sqlite);
 
     /// <summary>The SQL that reads the whole filtered collection in order (or its first <c>limit</c> rows, a sample), for an export.</summary>
-    public static (string Sql, DynamicParameters Parameters) ExportQuery(ListRequest request, string? pathValue) =>
-        SelectQuery(request, pathValue, paged: false);
+    public static (string Sql, DynamicParameters Parameters) ExportQuery(ListRequest request, string? pathValue, SqlDialect? dialect = null) =>
+        SelectQuery(request, pathValue, paged: false, dialect ?? SqlDialect.Sqlite);
+
+    private static (string Sql, DynamicParameters Parameters) SelectQuery(ListRequest request, string? pathValue, bool paged, SqlDialect dialect)
+    {
+        var (sql, parameters) = SelectQuery(request, pathValue, paged);
+        return (dialect.FullText(sql), WithSearchValues(request, parameters, dialect));
+    }
 
     private static (string Sql, DynamicParameters Parameters) SelectQuery(ListRequest request, string? pathValue, bool paged)
     {
@@ -138,30 +146,36 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>
-    public static (string Sql, DynamicParameters Parameters) CountQuery(ListRequest request, string? pathValue)
+    public static (string Sql, DynamicParameters Parameters) CountQuery(ListRequest request, string? pathValue, SqlDialect? dialect = null)
     {
+        dialect ??= SqlDialect.Sqlite;
         var (conditions, parameters) = Conditions(request, pathValue);
         var sql = $"SELECT count(*) FROM {request.Collection.CountFrom}{Joins(request)}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
-        return (sql, parameters);
+        return (dialect.FullText(sql), WithSearchValues(request, parameters, dialect));
+    }
+
+    /// <summary>The parameters with each full-text query in the provider's syntax (the request keeps FTS5's, which
+    /// its cursor's fingerprint and its validation read).</summary>
+    private static DynamicParameters WithSearchValues(ListRequest request, DynamicParameters parameters, SqlDialect dialect)
+    {
+        if (dialect.Provider == DatabaseProvider.Sqlite) return parameters;
+        foreach (var filter in request.Collection.Filters.Where(f => f.Kind == FilterKind.Search))
+        {
+            if (request.Filters.TryGetValue(filter.Name, out var values)) parameters.Add(filter.Name, dialect.SearchValue(values[0]));
+        }
+        return parameters;
     }
 
     /// <summary>A full-text query FTS5 cannot parse ("unclosed, AND, stray operators) is the
     /// client's mistake: answer 400 naming the parameter before anything is streamed.</summary>
-    private static async Task<IResult?> CheckSearchAsync(SqliteConnection connection, ListRequest request, CancellationToken cancellationToken)
+    private async Task<IResult?> CheckSearchAsync(DbConnection connection, ListRequest request, CancellationToken cancellationToken)
     {
         foreach (var filter in request.Collection.Filters)
         foreach (var table in filter.SearchTables)
         {
             if (!request.Filters.TryGetValue(filter.Name, out var values)) continue;
-            try
+            if (await database.Dialect.SearchSyntaxErrorAsync(connection, table, values[0], cancellationToken) is { } reason)
             {
-                // The table name comes from the collection's fixed definition, never from the request.
-                await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                    $"SELECT 1 FROM {table} WHERE {table} MATCH @q LIMIT 1", new { q = values[0] }, cancellationToken: cancellationToken));
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == 1)
-            {
-                var reason = e.Message.Replace("SQLite Error 1: ", "").Trim('\'', '.');
                 return Problems.InvalidParameters(new Dictionary<string, string[]>
                 {
                     [filter.Name] = [$"is not a valid search ({reason}). Use words, \"quoted phrases\", AND, OR, NOT, parentheses and prefix*; quote a word that is also an operator."],
@@ -187,8 +201,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     /// the number of values and the sum of their counts over all of them. The counting reads the
     /// collection's own table (its covering indexes) and what the facet's value needs, never the joins that
     /// only add display columns; labels are looked up for the returned values only.</summary>
-    public static (string Sql, DynamicParameters Parameters) FacetQuery(ListRequest request, Facet facet, string? pathValue)
+    public static (string Sql, DynamicParameters Parameters) FacetQuery(ListRequest request, Facet facet, string? pathValue, SqlDialect? dialect = null)
     {
+        dialect ??= SqlDialect.Sqlite;
         var (conditions, parameters) = Conditions(request, pathValue);
         parameters.Add("__facetLimit", request.FacetLimit);
         var counted = $"SELECT {facet.Value} AS value, {facet.Count} AS count " +
@@ -196,9 +211,10 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
                       (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
                       " GROUP BY 1";
         var sql = $"SELECT listed.value AS value, {facet.Label ?? "NULL"} AS label, listed.count AS count, listed.groups AS groups, listed.items AS items " +
-                  $"FROM (SELECT value, count, count(*) OVER () AS groups, sum(count) OVER () AS items FROM ({counted}) " +
-                  "ORDER BY count DESC, value LIMIT @__facetLimit) listed ORDER BY listed.count DESC, listed.value";
-        return (sql, parameters);
+                  $"FROM (SELECT value, count, count(*) OVER () AS groups, sum(count) OVER () AS items FROM ({counted}) counted " +
+                  // NULLS FIRST: SQLite's order for the unknown value, said so that PostgreSQL (which puts NULL last) keeps it.
+                  "ORDER BY count DESC, value NULLS FIRST LIMIT @__facetLimit) listed ORDER BY listed.count DESC, listed.value NULLS FIRST";
+        return (dialect.FullText(sql), WithSearchValues(request, parameters, dialect));
     }
 
     private static string Where(IEnumerable<string> conditions) =>

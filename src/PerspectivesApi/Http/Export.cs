@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Net.Http.Headers;
@@ -69,9 +70,9 @@ public sealed class CollectionExport<TRow, TItem>(ListRequest request, string? p
     public Task ExecuteAsync(HttpContext http) =>
         new TableDownload(request.Collection.Name.Replace(' ', '-'), FlatTable<TItem>.Columns, request.Format!.Value, ReadAsync).ExecuteAsync(http);
 
-    private async Task ReadAsync(Microsoft.Data.Sqlite.SqliteConnection connection, ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken)
+    private async Task ReadAsync(System.Data.Common.DbConnection connection, ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = CollectionReader.ExportQuery(request, pathValue);
+        var (sql, parameters) = CollectionReader.ExportQuery(request, pathValue, Data.SqlDialect.Of(connection));
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         var parse = reader.GetRowParser<TRow>();
         var batch = new List<TRow>(BatchSize);

@@ -14,9 +14,10 @@ public sealed class ArchiveReadyCheck(Database database) : IHealthCheck
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             var version = await Migrator.CurrentVersionAsync(connection, cancellationToken);
-            return version == Migrator.LatestVersion
+            var latest = Migrator.LatestVersionOf(database.Provider);
+            return version == latest
                 ? HealthCheckResult.Healthy($"Schema version {version}.")
-                : HealthCheckResult.Unhealthy($"Schema version {version}; this build expects {Migrator.LatestVersion}.");
+                : HealthCheckResult.Unhealthy($"Schema version {version}; this build expects {latest}.");
         }
         catch (Exception exception)
         {

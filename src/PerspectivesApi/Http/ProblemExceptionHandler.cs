@@ -28,20 +28,24 @@ public sealed class ProblemExceptionHandler(IOptions<RequestLimitsOptions> limit
             BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => Problems.BodyTooSlow(
                 $"The request body arrived too slowly: more slowly than {limits.Value.MinBodyBytesPerSecond} bytes per second. Send it in one go; nothing was written."),
             BadHttpRequestException bad => Problems.UnreadableRequest(bad.StatusCode, $"The request could not be read: {bad.Message} Nothing was written."),
-            SqliteException { SqliteErrorCode: var code } when (code & 0xFF) is SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED => Problems.Unavailable(
+            _ when IsBusy(http, exception) => Problems.Unavailable(
                 "The archive's database is busy with other writes and could not take this request in time. Nothing was written; retry after the time in Retry-After.",
                 http.RequestServices.GetRequiredService<Database>().BusyTimeout),
             _ => null,
         };
         if (problem is null) return false;
 
-        if (exception is SqliteException) logger.LogWarning("{Request} answered 503: the database stayed locked past the busy timeout ({Message})", request, exception.Message);
+        if (exception is not BadHttpRequestException) logger.LogWarning("{Request} answered 503: the database stayed locked past the busy timeout ({Message})", request, exception.Message);
         else logger.LogInformation("{Request} answered {Status}: {Message}", request, ((BadHttpRequestException)exception).StatusCode, exception.Message);
         // A body that was not read to its end leaves the connection in no state to carry another request.
         if (exception is BadHttpRequestException) http.Response.Headers.Connection = "close";
         await problem.ExecuteAsync(http);
         return true;
     }
+
+    /// <summary>The archive locked past the busy timeout: by the database's writers, or while waiting for this process's turn to write (a SQLite busy error on either provider).</summary>
+    private static bool IsBusy(HttpContext http, Exception exception) =>
+        SqlDialect.Sqlite.IsBusy(exception) || http.RequestServices.GetRequiredService<Database>().Dialect.IsBusy(exception);
 
     private static string Readable(long bytes) =>
         bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB"

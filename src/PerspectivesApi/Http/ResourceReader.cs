@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
@@ -9,7 +10,7 @@ namespace PerspectivesApi.Http;
 public sealed class ResourceReader(Database database)
 {
     public async Task<IResult> FindAsync<T>(
-        ResourceName resource, string id, Func<SqliteConnection, string, CancellationToken, Task<T?>> find, CancellationToken cancellationToken)
+        ResourceName resource, string id, Func<DbConnection, string, CancellationToken, Task<T?>> find, CancellationToken cancellationToken)
         where T : class
     {
         await using var connection = await database.OpenAsync(cancellationToken);

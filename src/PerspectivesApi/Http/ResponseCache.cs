@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.OutputCaching;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Http;
@@ -19,11 +19,11 @@ public sealed class ResponseCacheOptions
 public sealed class ArchiveRevision(Database database) : IDisposable
 {
     /// <summary>Reads the revision on any connection to the archive (or a snapshot of it).</summary>
-    public const string Query = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'";
+    public const string Query = "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'revision'";
 
     private readonly Lock gate = new();
-    private SqliteConnection? connection;
-    private SqliteCommand? read;
+    private DbConnection? connection;
+    private DbCommand? read;
 
     /// <summary>The current revision, read from the database on every call (a few microseconds: one
     /// connection kept open with its statement prepared), so it can never be out of date.</summary>
@@ -40,7 +40,7 @@ public sealed class ArchiveRevision(Database database) : IDisposable
                     read.CommandText = Query;
                     read.Prepare();
                 }
-                return (long)(read.ExecuteScalar() ?? 0L);
+                return Convert.ToInt64(read.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
             }
             catch
             {
@@ -86,7 +86,7 @@ public sealed class ArchiveCachePolicy(ArchiveRevision revision, ILogger<Archive
             {
                 context.CacheVaryByRules.VaryByValues["revision"] = revision.Current().ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
-            catch (SqliteException exception)
+            catch (DbException exception)
             {
                 // Without a revision nothing can be proven fresh: compute this answer, and keep nothing.
                 logger.LogWarning(exception, "The archive revision could not be read; the response cache is bypassed");

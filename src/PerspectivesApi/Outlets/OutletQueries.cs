@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
@@ -45,10 +46,10 @@ public static class OutletQueries
         public Outlet ToOutlet() => new(Id, Name, Kind, Country, Url, Description, ArticleCount);
     }
 
-    public static Task<IReadOnlyList<Outlet>> ItemsAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
+    public static Task<IReadOnlyList<Outlet>> ItemsAsync(DbConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Outlet>>(rows.Select(r => r.ToOutlet()).ToList());
 
-    public static async Task<Outlet?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+    public static async Task<Outlet?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             Collection.FindByIdSql, new { id }, cancellationToken: cancellationToken)))?.ToOutlet();
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Articles;
@@ -69,7 +70,7 @@ public static class SearchQueries
     }
 
     /// <summary>The hits of a page (or an export's batch), with the snippets of its rows.</summary>
-    public static async Task<IReadOnlyList<SearchHit>> HitsAsync(SqliteConnection connection, string query, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<SearchHit>> HitsAsync(DbConnection connection, string query, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
     {
         var snippets = await SnippetsAsync(connection, query, rows, cancellationToken);
         return rows.Select((r, i) => new SearchHit(
@@ -78,7 +79,7 @@ public static class SearchQueries
 
     /// <summary>Each row's snippet, with <see cref="SearchSnippet"/>'s markers around the matched terms: the export's
     /// own, or made now for a page's rows.</summary>
-    public static async Task<IReadOnlyList<string>> SnippetsAsync(SqliteConnection connection, string query, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> SnippetsAsync(DbConnection connection, string query, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
     {
         var unlit = rows.Where(r => r.Snippet is null).ToList();
         var articles = await SnippetsAsync(connection, "articles_fts", "-1", query, unlit.Where(r => r.Kind == "article"), cancellationToken);
@@ -93,10 +94,21 @@ public static class SearchQueries
     /// prefix* each time (20 times the cost of the page); one pass over the match, within the rows' range,
     /// costs at most what ranking the page did.</summary>
     private static async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(
-        SqliteConnection connection, string index, string column, string query, IEnumerable<Row> rows, CancellationToken cancellationToken)
+        DbConnection connection, string index, string column, string query, IEnumerable<Row> rows, CancellationToken cancellationToken)
     {
         var rowids = rows.Select(r => r.FtsRowid).ToArray();
         if (rowids.Length == 0) return new Dictionary<long, string>();
+        var dialect = Data.SqlDialect.Of(connection);
+        if (dialect.Provider == Data.DatabaseProvider.PostgreSQL)
+        {
+            // ts_headline reads the row's own text: the page's rows, by rowid, from their table.
+            var (table, alias) = index == "articles_fts" ? ("articles", "a") : ("stances", "s");
+            var headlines = await connection.QueryAsync<(long Rowid, string Snippet)>(new CommandDefinition(
+                $"SELECT {alias}.rowid, {Data.PostgresDialect.Headline(index, int.Parse(column, System.Globalization.CultureInfo.InvariantCulture), "to_tsquery('archive', @query)")} " +
+                $"FROM {table} {alias} WHERE {alias}.rowid IN @rowids",
+                new { query = dialect.SearchValue(query), rowids }, cancellationToken: cancellationToken));
+            return headlines.ToDictionary(s => s.Rowid, s => s.Snippet);
+        }
         // The index and column come from the code above, never from the request.
         var snippets = await connection.QueryAsync<(long Rowid, string Snippet)>(new CommandDefinition(
             $"SELECT rowid, snippet({index}, {column}, {SearchSnippet.OpenSql}, {SearchSnippet.CloseSql}, '…', 24) FROM {index} " +

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Articles;
@@ -147,10 +148,10 @@ public static class StanceQueries
             Position, Condition, new Quote(Quote, (int)QuoteStart, (int)QuoteEnd), Summary, Method, Curator, Confidence, Note);
     }
 
-    public static Task<IReadOnlyList<Stance>> ItemsAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
+    public static Task<IReadOnlyList<Stance>> ItemsAsync(DbConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Stance>>(rows.Select(r => r.ToStance()).ToList());
 
-    public static async Task<Stance?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    public static async Task<Stance?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             Collection.FindByIdSql, new { id }, cancellationToken: cancellationToken));

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Articles;
@@ -38,7 +39,7 @@ public static class StanceWrites
         public string? Note { get; init; }
     }
 
-    public static async Task<StanceEntry?> LoadAsync(SqliteConnection connection, string id) =>
+    public static async Task<StanceEntry?> LoadAsync(DbConnection connection, string id) =>
         await connection.QuerySingleOrDefaultAsync<Row>("""
             SELECT id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary, condition,
                    attribution_kind, attribution_via, held_date, held_precision, held_reasoning, method, curator, confidence, note

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Http;
@@ -35,10 +36,10 @@ public static class TopicQueries
         public Topic ToTopic() => new(Id, Title, Proposition, Description, TimeDependent is null ? null : TimeDependent == 1, StanceCount);
     }
 
-    public static Task<IReadOnlyList<Topic>> ItemsAsync(SqliteConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
+    public static Task<IReadOnlyList<Topic>> ItemsAsync(DbConnection connection, IReadOnlyList<Row> rows, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Topic>>(rows.Select(r => r.ToTopic()).ToList());
 
-    public static async Task<Topic?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken) =>
+    public static async Task<Topic?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             Collection.FindByIdSql, new { id }, cancellationToken: cancellationToken)))?.ToTopic();
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.ComponentModel;
 using PerspectivesApi.Data;
 using Dapper;
@@ -157,12 +158,16 @@ public static class TopicSummaryQueries
         LIMIT @limit
         """;
 
+    /// <summary>The query with SQLite's index hint, or without it where the provider takes none.</summary>
+    private static string Hinted(SqlDialect dialect, string sql) =>
+        sql.Replace(" INDEXED BY ix_topic_tallies_rank", dialect.IndexedBy("ix_topic_tallies_rank"), StringComparison.Ordinal);
+
     private const string GroupCount = """
         SELECT count(*) FROM topic_tallies INDEXED BY ix_topic_tallies_rank
         WHERE topic_id = @topic AND dimension = @dimension AND total > 0
         """;
 
-    public static async Task<TopicSummary?> FindAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    public static async Task<TopicSummary?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken)
     {
         var topic = await connection.QuerySingleOrDefaultAsync<TopicRow>(new CommandDefinition(
             "SELECT id, title, proposition, time_dependent FROM topics WHERE id = @id", new { id }, cancellationToken: cancellationToken));
@@ -181,7 +186,7 @@ public static class TopicSummaryQueries
     /// <summary>The <see cref="TopicSummary.Positions"/> of several topics at once (their 'all' tallies), for a
     /// list that shows where each topic's stances stand without the rest of its summary: one index read per topic.</summary>
     public static async Task<IReadOnlyDictionary<string, PositionCounts>> PositionsAsync(
-        SqliteConnection connection, IReadOnlyList<string> topicIds, CancellationToken cancellationToken)
+        DbConnection connection, IReadOnlyList<string> topicIds, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<PositionsRow>(new CommandDefinition("""
             SELECT topic_id, supports, opposes, mixed, neutral FROM topic_tallies
@@ -197,7 +202,7 @@ public static class TopicSummaryQueries
     public static readonly Collection Collection = TopicQueries.Collection with { Name = "topic summaries" };
 
     /// <summary>The summaries of a page of topics: a few index range reads each.</summary>
-    public static async Task<IReadOnlyList<TopicSummary>> SummariesAsync(SqliteConnection connection, IReadOnlyList<TopicQueries.Row> rows, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<TopicSummary>> SummariesAsync(DbConnection connection, IReadOnlyList<TopicQueries.Row> rows, CancellationToken cancellationToken)
     {
         var summaries = new List<TopicSummary>();
         foreach (var row in rows)
@@ -205,10 +210,11 @@ public static class TopicSummaryQueries
         return summaries;
     }
 
-    private static async Task<TopicSummary> SummarizeAsync(SqliteConnection connection, TopicRow topic, CancellationToken cancellationToken)
+    private static async Task<TopicSummary> SummarizeAsync(DbConnection connection, TopicRow topic, CancellationToken cancellationToken)
     {
+        var dialect = SqlDialect.Of(connection);
         async Task<List<TallyRow>> ReadAsync(string sql) => (await connection.QueryAsync<TallyRow>(
-            new CommandDefinition(sql, new { topic = topic.Id, limit = ListedGroups }, cancellationToken: cancellationToken))).ToList();
+            new CommandDefinition(Hinted(dialect, sql), new { topic = topic.Id, limit = ListedGroups }, cancellationToken: cancellationToken))).ToList();
         var listed = (await ReadAsync(Listed)).ToLookup(r => r.Dimension);
         var outlets = await ReadAsync(TopOutlets);
         var voices = await ReadAsync(TopVoices);
@@ -220,7 +226,7 @@ public static class TopicSummaryQueries
         {
             if (top.Count < ListedGroups) return null;
             var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                GroupCount, new { topic = topic.Id, dimension }, cancellationToken: cancellationToken));
+                Hinted(dialect, GroupCount), new { topic = topic.Id, dimension }, cancellationToken: cancellationToken));
             return count == top.Count ? null : new Remainder(count - top.Count, new PositionCounts(
                 positions.Supports - top.Sum(v => v.Supports), positions.Opposes - top.Sum(v => v.Opposes),
                 positions.Mixed - top.Sum(v => v.Mixed), positions.Neutral - top.Sum(v => v.Neutral)));
