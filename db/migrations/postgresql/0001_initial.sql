@@ -326,3 +326,9 @@ CREATE TRIGGER authors_tally_in  AFTER UPDATE ON authors FOR EACH ROW EXECUTE FU
 -- StanceQueries.From) is written the same here, so the queries stay one text: for text it returns its operand.
 CREATE FUNCTION archive_unary_plus(value text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT value';
 CREATE OPERATOR + (RIGHTARG = text, FUNCTION = archive_unary_plus);
+
+-- SQLite's date(value, modifier, modifier) as the tidy tables use it (the last day of a month:
+-- date(month || '-01', '+1 month', '-1 day')): the modifiers are PostgreSQL intervals too.
+CREATE FUNCTION date(value text, first text, second text) RETURNS text LANGUAGE sql STABLE STRICT AS $$
+    SELECT to_char(value::date + first::interval + second::interval, 'YYYY-MM-DD')
+$$;

@@ -121,15 +121,18 @@ public sealed partial class PostgresDialect(TimeSpan busyTimeout) : SqlDialect
         return SnippetPattern().Replace(sql, m => Headline(m.Groups["index"].Value, int.Parse(m.Groups["column"].Value), query));
     }
 
-    /// <summary>ts_headline in place of snippet(): the matched words between the same markers, in a passage of
-    /// about the same length. For "the best column" (-1) of an article, the body when it matches, else the title.</summary>
+    /// <summary>ts_headline in place of snippet(): the matched words between the same markers, in one passage of
+    /// about the same length. ts_headline marks each word of a phrase on its own, where FTS5 marks the phrase:
+    /// marks that only whitespace separates are joined. For "the best column" (-1) of an article, the body when
+    /// it matches, else the title.</summary>
     public static string Headline(string index, int column, string query)
     {
-        const string Options = "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1, FragmentDelimiter=…'";
+        const string Options = "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=15, ShortWord=0, MaxFragments=1'";
+        static string Joined(string headline) => $"regexp_replace({headline}, chr(3) || '(\\s+)' || chr(2), '\\1', 'g')";
         var columns = IndexedColumns[index];
-        if (column >= 0 || columns.Length == 1) return $"ts_headline('archive', {columns[Math.Max(column, 0)]}, {query}, {Options})";
-        return $"CASE WHEN to_tsvector('archive', {columns[1]}) @@ {query} THEN ts_headline('archive', {columns[1]}, {query}, {Options}) " +
-               $"ELSE ts_headline('archive', {columns[0]}, {query}, {Options}) END";
+        if (column >= 0 || columns.Length == 1) return Joined($"ts_headline('archive', {columns[Math.Max(column, 0)]}, {query}, {Options})");
+        return $"CASE WHEN to_tsvector('archive', {columns[1]}) @@ {query} THEN {Joined($"ts_headline('archive', {columns[1]}, {query}, {Options})")} " +
+               $"ELSE {Joined($"ts_headline('archive', {columns[0]}, {query}, {Options})")} END";
     }
 
     public override string SearchValue(string query) => TsQuery.Translate(query);

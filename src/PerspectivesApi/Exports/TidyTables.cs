@@ -69,7 +69,8 @@ public sealed record TidyTable(string Name, string Description, string From, str
                 {
                     ColumnType.Integer => reader.GetInt64(i),
                     ColumnType.Real => reader.GetDouble(i),
-                    ColumnType.Boolean => reader.GetInt64(i) != 0,
+                    // 0 or 1 from SQLite, a boolean from PostgreSQL (a comparison such as condition IS NOT NULL).
+                    ColumnType.Boolean => Convert.ToBoolean(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
                     ColumnType.Date => DateOnly.ParseExact(reader.GetString(i), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                     _ => reader.GetString(i),
                 };

@@ -239,7 +239,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
             if (filter.Condition.Length > 0) conditions.Add(filter.Condition);
             // Repeatable filters are written `column IN @name`; Dapper expands the array into one
             // parameter per value.
-            parameters.Add(filter.Name, filter.Repeatable ? values : values[0]);
+            // A sequence is bound as the number it is (ListRequest checked it): PostgreSQL compares a bigint
+            // with a bigint only, where SQLite would convert the text.
+            parameters.Add(filter.Name, filter.Repeatable ? values : filter.Kind == FilterKind.Sequence ? long.Parse(values[0], System.Globalization.CultureInfo.InvariantCulture) : values[0]);
         }
         return (conditions, parameters);
     }

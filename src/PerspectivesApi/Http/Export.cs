@@ -72,7 +72,13 @@ public sealed class CollectionExport<TRow, TItem>(ListRequest request, string? p
 
     private async Task ReadAsync(System.Data.Common.DbConnection connection, ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = CollectionReader.ExportQuery(request, pathValue, Data.SqlDialect.Of(connection));
+        var dialect = Data.SqlDialect.Of(connection);
+        var (sql, parameters) = CollectionReader.ExportQuery(request, pathValue, dialect);
+        if (dialect.Provider == Data.DatabaseProvider.PostgreSQL)
+        {
+            await ReadThroughCursorAsync(connection, sql, parameters, batches, cancellationToken);
+            return;
+        }
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         var parse = reader.GetRowParser<TRow>();
         var batch = new List<TRow>(BatchSize);
@@ -88,5 +94,25 @@ public sealed class CollectionExport<TRow, TItem>(ListRequest request, string? p
             }
             if (!more) break;
         }
+    }
+
+    /// <summary>PostgreSQL runs one command at a time on a connection, and the projection of each batch asks
+    /// for more (an article's credits): the rows are fetched a batch at a time from a cursor, in the download's
+    /// read transaction, so the projection's queries run between fetches and see the same snapshot.</summary>
+    private async Task ReadThroughCursorAsync(System.Data.Common.DbConnection connection, string sql, DynamicParameters parameters,
+        ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition($"DECLARE export_rows NO SCROLL CURSOR FOR {sql}", parameters, cancellationToken: cancellationToken));
+        while (true)
+        {
+            var batch = (await connection.QueryAsync<TRow>(new CommandDefinition($"FETCH {BatchSize} FROM export_rows", cancellationToken: cancellationToken))).ToList();
+            if (batch.Count > 0)
+            {
+                var items = await project(connection, batch, cancellationToken);
+                await batches.WriteAsync(items.Select(FlatTable<TItem>.Row).ToList(), cancellationToken);
+            }
+            if (batch.Count < BatchSize) break;
+        }
+        await connection.ExecuteAsync(new CommandDefinition("CLOSE export_rows", cancellationToken: cancellationToken));
     }
 }

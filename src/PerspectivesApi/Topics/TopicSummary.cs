@@ -98,9 +98,9 @@ public static class TopicTallies
     public const string Drift = """
         WITH kept AS (SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral, total FROM topic_tallies WHERE total > 0),
              recounted AS (SELECT topic_id, dimension, group_key, supports, opposes, mixed, neutral, total FROM topic_tallies_recount)
-        SELECT 'kept' AS side, * FROM (SELECT * FROM kept EXCEPT SELECT * FROM recounted)
+        SELECT 'kept' AS side, * FROM (SELECT * FROM kept EXCEPT SELECT * FROM recounted) only_kept
         UNION ALL
-        SELECT 'recounted', * FROM (SELECT * FROM recounted EXCEPT SELECT * FROM kept)
+        SELECT 'recounted', * FROM (SELECT * FROM recounted EXCEPT SELECT * FROM kept) only_recounted
         """;
 }
 
