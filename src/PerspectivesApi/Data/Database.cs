@@ -57,7 +57,8 @@ public sealed class Database : IDisposable
         SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
     }
 
-    public Database(string path, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds)
+    /// <param name="pooling">Off for a file opened once (a snapshot's scratch copy), so no pooled connection outlives it.</param>
+    public Database(string path, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, bool pooling = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(busyTimeoutSeconds, 1); // 0 would make Microsoft.Data.Sqlite wait forever
         BusyTimeout = TimeSpan.FromSeconds(busyTimeoutSeconds);
@@ -70,7 +71,7 @@ public sealed class Database : IDisposable
             DataSource = FilePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = pooling,
             ForeignKeys = true,
             DefaultTimeout = busyTimeoutSeconds,
         }.ToString();

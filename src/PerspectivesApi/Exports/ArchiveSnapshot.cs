@@ -56,13 +56,17 @@ public static class ArchiveSnapshot
         }
 
         var path = Path.Combine(Path.GetTempPath(), $"perspectives-snapshot-{Guid.NewGuid():N}.sqlite");
+        // On PostgreSQL, the archive is first copied whole into a scratch SQLite file (in one read transaction of
+        // the server), and the snapshot taken of that file as of any SQLite archive: one snapshot mechanism.
+        var scratch = database.Provider == DatabaseProvider.PostgreSQL ? Path.ChangeExtension(path, ".archive.db") : null;
         try
         {
             // One read transaction over the whole copy, so the snapshot is consistent even while curators write;
             // its statements run under the export budget and stop when the client leaves.
             QueryBudget.Current?.AllowExport();
+            if (scratch is not null) await ArchiveCopy.CopyAsync(database, new Database(scratch, pooling: false), cancellationToken: cancellationToken);
             // The revision the copy holds may be newer than the one read above: name the copy by its own.
-            var copied = await SnapshotContent.WriteAsync(database.FilePath, path, cancellationToken);
+            var copied = await SnapshotContent.WriteAsync(scratch ?? database.FilePath, path, cancellationToken);
             etag = ETagOf(copied.Revision);
             DownloadValidators.NotModified(http, etag, copied);
             var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -72,6 +76,10 @@ public static class ArchiveSnapshot
         {
             File.Delete(path);
             throw;
+        }
+        finally
+        {
+            if (scratch is not null) foreach (var file in new[] { scratch, scratch + "-wal", scratch + "-shm" }) File.Delete(file);
         }
     }
 
