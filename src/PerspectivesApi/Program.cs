@@ -47,6 +47,10 @@ await app.Services.GetRequiredService<ArchiveStartup>().RunAsync();
 // `dotnet run --project src/PerspectivesApi -- keys create --name alice`: manage curator keys and exit.
 if (KeysCommand.Matches(args))
     return await KeysCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
+// `dotnet run --project src/PerspectivesApi -- copy --to-postgres "Host=…;Database=…"` (or `--to-sqlite PATH`): copy the
+// configured archive into an empty database of the other provider, and exit.
+if (CopyCommand.Matches(args))
+    return await CopyCommand.RunAsync(args, app.Services, Console.Out, Console.Error);
 // `dotnet run --project src/PerspectivesApi -- seed update`: bring the archive's seed content to db/seed and exit.
 if (SeedCommand.Matches(args))
     return await SeedCommand.RunAsync(args, app.Services, Console.Out, Console.Error);

@@ -17,12 +17,25 @@ namespace PerspectivesApi.Tests;
 /// cluster, as .ci/postgres.sh prints), over its own new PostgreSQL database instead.</summary>
 public class ArchiveApp : WebApplicationFactory<Program>
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("perspectives-tests-").FullName;
+    private readonly string directory;
+
+    /// <summary>Whether this instance made its database (and so removes it), or serves another's as a replica.</summary>
+    private readonly bool ownsDatabase;
+
+    public ArchiveApp() : this(primary: null) { }
+
+    /// <summary>A service over <paramref name="primary"/>'s database, when given: another replica of the same archive.</summary>
+    protected ArchiveApp(ArchiveApp? primary)
+    {
+        ownsDatabase = primary is null;
+        directory = primary?.directory ?? Directory.CreateTempSubdirectory("perspectives-tests-").FullName;
+        Postgres = primary is null ? (TestPostgres.Enabled ? TestPostgres.Create() : null) : primary.Postgres;
+    }
 
     public string DatabasePath => Path.Combine(directory, "archive.db");
 
     /// <summary>This fixture's own PostgreSQL database, when the tests run on PostgreSQL.</summary>
-    public TestPostgres? Postgres { get; } = TestPostgres.Enabled ? TestPostgres.Create() : null;
+    public TestPostgres? Postgres { get; }
 
     protected virtual bool Seed => true;
 
@@ -63,6 +76,7 @@ public class ArchiveApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!ownsDatabase) return;
         SqliteConnection.ClearAllPools();
         Postgres?.Dispose();
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
@@ -112,6 +126,10 @@ public sealed class TestPostgres : IDisposable
         admin.Execute($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
     }
 }
+
+/// <summary>Another service instance over the same database as its primary: a replica (on SQLite, a second process
+/// over the same file). Disposing it leaves the database to the primary.</summary>
+public sealed class ReplicaApp(ArchiveApp primary) : ArchiveApp(primary);
 
 /// <summary>Reads an RFC 9457 problem and checks the parts every problem must have.</summary>
 public static class ProblemAssert

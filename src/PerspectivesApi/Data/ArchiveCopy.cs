@@ -160,3 +160,48 @@ public static class ArchiveCopy
         return connection.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken));
     }
 }
+
+/// <summary>The command line for moving an archive: <c>copy --to-postgres "Host=…;Database=…"</c> copies the
+/// configured archive into an empty PostgreSQL database, <c>copy --to-sqlite path.db</c> into a new SQLite file.
+/// Run it with the source configured as usual (Database:Provider, Database:Path or PERSPECTIVES_DB,
+/// Database:ConnectionString); then point the service at the target.</summary>
+public static class CopyCommand
+{
+    public static bool Matches(string[] args) => args.Length > 0 && args[0] == "copy";
+
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services, TextWriter output, TextWriter error)
+    {
+        string? Option(string name)
+        {
+            var index = Array.IndexOf(args, name);
+            return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        }
+        Database target;
+        if (Option("--to-postgres") is { Length: > 0 } connectionString) target = Database.ForPostgres(connectionString);
+        else if (Option("--to-sqlite") is { Length: > 0 } path)
+        {
+            if (File.Exists(path)) { await error.WriteLineAsync($"{path} already exists: copy into a new file."); return 1; }
+            target = new Database(path, pooling: false);
+        }
+        else
+        {
+            await error.WriteLineAsync("usage: copy --to-postgres \"Host=…;Database=…;Username=…\" | copy --to-sqlite PATH");
+            return 2;
+        }
+        try
+        {
+            var report = await ArchiveCopy.CopyAsync(services.GetRequiredService<Database>(), target, output);
+            await output.WriteLineAsync($"Copied the archive at revision {report.Revision}.");
+            return 0;
+        }
+        catch (InvalidOperationException e)
+        {
+            await error.WriteLineAsync(e.Message);
+            return 1;
+        }
+        finally
+        {
+            target.Dispose();
+        }
+    }
+}
