@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using CsvHelper;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Tests;
@@ -250,7 +251,7 @@ public sealed class ExportOfManyBatchesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _ = app.Services; // migrated, not seeded
-        await ArchiveGenerator.GenerateAsync(new Database(app.DatabasePath), new GeneratorOptions(1_000, 3), TextWriter.Null);
+        await ArchiveGenerator.GenerateAsync(app.Services.GetRequiredService<Database>(), new GeneratorOptions(1_000, 3), TextWriter.Null);
     }
 
     [Fact]
@@ -277,13 +278,17 @@ public sealed class ExportOfManyBatchesTests : IAsyncLifetime
             Assert.True(await stream.ReadAsync(buffer) > 0);
         } // leaves with most of the export unread
 
-        // A checkpoint that truncates the WAL succeeds only when no reader still holds a snapshot.
+        // SQLite: a checkpoint that truncates the WAL succeeds only when no reader still holds a snapshot.
+        // PostgreSQL: no other session of the archive is still in a transaction or running a statement.
         await using var connection = await app.OpenAsync();
         await connection.ExecuteAsync("UPDATE outlets SET description = 'written after the abort' WHERE id = (SELECT min(id) FROM outlets)");
+        var postgres = SqlDialect.Of(connection).Provider == DatabaseProvider.PostgreSQL;
         var busy = 1L;
         for (var attempt = 0; attempt < 50 && busy != 0; attempt++)
         {
-            busy = (await connection.QueryAsync<(long Busy, long Log, long Checkpointed)>("PRAGMA wal_checkpoint(TRUNCATE)")).Single().Busy;
+            busy = postgres
+                ? await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'")
+                : (await connection.QueryAsync<(long Busy, long Log, long Checkpointed)>("PRAGMA wal_checkpoint(TRUNCATE)")).Single().Busy;
             if (busy != 0) await Task.Delay(100);
         }
         Assert.Equal(0, busy);

@@ -12,7 +12,7 @@ public sealed class FailureTests : IDisposable
     public async Task A_server_error_is_a_500_problem_without_internals()
     {
         await using (var connection = await app.OpenAsync())
-            await connection.ExecuteAsync("PRAGMA foreign_keys = OFF; ALTER TABLE stances RENAME TO stances_elsewhere;");
+            await connection.ExecuteAsync((app.Postgres is null ? "PRAGMA foreign_keys = OFF; " : "") + "ALTER TABLE stances RENAME TO stances_elsewhere;");
 
         using var response = await app.CreateClient().GetAsync("/v1/stances");
         var problem = await ProblemAssert.IsProblemAsync(response, 500);
@@ -20,6 +20,8 @@ public sealed class FailureTests : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("traceId").GetString()));
         Assert.DoesNotContain("SqliteException", body);
         Assert.DoesNotContain("no such table", body);
+        Assert.DoesNotContain("PostgresException", body);
+        Assert.DoesNotContain("does not exist", body);
         Assert.DoesNotContain(".cs:line", body);
     }
 
@@ -27,7 +29,7 @@ public sealed class FailureTests : IDisposable
     public async Task Readiness_fails_with_a_503_problem_when_the_schema_is_not_the_expected_version()
     {
         await using (var connection = await app.OpenAsync())
-            await connection.ExecuteAsync("PRAGMA user_version = 0");
+            await connection.ExecuteAsync(app.Postgres is null ? "PRAGMA user_version = 0" : "DELETE FROM schema_migrations");
 
         using var live = await app.CreateClient().GetAsync("/health/live");
         Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);

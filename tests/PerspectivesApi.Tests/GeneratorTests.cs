@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
 
@@ -92,7 +93,8 @@ public sealed class GeneratorTests : IDisposable
     {
         using var app = new EmptyArchive();
         _ = app.Services; // migrated, not seeded
-        await ArchiveGenerator.GenerateAsync(new Database(app.DatabasePath), new GeneratorOptions(Articles, 2), TextWriter.Null);
+        // Into the service's own database, whichever the provider.
+        await ArchiveGenerator.GenerateAsync(app.Services.GetRequiredService<Database>(), new GeneratorOptions(Articles, 2), TextWriter.Null);
         var page = await app.GetJsonAsync($"/v1/articles?count=true&q={ArchiveGenerator.CommonTerm}&limit=5");
         Assert.Equal(Articles / 10, page.GetProperty("total").GetInt64());
         Assert.Equal(5, page.GetProperty("items").GetArrayLength());

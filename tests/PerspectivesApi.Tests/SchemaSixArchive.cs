@@ -20,6 +20,24 @@ public static class SchemaSixArchive
     public const string DeletedStance = "kocak-aliyev-uncompromising-position";
     public const string AlicesStance = "alice-editorial-stance", ImportedStance = "bob-imported-stance";
 
+    /// <summary>The schema-6 archive as <paramref name="app"/>'s database, before the service starts: on SQLite its
+    /// file; on PostgreSQL, which has no schema 6, the file migrated to the current schema and moved into the
+    /// service's database with the copy command's <see cref="ArchiveCopy"/>: an old archive moved to PostgreSQL.</summary>
+    public static async Task CreateForAsync(ArchiveApp app)
+    {
+        if (app.Postgres is null)
+        {
+            await CreateAsync(app.DatabasePath);
+            return;
+        }
+        var path = Path.Combine(Path.GetDirectoryName(app.DatabasePath)!, "schema6.db");
+        await CreateAsync(path);
+        var file = new Database(path, pooling: false);
+        await new Migrator(file).MigrateAsync();
+        using var target = Database.ForPostgres(app.Postgres.ConnectionString);
+        await ArchiveCopy.CopyAsync(file, target);
+    }
+
     public static async Task CreateAsync(string path)
     {
         var database = new Database(path);

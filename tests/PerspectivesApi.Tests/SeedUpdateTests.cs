@@ -27,7 +27,7 @@ public sealed class SeedUpdateTests : IDisposable
     [Fact]
     public async Task An_old_archive_is_brought_to_the_corpus_as_revisions_without_overwriting_curators_and_a_second_run_changes_nothing()
     {
-        await SchemaSixArchive.CreateAsync(app.DatabasePath);
+        await SchemaSixArchive.CreateForAsync(app);
         var revisionsBefore = await RevisionCountAsync(); // the service has migrated it to schema 7 meanwhile
 
         var (exit, output) = await RunAsync();
@@ -90,7 +90,7 @@ public sealed class SeedUpdateTests : IDisposable
     [Fact]
     public async Task A_record_that_would_no_longer_validate_against_a_curators_change_is_left_alone_with_the_reason()
     {
-        await SchemaSixArchive.CreateAsync(app.DatabasePath);
+        await SchemaSixArchive.CreateForAsync(app);
         // A curator rewrote Denysenko's column after the seed loaded it, so no new quote can stand in it.
         await using (var connection = await app.OpenAsync())
         {

@@ -13,6 +13,14 @@ ALTER TEXT SEARCH CONFIGURATION archive
     ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart
     WITH unaccent, archive_stem;
 
+-- The text as FTS5's unicode61 tokenizer reads it: words are runs of letters and digits, and every ASCII
+-- punctuation character separates them. PostgreSQL's own parser would otherwise read "example.com" as one
+-- host name, "e-mail" as a hyphenated word and "<b>" as an HTML tag it leaves out, so that a word FTS5
+-- finds (example, mail, b) would not be found. Non-ASCII punctuation already separates words in both.
+CREATE FUNCTION archive_search_text(value text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$
+    SELECT translate(value, '!"#$%&''()*+,-./:;<=>?@[\]^_`{|}~', repeat(' ', 32))
+$$;
+
 -- Titles weigh A and bodies B, so that a title: column filter can be answered (tsquery's 'word':A).
 CREATE TABLE articles_fts (
     rowid  bigint PRIMARY KEY REFERENCES articles (rowid) ON DELETE CASCADE,
@@ -29,7 +37,7 @@ CREATE INDEX ix_stances_fts_search ON stances_fts USING gin (search);
 CREATE FUNCTION archive_articles_fts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO articles_fts (rowid, search)
-    VALUES (NEW.rowid, setweight(to_tsvector('archive', NEW.title), 'A') || setweight(to_tsvector('archive', NEW.body), 'B'))
+    VALUES (NEW.rowid, setweight(to_tsvector('archive', archive_search_text(NEW.title)), 'A') || setweight(to_tsvector('archive', archive_search_text(NEW.body)), 'B'))
     ON CONFLICT (rowid) DO UPDATE SET search = excluded.search;
     RETURN NULL;
 END $$;
@@ -38,7 +46,7 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles FOR E
 
 CREATE FUNCTION archive_stances_fts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stances_fts (rowid, search) VALUES (NEW.rowid, to_tsvector('archive', NEW.quote))
+    INSERT INTO stances_fts (rowid, search) VALUES (NEW.rowid, to_tsvector('archive', archive_search_text(NEW.quote)))
     ON CONFLICT (rowid) DO UPDATE SET search = excluded.search;
     RETURN NULL;
 END $$;

@@ -37,6 +37,7 @@ public static partial class ArchiveGenerator
     public static async Task<TimeSpan> GenerateAsync(Database database, GeneratorOptions options, TextWriter log, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        if (database.Provider == DatabaseProvider.PostgreSQL) return await GenerateIntoPostgresAsync(database, options, log, clock, cancellationToken);
         await new Migrator(database).MigrateAsync(cancellationToken);
         await using var connection = await database.OpenSqliteAsync(cancellationToken);
         if (await connection.ExecuteScalarAsync<long>("SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM outlets)") > 0)
@@ -165,6 +166,32 @@ public static partial class ArchiveGenerator
         await connection.ExecuteAsync("PRAGMA optimize; ANALYZE;");
         await log.WriteLineAsync($"done: {options.Articles:N0} articles, {stances:N0} stances in {clock.Elapsed.TotalSeconds:F1} s");
         return clock.Elapsed;
+    }
+
+    /// <summary>On PostgreSQL: the same archive (the same seed gives the same rows), generated into a scratch SQLite
+    /// file and moved with <see cref="ArchiveCopy"/>, whose inserts the server's own triggers index and count. The
+    /// target keeps its own cursor secret.</summary>
+    private static async Task<TimeSpan> GenerateIntoPostgresAsync(Database database, GeneratorOptions options, TextWriter log, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), $"perspectives-generate-{Guid.NewGuid():N}.db");
+        try
+        {
+            var file = new Database(scratch, pooling: false);
+            await GenerateAsync(file, options, log, cancellationToken);
+            await using (var connection = await file.OpenSqliteAsync(cancellationToken))
+                await connection.ExecuteAsync("DELETE FROM meta WHERE key = 'cursor_secret'");
+            await log.WriteLineAsync($"copying into PostgreSQL ({clock.Elapsed.TotalSeconds:F1} s)");
+            await ArchiveCopy.CopyAsync(file, database, log, cancellationToken);
+            await using (var connection = await database.OpenAsync(cancellationToken))
+                await connection.ExecuteAsync(new CommandDefinition("ANALYZE", commandType: System.Data.CommandType.Text, cancellationToken: cancellationToken));
+            await log.WriteLineAsync($"done in {clock.Elapsed.TotalSeconds:F1} s");
+            return clock.Elapsed;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var path in new[] { scratch, scratch + "-wal", scratch + "-shm" }) File.Delete(path);
+        }
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction transaction, string sql)

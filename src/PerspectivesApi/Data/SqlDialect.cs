@@ -124,15 +124,18 @@ public sealed partial class PostgresDialect(TimeSpan busyTimeout) : SqlDialect
     /// <summary>ts_headline in place of snippet(): the matched words between the same markers, in one passage of
     /// about the same length. ts_headline marks each word of a phrase on its own, where FTS5 marks the phrase:
     /// marks that only whitespace separates are joined. For "the best column" (-1) of an article, the body when
-    /// it matches, else the title.</summary>
+    /// it matches, else the title. ts_headline leaves out what its parser takes for HTML tags and entities, and an
+    /// archived text that says "&lt;b&gt;" must be shown as it is: &lt; and &amp; pass through it as control characters,
+    /// which no archived text holds, and are put back after.</summary>
     public static string Headline(string index, int column, string query)
     {
         const string Options = "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=15, ShortWord=0, MaxFragments=1'";
-        static string Joined(string headline) => $"regexp_replace({headline}, chr(3) || '(\\s+)' || chr(2), '\\1', 'g')";
+        static string Of(string text, string query) =>
+            $"replace(replace(regexp_replace(ts_headline('archive', replace(replace({text}, '<', chr(1)), '&', chr(4)), {query}, {Options}), " +
+            $"chr(3) || '(\\s+)' || chr(2), '\\1', 'g'), chr(1), '<'), chr(4), '&')";
         var columns = IndexedColumns[index];
-        if (column >= 0 || columns.Length == 1) return Joined($"ts_headline('archive', {columns[Math.Max(column, 0)]}, {query}, {Options})");
-        return $"CASE WHEN to_tsvector('archive', {columns[1]}) @@ {query} THEN {Joined($"ts_headline('archive', {columns[1]}, {query}, {Options})")} " +
-               $"ELSE {Joined($"ts_headline('archive', {columns[0]}, {query}, {Options})")} END";
+        if (column >= 0 || columns.Length == 1) return Of(columns[Math.Max(column, 0)], query);
+        return $"CASE WHEN to_tsvector('archive', archive_search_text({columns[1]})) @@ {query} THEN {Of(columns[1], query)} ELSE {Of(columns[0], query)} END";
     }
 
     public override string SearchValue(string query) => TsQuery.Translate(query);
