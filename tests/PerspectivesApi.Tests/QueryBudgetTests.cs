@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
 
@@ -97,10 +98,47 @@ public sealed class QueryBudgetTests
 
         using var budget = QueryBudget.Begin(new QueryBudgetOptions { ReadTimeout = TimeSpan.FromMilliseconds(50) }, CancellationToken.None);
         await Task.Delay(200);
-        // The copy is made of statements (one INSERT … SELECT per table), each stopped like any other read.
-        var stopped = await Assert.ThrowsAsync<SqliteException>(() =>
-            PerspectivesApi.Exports.SnapshotContent.WriteAsync(app.DatabasePath, Path.Combine(directory.Path, "copy.db"), CancellationToken.None));
-        Assert.Equal(QueryBudget.Interrupted, stopped.SqliteErrorCode);
+        if (app.Postgres is not null)
+        {
+            // On PostgreSQL the snapshot first copies the archive into a scratch SQLite file: that copy stops too,
+            // whichever side's statement the budget meets first (PostgreSQL cancels its own, SQLite interrupts its own).
+            var database = app.Services.GetRequiredService<Database>();
+            var stoppedCopy = await Assert.ThrowsAnyAsync<Exception>(() =>
+                ArchiveCopy.CopyAsync(database, new Database(Path.Combine(directory.Path, "scratch.db"), pooling: false)));
+            Assert.True(stoppedCopy is OperationCanceledException or SqliteException { SqliteErrorCode: QueryBudget.Interrupted }, stoppedCopy.ToString());
+        }
+        else
+        {
+            // The copy is made of statements (one INSERT … SELECT per table), each stopped like any other read.
+            var stopped = await Assert.ThrowsAsync<SqliteException>(() =>
+                PerspectivesApi.Exports.SnapshotContent.WriteAsync(app.DatabasePath, Path.Combine(directory.Path, "copy.db"), CancellationToken.None));
+            Assert.Equal(QueryBudget.Interrupted, stopped.SqliteErrorCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_statement_of_the_archive_running_past_the_budget_is_stopped_in_the_database()
+    {
+        using var app = new ArchiveApp();
+        var database = app.Services.GetRequiredService<Database>();
+        var postgres = database.Provider == DatabaseProvider.PostgreSQL;
+        var clock = Stopwatch.StartNew();
+        var stopped = await RunOutOfTimeAsync();
+        Assert.True(postgres ? stopped is OperationCanceledException : stopped is SqliteException { SqliteErrorCode: QueryBudget.Interrupted }, stopped.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopped after {clock.Elapsed}");
+        Assert.Null(QueryBudget.Current);
+
+        // In its own method, as in a request: the ambient budget ends with it.
+        async Task<Exception> RunOutOfTimeAsync()
+        {
+            using var budget = QueryBudget.Begin(new QueryBudgetOptions { ReadTimeout = TimeSpan.FromMilliseconds(300) }, CancellationToken.None);
+            await using var connection = await database.OpenAsync();
+            return await Assert.ThrowsAnyAsync<Exception>(() =>
+                connection.ExecuteScalarAsync<long>(postgres ? "SELECT count(*) FROM pg_sleep(30)" : EndlessCount).WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+        // The pooled connection serves the next statement, bound to no budget.
+        await using var next = await database.OpenAsync();
+        Assert.Equal(1, await next.ExecuteScalarAsync<long>("SELECT 1"));
     }
 
     private sealed class TemporaryDirectory : IDisposable
