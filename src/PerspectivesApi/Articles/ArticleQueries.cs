@@ -74,8 +74,8 @@ public static class ArticleQueries
 
     /// <summary>How every full-text parameter is described.</summary>
     public static string SearchDescription(string what, bool boundedRelevance = true) =>
-        $"Full-text search over the {what} (SQLite FTS5; case- and accent-insensitive, English stemming). " +
-        "Words must all match (AND); also \"exact phrases\", OR, NOT, parentheses and prefix* queries. " +
+        $"Full-text search over the {what} (SQLite FTS5, or PostgreSQL's full text on a PostgreSQL archive; case- and accent-insensitive, English stemming). " +
+        "Words must all match (AND); also \"exact phrases\", OR, NOT, parentheses and prefix* queries, in FTS5's syntax on both. " +
         "A query FTS5 cannot parse is a 400 naming q. " + SearchLimits.Description + " With q, the default sort is relevance." + (boundedRelevance ? " " + Sort.RelevanceBound : "");
 
     public static readonly Collection OfOutlet = Collection.Under("outlet", "outlet", "outlets");

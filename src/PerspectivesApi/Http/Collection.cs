@@ -100,7 +100,7 @@ public sealed record Sort(string Name, string Key, string Description)
     /// stops), which is every match when there are fewer; with other filters too, every match is ranked.</summary>
     public static Sort Relevance(string index, string sourceMatch, string what) =>
         new("relevance", $"{index}.rank",
-            $"By how well {what} matches q (bm25), best first; only with q, and the default then. {RelevanceBound}")
+            $"By how well {what} matches q (bm25; ts_rank on a PostgreSQL archive), best first; only with q, and the default then. {RelevanceBound}")
         {
             Requires = "q", TieBreak = $"{index}.rowid", SourceMatch = sourceMatch,
             // The source applies the search itself (the q filter's condition is left out of the page's WHERE).

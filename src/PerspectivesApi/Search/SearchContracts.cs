@@ -14,6 +14,6 @@ public sealed record SearchHit(
     [property: Description("The id of the article or stance.")] string Id,
     [property: Description("For an article, its title; for a stance, its topic's title.")] string Title,
     [property: Description("Where the hit is: /v1/articles/{id} or /v1/stances/{id}.")] string Href,
-    [property: Description("bm25 score from SQLite FTS5: lower is a better match. Scores of articles and of stances come from separate indexes and compare only roughly.")] double Rank,
+    [property: Description("How well the hit matches, lower is better: the bm25 score of SQLite FTS5, or minus ts_rank on a PostgreSQL archive (the two engines rank the same matches differently). Scores of articles and of stances come from separate indexes and compare only roughly.")] double Rank,
     [property: Description("The matching passage, with each matched term wrapped in <mark>…</mark> and cuts marked by …; the rest is the text as archived.")] string Snippet,
     [property: Description("The article the hit belongs to (for an article hit, itself).")] HitArticle Article);

@@ -13,7 +13,8 @@ public static class SearchEndpoints
             .WithSummary("Search articles and stances")
             .WithDescription("""
                 Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says what
-                matched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in <mark>…</mark>.
+                matched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matched
+                terms wrapped in <mark>…</mark>.
                 Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
                 """)
             .ListsCollection<SearchHit>(SearchQueries.Collection, Examples.SearchPage);

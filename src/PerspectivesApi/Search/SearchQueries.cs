@@ -43,7 +43,7 @@ public static class SearchQueries
             },
             new("kind", FilterKind.Choice, "h.kind IN @kind", "Only hits of this kind. Repeat for both (the default).", "stance", ["article", "stance"]),
         ],
-        Sorts: [new("relevance", "h.rank", "By bm25 rank, best first.")],
+        Sorts: [new("relevance", "h.rank", "By rank (bm25, or ts_rank on a PostgreSQL archive), best first.")],
         DefaultSort: "relevance")
     {
         Facets = [new("kind", "h.kind", null, "Hits per kind: article or stance.")],

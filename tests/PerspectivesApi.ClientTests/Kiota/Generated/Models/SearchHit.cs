@@ -38,7 +38,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #endif
         /// <summary>article (its title or body matched) or stance (its quote matched).</summary>
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchHitKind? Kind { get; set; }
-        /// <summary>bm25 score from SQLite FTS5: lower is a better match. Scores of articles and of stances come from separate indexes and compare only roughly.</summary>
+        /// <summary>How well the hit matches, lower is better: the bm25 score of SQLite FTS5, or minus ts_rank on a PostgreSQL archive (the two engines rank the same matches differently). Scores of articles and of stances come from separate indexes and compare only roughly.</summary>
         public double? Rank { get; set; }
         /// <summary>The matching passage, with each matched term wrapped in &lt;mark&gt;…&lt;/mark&gt; and cuts marked by …; the rest is the text as archived.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -34,7 +34,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
         {
         }
         /// <summary>
-        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
+        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matchedterms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfSearchHit"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfSearchHit>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfSearchHit.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
+        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matchedterms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +93,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Search.SearchRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
+        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matchedterms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SearchRequestBuilderGetQueryParameters 
@@ -140,7 +140,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
             /// <summary>How many items a page holds, from 1 to 100 (default 20); with format=csv|ndjson|parquet, the export&apos;s first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
-            /// <summary>Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Without q nothing is searched, and the page is empty. Example: `&quot;point of no return&quot;`.</summary>
+            /// <summary>Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5, or PostgreSQL&apos;s full text on a PostgreSQL archive; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries, in FTS5&apos;s syntax on both. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Without q nothing is searched, and the page is empty. Example: `&quot;point of no return&quot;`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]
@@ -150,7 +150,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
             [QueryParameter("q")]
             public string Q { get; set; }
 #endif
-            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: relevance. `relevance`: By bm25 rank, best first.</summary>
+            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: relevance. `relevance`: By rank (bm25, or ts_rank on a PostgreSQL archive), best first.</summary>
             [QueryParameter("sort")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsSort? Sort { get; set; }
         }
