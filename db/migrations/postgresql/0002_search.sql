@@ -34,10 +34,17 @@ CREATE TABLE stances_fts (
 );
 CREATE INDEX ix_stances_fts_search ON stances_fts USING gin (search);
 
+-- What each index holds for a row: the triggers below, and a bulk load that indexes everything at once (ArchiveCopy).
+CREATE FUNCTION archive_article_search(title text, body text) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
+    SELECT setweight(to_tsvector('archive', archive_search_text(title)), 'A') || setweight(to_tsvector('archive', archive_search_text(body)), 'B')
+$$;
+CREATE FUNCTION archive_stance_search(quote text) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
+    SELECT to_tsvector('archive', archive_search_text(quote))
+$$;
+
 CREATE FUNCTION archive_articles_fts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO articles_fts (rowid, search)
-    VALUES (NEW.rowid, setweight(to_tsvector('archive', archive_search_text(NEW.title)), 'A') || setweight(to_tsvector('archive', archive_search_text(NEW.body)), 'B'))
+    INSERT INTO articles_fts (rowid, search) VALUES (NEW.rowid, archive_article_search(NEW.title, NEW.body))
     ON CONFLICT (rowid) DO UPDATE SET search = excluded.search;
     RETURN NULL;
 END $$;
@@ -46,7 +53,7 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles FOR E
 
 CREATE FUNCTION archive_stances_fts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stances_fts (rowid, search) VALUES (NEW.rowid, to_tsvector('archive', archive_search_text(NEW.quote)))
+    INSERT INTO stances_fts (rowid, search) VALUES (NEW.rowid, archive_stance_search(NEW.quote))
     ON CONFLICT (rowid) DO UPDATE SET search = excluded.search;
     RETURN NULL;
 END $$;
