@@ -1,6 +1,7 @@
 using PerspectivesApi;
 using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
+using PerspectivesApi.Exports;
 using PerspectivesApi.Explorer;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
@@ -16,10 +17,12 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddArchiveHealth();
 builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
+builder.Services.AddDownloadDocs();
 builder.Services.AddExplorer();
 builder.Services.AddArchiveResponseCache(builder.Configuration);
 builder.Services.AddReverseProxySupport(builder.Configuration);
 builder.Services.AddArchiveRateLimiting(builder.Configuration);
+builder.Services.AddQueryBudget(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ArchiveJsonContext.Default));
 // The archive is public and read anonymously: any web page may call it from the browser.
 builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
@@ -61,9 +64,12 @@ app.UseCors();
 app.UseAuthentication();
 app.UseArchiveRateLimiting();
 app.UseAuthorization();
+app.UseQueryBudget();
 // After CORS, so answers served from the cache carry its headers too.
 app.UseArchiveResponseCache();
 
+// Built once and kept: Swashbuckle would build the document again for every request.
+app.UseMiddleware<OpenApiDocumentCache>(ArchiveOpenApi.DocumentPath);
 app.UseArchiveOpenApi();
 app.MapArchiveHealth();
 app.MapV1();

@@ -91,7 +91,7 @@ public static class ExplorerEndpoints
     {
         var source = ApiSource.Of(http)!.PathFor(http.Request.RouteValues);
         if (PageQuery.RefuseListOnly(http.Request.Query, source) is { } refused) return refused;
-        var found = await resources.FindAsync("topic", id, TopicQueries.FindAsync, cancellationToken);
+        var found = await resources.FindAsync(ResourceName.Topic, id, TopicQueries.FindAsync, cancellationToken);
         if (found is not CachedJson<Topic> { Value: var topic }) return found;
         var query = PageQuery.From(http.Request.Query).WithDefault("sort", StanceOrder);
         var stances = await reader.ReadAsync<StanceQueries.Row, Stance>(query.AsQuery(), [], StanceQueries.OfTopic, StanceQueries.ItemsAsync, cancellationToken, pathValue: id);
@@ -154,7 +154,7 @@ public static class ExplorerEndpoints
     private static async Task<IResult> Article(string id, HttpContext http, ResourceReader resources, CancellationToken cancellationToken)
     {
         if (PageQuery.RefuseAll(http.Request.Query) is { } refused) return refused;
-        var found = await resources.FindAsync("article", id, ArticleQueries.FindAsync, cancellationToken);
+        var found = await resources.FindAsync(ResourceName.Article, id, ArticleQueries.FindAsync, cancellationToken);
         if (found is not CachedJson<ArticleDetail> { Value: var article }) return found;
         // Numbered in reading order, as the quotes stand in the text.
         var stances = article.Stances.OrderBy(s => s.Quote.Start).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
@@ -170,7 +170,7 @@ public static class ExplorerEndpoints
     {
         var source = ApiSource.Of(http)!.PathFor(http.Request.RouteValues);
         if (PageQuery.RefuseListOnly(http.Request.Query, source) is { } refused) return refused;
-        var found = await resources.FindAsync("author", id, AuthorQueries.FindAsync, cancellationToken);
+        var found = await resources.FindAsync(ResourceName.Author, id, AuthorQueries.FindAsync, cancellationToken);
         if (found is not CachedJson<Author> { Value: var author }) return found;
         var query = PageQuery.From(http.Request.Query).WithDefault("sort", StanceOrder);
         var stances = await reader.ReadAsync<StanceQueries.Row, Stance>(query.AsQuery(), [], StanceQueries.OfAuthor, StanceQueries.ItemsAsync, cancellationToken, pathValue: id);
@@ -189,7 +189,7 @@ public static class ExplorerEndpoints
     {
         var source = ApiSource.Of(http)!.PathFor(http.Request.RouteValues);
         if (PageQuery.RefuseListOnly(http.Request.Query, source) is { } refused) return refused;
-        var found = await resources.FindAsync("outlet", id, OutletQueries.FindAsync, cancellationToken);
+        var found = await resources.FindAsync(ResourceName.Outlet, id, OutletQueries.FindAsync, cancellationToken);
         if (found is not CachedJson<Outlet> { Value: var outlet }) return found;
         var query = PageQuery.From(http.Request.Query);
         var articles = await reader.ReadAsync<ArticleQueries.Row, ArticleSummary>(query.AsQuery(), [], ArticleQueries.OfOutlet, ArticleQueries.SummariesAsync, cancellationToken, pathValue: id);
@@ -208,7 +208,7 @@ public static class ExplorerEndpoints
             return Render<SearchPage>(http, new SearchModel(null, [], [], new Pager(null, null), []));
         if (PageQuery.RefuseListOnly(http.Request.Query, source) is { } refused) return refused;
         var query = PageQuery.From(http.Request.Query);
-        var results = await reader.ReadAsync<SearchQueries.Row, SearchResult>(query.AsQuery(), [], SearchQueries.Collection, SearchResult.FromRowsAsync, cancellationToken);
+        var results = await reader.ReadAsync<SearchQueries.Row, SearchResult>(query.AsQuery(), [], SearchQueries.Collection, new(SearchResult.FromRows(http.Request.Query["q"].ToString())), cancellationToken);
         if (results.Answer is { } problem) return problem;
         var path = http.Request.Path.Value!;
         List<FilterOption> kinds =

@@ -49,9 +49,12 @@ public sealed record SearchResult(string Kind, string Id, string Title, string A
     public string Href => Kind == "stance" ? ExplorerPaths.Quote(ArticleId, Id) : ExplorerPaths.Article(Id);
 
     /// <summary>The same rows the API's search reads, kept in pieces instead of marked up.</summary>
-    public static Task<IReadOnlyList<SearchResult>> FromRowsAsync(Microsoft.Data.Sqlite.SqliteConnection connection, IReadOnlyList<SearchQueries.Row> rows, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<SearchResult>>(rows.Select(r =>
-            new SearchResult(r.Kind, r.Id, r.Title, r.ArticleId, r.ArticleTitle, SearchSnippet.Pieces(r.Snippet))).ToList());
+    public static Func<Microsoft.Data.Sqlite.SqliteConnection, IReadOnlyList<SearchQueries.Row>, CancellationToken, Task<IReadOnlyList<SearchResult>>> FromRows(string query) =>
+        async (connection, rows, cancellationToken) =>
+        {
+            var snippets = await SearchQueries.SnippetsAsync(connection, query, rows, cancellationToken);
+            return rows.Select((r, i) => new SearchResult(r.Kind, r.Id, r.Title, r.ArticleId, r.ArticleTitle, SearchSnippet.Pieces(snippets[i]))).ToList();
+        };
 }
 
 /// <param name="Query">The search as typed; null before a search.</param>

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
+using PerspectivesApi.Exports;
 
 namespace PerspectivesApi.Http;
 
@@ -35,6 +36,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var request = ListRequest.Parse(query, collection, pathValue, cursors, out var errors, accept);
         if (errors.Count > 0) return new(null, Problems.InvalidParameters(errors));
         if (request.Format is null) return new(null, Problems.NotAcceptable(accept));
+        if (collection.EmptyWithout is { } needed && !request.Filters.ContainsKey(needed)) return new(null, Nothing<TItem>(request));
 
         await using var connection = await database.OpenAsync(cancellationToken);
         if (collection.Parent is { } parent && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -44,7 +46,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
 
         if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return new(null, searchProblem);
 
-        if (request.Format is not ListFormat.Json) return new(null, new CollectionExport<TRow, TItem>(database, request, pathValue, project));
+        if (request.Format is not ListFormat.Json) return new(null, new CollectionExport<TRow, TItem>(request, pathValue, project));
 
         var (sql, parameters) = PageQuery(request, pathValue);
         var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
@@ -72,12 +74,21 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         return new(new Page<TItem>(items, next, total, facets), null);
     }
 
+    /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
+    private static IResult Nothing<TItem>(ListRequest request) => request.Format switch
+    {
+        ListFormat.Json or null => new CachedJson<Page<TItem>>(new Page<TItem>([], null, request.Count ? 0 : null,
+            request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => (IReadOnlyList<FacetCount>)[]))),
+        // The table's header (or schema) and no rows.
+        { } format => new TableDownload(request.Collection.Name.Replace(' ', '-'), FlatTable<TItem>.Columns, format, (_, _, _) => Task.CompletedTask),
+    };
+
     /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
     /// requested order, one row more than the limit to learn whether another page follows.</summary>
     public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue) =>
         SelectQuery(request, pathValue, paged: true);
 
-    /// <summary>The SQL that reads the whole filtered collection in order, for an export.</summary>
+    /// <summary>The SQL that reads the whole filtered collection in order (or its first <c>limit</c> rows, a sample), for an export.</summary>
     public static (string Sql, DynamicParameters Parameters) ExportQuery(ListRequest request, string? pathValue) =>
         SelectQuery(request, pathValue, paged: false);
 
@@ -98,6 +109,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var where = conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "";
         var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
         if (paged) parameters.Add("__limit", request.Limit + 1);
+        else if (request.Sample is { } sample) parameters.Add("__limit", sample);
 
         if (paged && collection.TwoPhase)
         {
@@ -113,8 +125,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
                       $"ORDER BY page.sort_key {direction}, page.page_id {direction}";
             return (sql, parameters);
         }
-        return ($"SELECT {collection.Columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {collection.From}{Joins(request)}{where}{order}" +
-                (paged ? " LIMIT @__limit" : ""), parameters);
+        var (columns, from) = !paged && collection.Export is { } export ? export : (collection.Columns, collection.From);
+        return ($"SELECT {columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {from}{Joins(request)}{where}{order}" +
+                (paged || request.Sample is not null ? " LIMIT @__limit" : ""), parameters);
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>

@@ -6,10 +6,14 @@ namespace PerspectivesApi.Http;
 
 /// <summary>A collection request's query string, checked against its <see cref="Collection"/>:
 /// every problem is collected and reported at once, keyed by the parameter's name.</summary>
-public sealed class ListRequest
+public sealed partial class ListRequest
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+
+    /// <summary>How many times one parameter may be repeated (values of a filter, facets): a page's cost grows
+    /// with them, and no honest query names more.</summary>
+    public const int MaxValuesPerParameter = 50;
 
     /// <summary>Parameters every collection understands, beside its own filters.</summary>
     public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format", "facet"];
@@ -29,9 +33,12 @@ public sealed class ListRequest
     public IReadOnlyList<Facet> Facets { get; init; } = [];
     public Cursor? After { get; init; }
 
-    /// <summary>JSON pages, or the whole collection as CSV or NDJSON; null when the Accept header
+    /// <summary>JSON pages, or the whole collection as CSV, NDJSON or Parquet; null when the Accept header
     /// allows none of them.</summary>
     public ListFormat? Format { get; init; } = ListFormat.Json;
+
+    /// <summary>For an export given <c>limit</c>: stream only that many rows, the first of the list (a sample).</summary>
+    public int? Sample { get; init; }
 
     public static ListRequest Parse(
         IQueryCollection query, Collection collection, string? pathValue, CursorCodec cursors, out Dictionary<string, string[]> errors,
@@ -55,10 +62,13 @@ public sealed class ListRequest
             return values.Count == 0 ? null : values[0];
         }
 
-        var limit = DefaultLimit;
+        foreach (var (name, values) in query.Where(q => q.Value.Count > MaxValuesPerParameter))
+            Fail(name, $"is given {values.Count} times; a parameter may be repeated at most {MaxValuesPerParameter} times.");
+
+        var limit = collection.DefaultLimit;
         if (Single("limit") is { } limitText &&
-            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
-            Fail("limit", $"must be a whole number from 1 to {MaxLimit}; got '{limitText}'.");
+            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > collection.MaxLimit))
+            Fail("limit", $"must be a whole number from 1 to {collection.MaxLimit}; got '{limitText}'.");
 
         var count = false;
         if (Single("count") is { } countText && !bool.TryParse(countText, out count))
@@ -108,7 +118,9 @@ public sealed class ListRequest
         Cursor? after = null;
         if (Single("cursor") is { } token)
         {
-            if (!cursors.TryDecode(token, out var cursor))
+            if (token.Length > Cursor.MaxLength)
+                Fail("cursor", $"is {token.Length} characters long; a cursor this archive issued has at most {Cursor.MaxLength}.");
+            else if (!cursors.TryDecode(token, out var cursor))
                 Fail("cursor", "is not a cursor this archive issued: pass the nextCursor of a previous page unchanged.");
             else if (cursor.Query != fingerprint)
                 Fail("cursor", "belongs to a different query: a cursor can only be used with the same filters and sort as the page it came from.");
@@ -118,15 +130,16 @@ public sealed class ListRequest
         var formatText = Single("format");
         if (formatText is not null && !ListFormats.Names.Contains(formatText))
         {
-            Fail("format", $"must be json, csv or ndjson; got '{formatText}'.");
+            Fail("format", $"must be json, csv, ndjson or parquet; got '{formatText}'.");
             formatText = null;
         }
         var format = ListFormats.Negotiate(formatText, accept ?? []);
-        if (format is ListFormat.Csv or ListFormat.Ndjson)
+        var exporting = format is not (ListFormat.Json or null);
+        if (exporting)
         {
-            // An export is the whole filtered collection in one stream: paging parameters have no meaning there.
-            foreach (var paging in new[] { "cursor", "limit", "count" }.Where(p => query.ContainsKey(p)))
-                Fail(paging, $"does not apply to a {format.ToString()!.ToUpperInvariant()} export, which streams the whole filtered collection.");
+            // An export is the whole filtered collection in one stream (limit takes a sample of it): paging has no meaning there.
+            foreach (var paging in new[] { "cursor", "count" }.Where(p => query.ContainsKey(p)))
+                Fail(paging, $"does not apply to a {format.ToString()!.ToUpperInvariant()} export, which streams the whole filtered collection (limit=n: its first n rows).");
         }
 
         var facets = new List<Facet>();
@@ -139,7 +152,7 @@ public sealed class ListRequest
                     : $"must be one of {string.Join(", ", collection.Facets.Select(f => f.Name))}; got '{name}'.");
             else if (!facets.Contains(facet)) facets.Add(facet);
         }
-        if (facets.Count > 0 && format is ListFormat.Csv or ListFormat.Ndjson)
+        if (facets.Count > 0 && exporting)
             Fail("facet", "does not apply to an export, which streams items only.");
 
         errors = problems.ToDictionary(p => p.Key, p => p.Value.ToArray());
@@ -147,24 +160,35 @@ public sealed class ListRequest
         {
             Collection = collection, Limit = limit, Count = count, Sort = sort, Descending = descending,
             Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format, Facets = facets,
+            Sample = exporting && query.ContainsKey("limit") ? limit : null,
         };
     }
 
     /// <returns>Why the value is not acceptable, or null when it is.</returns>
     public static string? CheckValue(Filter filter, string? value) => filter.Kind switch
     {
+        FilterKind.Search when value is { Length: > Bounds.Search } =>
+            $"is {value.Length} characters long; a search may be at most {Bounds.Search}.",
+        FilterKind.Search when value is not null && !SearchText().IsMatch(value) =>
+            "must be one line of text, without control characters.",
+        FilterKind.Sequence when !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _) =>
+            $"must be a whole number, the seq of a change (0 for the beginning); got '{value}'.",
         FilterKind.Id when !CorpusImport.IsSlug(value) =>
             $"'{value}' is not an id: ids are lowercase letters, digits and single hyphens, at most 80 characters.",
         FilterKind.Choice when !filter.Choices!.Contains(value) =>
             $"must be one of {string.Join(", ", filter.Choices!)}; got '{value}'.",
-        FilterKind.Language when value is null || !CorpusImport.LanguagePattern().IsMatch(value) =>
+        FilterKind.Language when value is null || value.Length > Bounds.Language || !CorpusImport.LanguagePattern().IsMatch(value) =>
             $"must be a BCP 47 language tag such as en or pt-BR; got '{value}'.",
         FilterKind.Country when value is null || !CorpusImport.CountryPattern().IsMatch(value) =>
             $"must be an ISO 3166-1 alpha-2 country code in capitals, such as GE; got '{value}'.",
         FilterKind.Search when string.IsNullOrWhiteSpace(value) =>
             "must not be empty: give words to search for, a \"quoted phrase\", AND/OR/NOT, or a prefix*.",
+        FilterKind.Search when SearchLimits.Check(value!) is { } limit => limit,
         FilterKind.Date when !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) =>
             $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
         _ => null,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(Bounds.LinePattern)]
+    private static partial System.Text.RegularExpressions.Regex SearchText();
 }

@@ -21,6 +21,7 @@ public enum RequestCost
 public static class RequestCosts
 {
     public const string SnapshotPath = "/v1/export/archive.sqlite";
+    public const string TablesPath = "/v1/export/tables";
 
     /// <summary>After routing: a page of the explorer costs what the API request it is made from costs
     /// (a search page is a search), whatever it asks to be sent as.</summary>
@@ -32,6 +33,8 @@ public static class RequestCosts
     {
         if (!(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) || !path.StartsWithSegments("/v1")) return RequestCost.Cheap;
         if (path.Equals(SnapshotPath, StringComparison.Ordinal)) return RequestCost.Export;
+        // A table download streams a whole table; the list of them is a small document.
+        if (path.StartsWithSegments(TablesPath, out var table) && table.HasValue && table.Value != "/") return RequestCost.Export;
 
         // format=json is a page; any other value is an export (or a 400 the endpoint will explain,
         // which is charged as an export: refusing it costs little, and it cannot be used to dodge the budget).
