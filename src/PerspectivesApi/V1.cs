@@ -33,12 +33,12 @@ public static class V1
         new("outlets", "/v1/outlets", "Publications: newspapers, broadcasters, news sites, blogs."),
         new("topics", "/v1/topics", "Questions framed as propositions that stances take a position on."),
         new("stances", "/v1/stances", "One voice's position on one topic in one article, with the exact quote."),
-        new("search", "/v1/search", "Full-text search across articles and stance quotes (q is required), with ranks and highlighted snippets."),
+        new("search", "/v1/search", "Full-text search across articles and stance quotes (give q; without it the page is empty), with ranks and highlighted snippets."),
     ]);
 
     public static void MapV1(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").RefusesUnknownQueryParameters();
 
         v1.MapGet("/", () => new Http.CachedJson<ApiIndex>(Index))
             .WithName("getIndex")

@@ -199,9 +199,11 @@ public sealed class ReplayTests : IDisposable
         Assert.Empty((await mirror.GetJsonAsync("/v1/articles")).GetProperty("items").EnumerateArray());
         long since = 0;
         var replayed = 0;
+        string? cursor = null;
         while (true)
         {
-            var page = await source.GetJsonAsync($"/v1/changes?since={since}&limit=7");
+            // Paged like every collection: since is where the mirror starts, nextCursor where each next page does.
+            var page = await source.GetJsonAsync("/v1/changes?since=0&limit=7" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
             foreach (var change in page.GetProperty("items").EnumerateArray())
             {
                 var collection = change.GetProperty("collection").GetString()!;
@@ -214,7 +216,7 @@ public sealed class ReplayTests : IDisposable
                 replayed++;
             }
             if (page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null) break;
-            Assert.Equal(since.ToString(), page.GetProperty("nextCursor").GetString());
+            cursor = page.GetProperty("nextCursor").GetString();
         }
         Assert.True(replayed > 60);
 

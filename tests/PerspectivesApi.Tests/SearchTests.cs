@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 
 namespace PerspectivesApi.Tests;
@@ -156,8 +157,24 @@ public sealed class SearchTests(ArchiveWithManyRows app) : IClassFixture<Archive
         Assert.Equal(hits.Select(h => h.Rank).Order(), hits.Select(h => h.Rank));
     }
 
+    /// <summary>A search for no words finds nothing: an empty page (a client walking every collection gets a 200),
+    /// with its count and facets when asked, and an empty export.</summary>
+    [Fact]
+    public async Task Search_without_q_is_an_empty_page()
+    {
+        var page = await app.GetJsonAsync("/v1/search?count=true&facet=kind&limit=5");
+        Assert.Empty(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(0, page.GetProperty("total").GetInt64());
+        Assert.Empty(page.GetProperty("facets").GetProperty("kind").EnumerateArray());
+        using var csv = await app.CreateClient().GetAsync("/v1/search?format=csv");
+        Assert.Equal(200, (int)csv.StatusCode);
+        Assert.Equal("kind,id,title,href,rank,snippet,article.id,article.title", (await csv.Content.ReadAsStringAsync()).TrimEnd());
+        using var bad = await app.CreateClient().GetAsync("/v1/search?limit=0&colour=red");
+        await ProblemAssert.NamesParameterAsync(bad, "limit");
+    }
+
     [Theory]
-    [InlineData("/v1/search")]
     [InlineData("/v1/search?q=%22unclosed")]
     [InlineData("/v1/search?q=AND")]
     [InlineData("/v1/search?q=title:russia")] // a column of one index only

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using PerspectivesApi.Data;
 using PerspectivesApi.Http;
 using PerspectivesApi.Stances;
 
@@ -7,7 +8,7 @@ namespace PerspectivesApi.Articles;
 /// <summary>A voice credited with making an article, and in which role.</summary>
 public sealed record Credit(
     [property: Description("The credited voice.")] AuthorRef Author,
-    [property: Description("What part it had in making the piece. " + Data.CreditRole.Described)] string Role)
+    [property: FromVocabulary("credit role"), Description("What part it had in making the piece. " + Data.CreditRole.Described)] string Role)
 {
     /// <summary>How a credit reads in a CSV cell.</summary>
     public override string ToString() => $"{Author.Name} ({Role})";
@@ -17,7 +18,7 @@ public sealed record Credit(
 public sealed record ArticleSummary(
     [property: Description("Stable id (a slug).")] string Id,
     [property: Description("The title as the source shows it.")] string Title,
-    [property: Description("What kind of piece it is. " + Data.Genre.Described)] string Genre,
+    [property: FromVocabulary("genre"), Description("What kind of piece it is. " + Data.Genre.Described)] string Genre,
     [property: Description("BCP 47 language tag of the body.")] string Language,
     [property: Description("The publishing outlet; null when the source does not name it.")] OutletRef? Outlet,
     [property: Description("Publication date with its precision; null when unknown.")] Published? Published,
@@ -35,7 +36,7 @@ public sealed record Republication(
 
 /// <summary>An anomaly of the capture kept verbatim in the body, so that no one mistakes it for the piece's own text.</summary>
 public sealed record CaptureNote(
-    [property: Description(Data.CaptureNoteKind.Described)] string Kind,
+    [property: FromVocabulary("capture note kind"), Description(Data.CaptureNoteKind.Described)] string Kind,
     [property: Description("Offset of its first character in the body, in Unicode code points.")] int Start,
     [property: Description("Offset just past its last character, in code points: body[start:end] == text.")] int End,
     [property: Description("The text concerned, as it stands in the body.")] string Text,
@@ -53,18 +54,18 @@ public sealed record ArticleStance(
     [property: Description("The voice holding the stance; null only for a stance written before schema 7 that stood for the unsigned article's editorial voice.")] AuthorRef? Author,
     [property: Description("How the words reach us; null when not recorded. See Stance.attribution.")] Attribution? Attribution,
     [property: Description("When the piece attests the voice holding the position; null when unknown. See Stance.heldAt.")] HeldAt? HeldAt,
-    [property: Description("Towards the topic's proposition: supports, opposes, mixed or neutral (see Stance.position).")] string Position,
+    [property: FromVocabulary("position"), Description("Towards the topic's proposition: supports, opposes, mixed or neutral (see Stance.position).")] string Position,
     [property: Description("The condition a conditional position is taken under; null for an unconditional one.")] string? Condition,
     [property: Description("The exact words, with their offsets in this article's body.")] Quote Quote,
     [property: Description("A one-sentence paraphrase.")] string Summary,
-    [property: Description("How sure the reading is: high, medium or low (see Stance.confidence); null when not stated.")] string? Confidence,
+    [property: FromVocabulary("confidence"), Description("How sure the reading is: high, medium or low (see Stance.confidence); null when not stated.")] string? Confidence,
     [property: Description("Why the reading is what it is, where it is debatable.")] string? Note);
 
 /// <summary>An archived article: metadata, credits, clean body, provenance and the stances it holds.</summary>
 public sealed record ArticleDetail(
     [property: Description("Stable id (a slug).")] string Id,
     [property: Description("The title as the source shows it.")] string Title,
-    [property: Description("What kind of piece it is. " + Data.Genre.Described)] string Genre,
+    [property: FromVocabulary("genre"), Description("What kind of piece it is. " + Data.Genre.Described)] string Genre,
     [property: Description("BCP 47 language tag of the body.")] string Language,
     [property: Description("The publishing outlet; null when the source does not name it.")] OutletRef? Outlet,
     [property: Description("Publication date with its precision; null when unknown.")] Published? Published,

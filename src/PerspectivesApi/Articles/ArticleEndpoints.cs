@@ -25,7 +25,7 @@ public static class ArticleEndpoints
             .WithName("getArticle")
             .WithSummary("Get an article")
             .WithDescription("One article in full: metadata, credits, where it was first published, provenance, its clean body text, and every stance recorded in it with its quote and offsets.")
-            .FindsResource<ArticleDetail>("article", Examples.ArticleDetail);
+            .FindsResource<ArticleDetail>(ResourceName.Article, Examples.ArticleDetail);
 
         articles.MapGet("/{id}/stances", ListStances)
             .WithName("listArticleStances")
@@ -40,7 +40,7 @@ public static class ArticleEndpoints
         reader.ListAsync<ArticleQueries.Row, ArticleSummary>(http, ArticleQueries.Collection, ArticleQueries.SummariesAsync, cancellationToken);
 
     private static Task<IResult> Get(string id, ResourceReader reader, CancellationToken cancellationToken) =>
-        reader.FindAsync("article", id, ArticleQueries.FindAsync, cancellationToken);
+        reader.FindAsync(ResourceName.Article, id, ArticleQueries.FindAsync, cancellationToken);
 
     private static Task<IResult> ListStances(string id, HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
         reader.ListAsync<StanceQueries.Row, Stance>(http, StanceQueries.OfArticle, StanceQueries.ItemsAsync, cancellationToken, pathValue: id);

@@ -33,10 +33,9 @@ public static partial class ArticleWrites
 
     public static readonly WriteModel<ArticleEntry> Model = new()
     {
-        Collection = "articles",
-        Resource = "article",
-        Table = "articles",
+        Name = Http.ResourceName.Article,
         IdOf = d => d.Id,
+        DerivesIdFrom = "title",
         NameOf = d => d.Title,
         WithId = (d, id) => d with { Id = id },
         TextBlocks = ["body"],
@@ -45,10 +44,10 @@ public static partial class ArticleWrites
         Rules = async (context, d, errors) =>
         {
             d = d with { Body = d.Body is null ? null! : ArticleText.NormalizeBodyFile(d.Body), Credits = d.Credits ?? [], CaptureNotes = d.CaptureNotes ?? [] };
-            errors.Required("title", d.Title, 500);
+            errors.Required("title", d.Title, Bounds.ArticleTitle);
             errors.Url("url", d.Url);
             errors.OneOf("genre", d.Genre, Vocabulary.Genres.Values);
-            if (d.Language is null || !CorpusImport.LanguagePattern().IsMatch(d.Language))
+            if (d.Language is null || d.Language.Length > Bounds.Language || !CorpusImport.LanguagePattern().IsMatch(d.Language))
                 errors.Add("language", $"must be a BCP 47 language tag such as en or pt-BR; got {(d.Language is null ? "null" : $"'{d.Language}'")}.");
             await errors.ReferenceAsync(context, "outlet", d.Outlet, OutletWrites.Model);
             if (d.Published is { } published) Dated("published", published);
@@ -56,7 +55,7 @@ public static partial class ArticleWrites
             {
                 await errors.ReferenceAsync(context, "republishedFrom.outlet", republished.Outlet, OutletWrites.Model);
                 errors.Url("republishedFrom.url", republished.Url);
-                errors.MaxLength("republishedFrom.note", republished.Note, 2000);
+                errors.MaxLength("republishedFrom.note", republished.Note, Bounds.RepublishedNote);
                 if (republished.Published is { } original) Dated("republishedFrom.published", original);
             }
 
@@ -65,17 +64,19 @@ public static partial class ArticleWrites
                 errors.OneOf($"{field}.precision", date.Precision, Vocabulary.Precisions.Values);
                 if (!PublishedDate.IsValid(date.Date, date.Precision))
                     errors.Add($"{field}.date", $"'{date.Date}' is not a valid date at precision '{date.Precision}' (day: 2025-07-04, month: 2025-07, year: 2025).");
-                errors.MaxLength($"{field}.reasoning", date.Reasoning, 4000);
+                errors.MaxLength($"{field}.reasoning", date.Reasoning, Bounds.DateReasoning);
             }
             if (d.Provenance is { } provenance)
             {
-                errors.Required("provenance.seedFile", provenance.SeedFile, 500);
+                errors.Required("provenance.seedFile", provenance.SeedFile, Bounds.SeedFile);
                 if (provenance.Sha256 is null || !Sha256Pattern().IsMatch(provenance.Sha256))
                     errors.Add("provenance.sha256", "must be the source file's SHA-256, as 64 lowercase hexadecimal digits.");
             }
             if (string.IsNullOrWhiteSpace(d.Body)) errors.Add("body", "is required: the piece's own text.");
-            else errors.MaxLength("body", d.Body, 1_000_000);
+            else errors.MaxLength("body", d.Body, Bounds.Body);
 
+            if (d.Credits.Count > Bounds.Credits) errors.Add("credits", $"has {d.Credits.Count} credits; an article may have at most {Bounds.Credits}.");
+            if (d.CaptureNotes.Count > Bounds.CaptureNotes) errors.Add("captureNotes", $"has {d.CaptureNotes.Count} notes; a body may have at most {Bounds.CaptureNotes}.");
             for (var c = 0; c < d.Credits.Count; c++)
             {
                 if (d.Credits[c] is not { } credit) { errors.Add($"credits[{c}]", "must be an object with an author and a role."); continue; }
@@ -94,8 +95,8 @@ public static partial class ArticleWrites
                 var at = $"captureNotes[{n}]";
                 if (d.CaptureNotes[n] is not { } note) { errors.Add(at, "must be an object with a kind, start, end, text and note."); continue; }
                 errors.OneOf($"{at}.kind", note.Kind, Vocabulary.CaptureNoteKinds.Values);
-                errors.Required($"{at}.note", note.Note, 4000);
-                if (errors.Required($"{at}.text", note.Text, 5000) && d.Body is not null &&
+                errors.Required($"{at}.note", note.Note, Bounds.CaptureNote);
+                if (errors.Required($"{at}.text", note.Text, Bounds.CaptureText) && d.Body is not null &&
                     (note.Start is null || note.End is null || ArticleText.Slice(d.Body, note.Start.Value, note.End.Value) != note.Text))
                     errors.Add($"{at}.text", $"is not the text of the body at code points {note.Start}–{note.End}.");
             }
@@ -191,6 +192,6 @@ public static partial class ArticleWrites
             "INSERT INTO credits (article_id, author_id, role, ordinal) VALUES (@ArticleId, @Author, @Role, @Ordinal)",
             d.Credits.Select((c, i) => new { ArticleId = d.Id, c.Author, c.Role, Ordinal = i + 1 }));
 
-    [GeneratedRegex("^[0-9a-f]{64}$")]
+    [GeneratedRegex(Bounds.Sha256Pattern)]
     private static partial Regex Sha256Pattern();
 }

@@ -10,7 +10,7 @@ namespace PerspectivesApi.Authors;
 public sealed record Author(
     [property: Description("Stable id (a slug).")] string Id,
     [property: Description("The voice's name.")] string Name,
-    [property: Description("What kind of voice this is. " + VoiceKind.Described)] string Kind,
+    [property: FromVocabulary("voice kind"), Description("What kind of voice this is. " + VoiceKind.Described)] string Kind,
     [property: Description("The affiliation or role the articles give the voice; null when none is given.")] string? Affiliation,
     [property: Description("For an editorial voice, the outlet whose voice it is; null when unknown, and for every other kind.")] OutletRef? Outlet,
     [property: Description("How many articles credit this voice, in any role.")] long ArticleCount,

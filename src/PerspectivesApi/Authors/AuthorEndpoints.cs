@@ -22,7 +22,7 @@ public static class AuthorEndpoints
             .WithName("getAuthor")
             .WithSummary("Get an author")
             .WithDescription("One voice: name, kind, the affiliation the articles give it (or, for an editorial voice, its outlet), and counts of its articles and stances.")
-            .FindsResource<Author>("author", Examples.Author);
+            .FindsResource<Author>(ResourceName.Author, Examples.Author);
 
         authors.MapGet("/{id}/articles", ListArticles)
             .WithName("listAuthorArticles")
@@ -43,7 +43,7 @@ public static class AuthorEndpoints
         reader.ListAsync<AuthorQueries.Row, Author>(http, AuthorQueries.Collection, AuthorQueries.ItemsAsync, cancellationToken);
 
     private static Task<IResult> Get(string id, ResourceReader reader, CancellationToken cancellationToken) =>
-        reader.FindAsync("author", id, AuthorQueries.FindAsync, cancellationToken);
+        reader.FindAsync(ResourceName.Author, id, AuthorQueries.FindAsync, cancellationToken);
 
     private static Task<IResult> ListArticles(string id, HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
         reader.ListAsync<ArticleQueries.Row, ArticleSummary>(http, ArticleQueries.OfAuthor, ArticleQueries.SummariesAsync, cancellationToken, pathValue: id);

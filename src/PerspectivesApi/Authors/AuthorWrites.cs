@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
@@ -9,21 +10,20 @@ namespace PerspectivesApi.Authors;
 /// <summary>A voice as curators write it, as an import's manifest lists it and as its revisions record it.</summary>
 public sealed record AuthorDocument
 {
-    [Description("A slug; derived from the name when left out on creation.")] public string? Id { get; init; }
-    [Description("The voice's name. Required.")] public string? Name { get; init; }
-    [Description("The affiliation or role the articles give the voice; null when none is given.")] public string? Affiliation { get; init; }
-    [Description("What kind of voice this is. Required. " + VoiceKind.Described)] public string? Kind { get; init; }
-    [Description("For an editorial voice, the outlet whose voice it is (an outlet id); null when unknown. Only editorial voices name an outlet.")] public string? Outlet { get; init; }
+    [MaxLength(Bounds.Slug), RegularExpression(Bounds.SlugPattern), Description("A slug; derived from the name when left out on creation.")] public string? Id { get; init; }
+    [Required, MaxLength(Bounds.Name), Description("The voice's name.")] public string? Name { get; init; }
+    [MaxLength(Bounds.Affiliation), Description("The affiliation or role the articles give the voice; null when none is given.")] public string? Affiliation { get; init; }
+    [Required, FromVocabulary("voice kind"), Description("What kind of voice this is.")] public string? Kind { get; init; }
+    [MaxLength(Bounds.Slug), RegularExpression(Bounds.SlugPattern), Description("For an editorial voice, the outlet whose voice it is (an outlet id); null when unknown. Only editorial voices name an outlet.")] public string? Outlet { get; init; }
 }
 
 public static class AuthorWrites
 {
     public static readonly WriteModel<AuthorDocument> Model = new()
     {
-        Collection = "authors",
-        Resource = "author",
-        Table = "authors",
+        Name = Http.ResourceName.Author,
         IdOf = d => d.Id,
+        DerivesIdFrom = "name",
         NameOf = d => d.Name,
         WithId = (d, id) => d with { Id = id },
         LoadAsync = (connection, id) => connection.QuerySingleOrDefaultAsync<AuthorDocument>(
@@ -31,8 +31,8 @@ public static class AuthorWrites
         RepresentAsync = async (connection, id, cancellationToken) => await AuthorQueries.FindAsync(connection, id, cancellationToken),
         Rules = async (context, d, errors) =>
         {
-            errors.Required("name", d.Name, 200);
-            errors.MaxLength("affiliation", d.Affiliation, 500);
+            errors.Required("name", d.Name, Bounds.Name);
+            errors.MaxLength("affiliation", d.Affiliation, Bounds.Affiliation);
             errors.OneOf("kind", d.Kind, Vocabulary.VoiceKinds.Values);
             if (d.Outlet is not null && d.Kind != VoiceKind.Editorial)
                 errors.Add("outlet", "is only for an editorial voice (kind 'editorial'): a person, institution or group speaks for itself, not as an outlet.");

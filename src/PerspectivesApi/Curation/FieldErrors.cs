@@ -69,7 +69,7 @@ public sealed class FieldErrors
     {
         if (value is null) return;
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) Add(field, $"must be an absolute http(s) URL; got '{value}'.");
-        else MaxLength(field, value, 2048);
+        else MaxLength(field, value, Bounds.Url);
     }
 
     /// <summary>The id a document is stored under; whether one is required is the writer's to say.</summary>

@@ -13,9 +13,6 @@ using PerspectivesApi.Http;
 
 namespace PerspectivesApi.Curation;
 
-/// <summary>One revision of a resource, as GET /v1/{collection}/{id}/revisions lists it.</summary>
-public sealed record Revision(long Seq, string Collection, string Id, string Action, string Curator, string At, JsonElement? Before, JsonElement? After, string? Note);
-
 /// <summary>The one mechanism behind every write: read and parse the whole body first, then, in one
 /// write transaction, validate it (listing every error), check If-Match, honour Idempotency-Key, apply
 /// the change and record its revision, so that a failure leaves nothing behind, two writers cannot both
@@ -45,7 +42,7 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
             if (errors.Count > 0) return Problems.InvalidFields(errors.ToDictionary());
 
             if (await model.LoadAsync(connection, id!) is not null)
-                return Problems.Conflict($"An {model.Resource} with the id '{id}' already exists: replace it with PUT, or choose another id.");
+                return Problems.Conflict($"{model.Name.WithArticleCapitalized} with the id '{id}' already exists: replace it with PUT, or choose another id.");
             if (await LastRevisionAsync(connection, model.Collection, id!) is { Action: "delete" })
                 return Problems.Conflict($"The id '{id}' belonged to a deleted {model.Resource}; ids are never reused. Restore it from /v1/{model.Collection}/{id}/revisions, or choose another id.");
 
@@ -116,7 +113,15 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
 
     public async Task<IResult> DeleteAsync<T>(HttpContext http, WriteModel<T> model, string id, CancellationToken cancellationToken) where T : class
     {
-        var cascade = http.Request.Query["cascade"].ToString() == "true";
+        var cascadeValues = http.Request.Query["cascade"];
+        var cascade = cascadeValues is ["true"];
+        if (cascadeValues.Count > 0 && (model.CascadeAsync is null || cascadeValues is not (["true"] or ["false"])))
+            return Problems.InvalidParameters(new Dictionary<string, string[]>
+            {
+                ["cascade"] = [model.CascadeAsync is null
+                    ? $"is not a parameter of this delete: deleting {model.Name.WithArticle} never deletes other resources."
+                    : $"must be true or false, once; got '{cascadeValues}'."],
+            });
         await using var connection = await database.OpenAsync(cancellationToken);
         return await InTransactionAsync(database, connection, async () =>
         {
@@ -165,17 +170,6 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         }, cancellationToken);
     }
 
-    public async Task<IResult> RevisionsAsync(string collection, string resource, string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<RevisionRow>(new CommandDefinition(
-            "SELECT seq, collection, resource_id, action, curator, at, before, after, note FROM revisions WHERE collection = @collection AND resource_id = @id ORDER BY seq",
-            new { collection, id }, cancellationToken: cancellationToken))).ToList();
-        if (rows.Count == 0 && await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM {collection} WHERE id = @id", new { id }) == 0)
-            return Problems.NotFound(resource, id);
-        return new CachedJson<Page<Revision>>(new Page<Revision>(rows.Select(r => r.ToRevision()).ToList(), null, null));
-    }
-
     internal sealed class RevisionRow
     {
         public long Seq { get; init; }
@@ -187,10 +181,6 @@ public sealed class ResourceWriter(Database database, IOptions<JsonOptions> json
         public string? Before { get; init; }
         public string? After { get; init; }
         public string? Note { get; init; }
-
-        public Revision ToRevision() => new(Seq, Collection, ResourceId, Action, Curator, At,
-            Before is null ? null : JsonDocument.Parse(Before).RootElement.Clone(),
-            After is null ? null : JsonDocument.Parse(After).RootElement.Clone(), Note);
     }
 
     private static async Task<RevisionRow?> LastRevisionAsync(SqliteConnection connection, string collection, string id) =>

@@ -8,11 +8,14 @@ namespace PerspectivesApi.Curation;
 /// is the ETag that If-Match checks). The routes, imports and the seed corpus all write through it.</summary>
 public sealed class WriteModel<TDocument> where TDocument : class
 {
-    public required string Collection { get; init; }
-    public required string Resource { get; init; }
-    public required string Table { get; init; }
+    public required Http.ResourceName Name { get; init; }
+    public string Collection => Name.Collection;
+    public string Resource => Name.Singular;
+    public string Table => Name.Table;
 
     public required Func<TDocument, string?> IdOf { get; init; }
+    /// <summary>Which field <see cref="NameOf"/> reads, for the contract's words ("derived from the title").</summary>
+    public required string DerivesIdFrom { get; init; }
     /// <summary>The text an id is derived from when the client gives none (a name or title).</summary>
     public required Func<TDocument, string?> NameOf { get; init; }
     public required Func<TDocument, string, TDocument> WithId { get; init; }
@@ -44,6 +47,8 @@ public sealed class WriteModel<TDocument> where TDocument : class
     public async Task<TDocument> ValidateAsync(WriteContext context, TDocument document, FieldErrors errors)
     {
         errors.Id("id", IdOf(document));
+        if (IdOf(document) is { } id && Name.ReservedIds.Contains(id))
+            errors.Add("id", $"'{id}' is reserved: GET {Name.Path}/{id} is another route, so {Name.WithArticle} with this id could never be read. Choose another id.");
         document = await Rules(context, document, errors);
         // After the rules, so that what is checked is what will be stored (a body's \r\n is \n by now).
         errors.PlainTextEverywhere(document, TextBlocks);

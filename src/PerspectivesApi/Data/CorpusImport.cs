@@ -34,17 +34,17 @@ public sealed record ImportCounts(int Created, int Updated, int Unchanged, int D
 /// recorded as a revision.</summary>
 public static partial class CorpusImport
 {
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    [GeneratedRegex(Bounds.SlugPattern)]
     public static partial Regex SlugPattern();
 
-    public static bool IsSlug(string? value) => value is { Length: > 0 and <= 80 } && SlugPattern().IsMatch(value);
+    public static bool IsSlug(string? value) => value is { Length: > 0 and <= Bounds.Slug } && SlugPattern().IsMatch(value);
 
     /// <summary>An ISO 3166-1 alpha-2 country code, in capitals.</summary>
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex(Bounds.CountryPattern)]
     public static partial Regex CountryPattern();
 
     /// <summary>A BCP 47 language tag such as en or pt-BR.</summary>
-    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    [GeneratedRegex(Bounds.LanguagePattern)]
     public static partial Regex LanguagePattern();
 
     /// <summary>Applies <paramref name="manifest"/> in a transaction of its own: all of it or, with a
@@ -105,6 +105,11 @@ public static partial class CorpusImport
         var removed = new List<RemovedEntry>();
         var listed = (manifest.Stances ?? []).Where(s => s?.Id is not null).Select(s => s!.Id).ToHashSet();
         var seen = new HashSet<string>();
+        if (manifest.Removed?.Count > Bounds.ManifestRecords)
+        {
+            errors.Add("removed", $"has {manifest.Removed.Count} records; an import may have at most {Bounds.ManifestRecords} in each list.");
+            return removed;
+        }
         for (var i = 0; i < (manifest.Removed?.Count ?? 0); i++)
         {
             var at = errors.At($"removed[{i}]");
@@ -114,7 +119,7 @@ public static partial class CorpusImport
             if (!IsSlug(entry.Id)) at.Add("id", $"must be a stance's id (a slug); got {(entry.Id is null ? "null" : $"'{entry.Id}'")}.");
             else if (listed.Contains(entry.Id)) at.Add("id", $"'{entry.Id}' is also listed in stances: a manifest cannot both keep and remove a stance.");
             else if (!seen.Add(entry.Id)) at.Add("id", $"'{entry.Id}' appears more than once.");
-            at.Required("reason", entry.Reason, 4000);
+            at.Required("reason", entry.Reason, Bounds.RemovedReason);
             at.PlainText("reason", entry.Reason);
             removed.Add(entry);
         }
@@ -126,10 +131,15 @@ public static partial class CorpusImport
     {
         var validated = new List<T>();
         var seen = new HashSet<string>();
+        if (documents?.Count > Bounds.ManifestRecords)
+        {
+            errors.Add(model.Collection, $"has {documents.Count} records; an import may have at most {Bounds.ManifestRecords} in each list: import the rest separately.");
+            return validated;
+        }
         for (var i = 0; i < (documents?.Count ?? 0); i++)
         {
             var at = errors.At($"{model.Collection}[{i}]");
-            if (documents![i] is not { } document) { at.Add("", $"must be {(model.Resource[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a")} {model.Resource}, not null."); continue; }
+            if (documents![i] is not { } document) { at.Add("", $"must be {model.Name.WithArticle}, not null."); continue; }
             var id = model.IdOf(document);
             var first = id is not null && seen.Add(id);
             if (id is null) at.Add("id", $"is required: an import creates or updates the {model.Resource} with that id.");

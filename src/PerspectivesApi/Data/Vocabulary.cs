@@ -5,6 +5,15 @@ namespace PerspectivesApi.Data;
 // compile-time constants, so each vocabulary also spells its terms into one constant (`Described`)
 // built from the same definitions (VocabularyTests checks that every term is in it).
 
+/// <summary>Marks a text field whose values come from a controlled vocabulary (named by
+/// <see cref="Vocabulary.Name"/>), so that the contract declares it as that vocabulary's named enum,
+/// in requests and responses alike.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class FromVocabularyAttribute(string name) : Attribute
+{
+    public string Name => name;
+}
+
 /// <summary>One value of a controlled vocabulary and what it means.</summary>
 public sealed record Term(string Value, string Definition);
 
@@ -47,7 +56,7 @@ public sealed class Vocabulary(string name, params Term[] terms)
         new(AttributionKind.OwnWords, AttributionKind.OwnWordsMeans), new(AttributionKind.Quoted, AttributionKind.QuotedMeans),
         new(AttributionKind.Reported, AttributionKind.ReportedMeans), new(AttributionKind.Editorial, AttributionKind.EditorialMeans));
 
-    public static readonly Vocabulary Methods = new("method",
+    public static readonly Vocabulary Methods = new("reading method",
         new(ReadingMethod.Curated, ReadingMethod.CuratedMeans), new(ReadingMethod.Imported, ReadingMethod.ImportedMeans));
 
     public static readonly Vocabulary Confidences = new("confidence",
@@ -64,14 +73,32 @@ public sealed class Vocabulary(string name, params Term[] terms)
     public static readonly Vocabulary CaptureNoteKinds = new("capture note kind",
         new(CaptureNoteKind.Splice, CaptureNoteKind.SpliceMeans), new(CaptureNoteKind.Other, CaptureNoteKind.OtherMeans));
 
-    /// <summary>Every vocabulary, for the tests that check the definitions reach the contract.</summary>
+    public static readonly Vocabulary Actions = new("revision action",
+        new(RevisionAction.Create, RevisionAction.CreateMeans), new(RevisionAction.Update, RevisionAction.UpdateMeans),
+        new(RevisionAction.Delete, RevisionAction.DeleteMeans), new(RevisionAction.Restore, RevisionAction.RestoreMeans));
+
+    public static readonly Vocabulary Collections = new("collection name",
+        new(CollectionName.Outlets, CollectionName.OutletsMeans), new(CollectionName.Authors, CollectionName.AuthorsMeans),
+        new(CollectionName.Articles, CollectionName.ArticlesMeans), new(CollectionName.Topics, CollectionName.TopicsMeans),
+        new(CollectionName.Stances, CollectionName.StancesMeans));
+
+    public static readonly Vocabulary HitKinds = new("search hit kind",
+        new(HitKind.Article, HitKind.ArticleMeans), new(HitKind.Stance, HitKind.StanceMeans));
+
+    /// <summary>Every vocabulary: the contract declares each as a named enum, with its definitions.</summary>
     public static readonly IReadOnlyList<(Vocabulary Vocabulary, string Described)> All =
     [
         (Genres, Genre.Described), (Positions, Position.Described), (VoiceKinds, VoiceKind.Described),
         (CreditRoles, CreditRole.Described), (AttributionKinds, AttributionKind.Described), (Methods, ReadingMethod.Described),
         (Confidences, Confidence.Described), (Precisions, Precision.Described), (OutletKinds, OutletKind.Described),
-        (CaptureNoteKinds, CaptureNoteKind.Described),
+        (CaptureNoteKinds, CaptureNoteKind.Described), (Actions, RevisionAction.Described), (Collections, CollectionName.Described),
+        (HitKinds, HitKind.Described),
     ];
+
+    /// <summary>The vocabulary called <paramref name="name"/>.</summary>
+    public static Vocabulary Named(string name) =>
+        All.Select(v => v.Vocabulary).FirstOrDefault(v => v.Name == name)
+        ?? throw new ArgumentException($"No vocabulary is called '{name}'.", nameof(name));
 }
 
 /// <summary>What kind of piece an article is, by its dominant mode.</summary>
@@ -190,4 +217,37 @@ public static class CaptureNoteKind
     public const string SpliceMeans = "a passage the capture repeats out of place, interrupting another sentence; no stance quotes it there.";
     public const string OtherMeans = "any other anomaly of the capture kept verbatim, described in the note.";
     public const string Described = "`splice`: " + SpliceMeans + " `other`: " + OtherMeans;
+}
+
+/// <summary>What a write did to a resource, as its revision records it.</summary>
+public static class RevisionAction
+{
+    public const string Create = "create", Update = "update", Delete = "delete", Restore = "restore";
+    public const string CreateMeans = "the resource was created (POST, an import or the seed corpus).";
+    public const string UpdateMeans = "the resource was changed (PUT, PATCH or an import).";
+    public const string DeleteMeans = "the resource was deleted, leaving a tombstone (DELETE, a cascade or an import's removed list).";
+    public const string RestoreMeans = "the resource was made what an earlier revision recorded (POST …/revisions/{seq}/restore).";
+    public const string Described = "`create`: " + CreateMeans + " `update`: " + UpdateMeans + " `delete`: " + DeleteMeans + " `restore`: " + RestoreMeans;
+}
+
+/// <summary>The collections of resources that curators write and revisions record.</summary>
+public static class CollectionName
+{
+    public const string Outlets = "outlets", Authors = "authors", Articles = "articles", Topics = "topics", Stances = "stances";
+    public const string OutletsMeans = "publications (/v1/outlets).";
+    public const string AuthorsMeans = "voices (/v1/authors).";
+    public const string ArticlesMeans = "archived pieces (/v1/articles).";
+    public const string TopicsMeans = "questions framed as propositions (/v1/topics).";
+    public const string StancesMeans = "positions with their quotes (/v1/stances).";
+    public const string Described = "`outlets`: " + OutletsMeans + " `authors`: " + AuthorsMeans + " `articles`: " + ArticlesMeans +
+                                    " `topics`: " + TopicsMeans + " `stances`: " + StancesMeans;
+}
+
+/// <summary>What a search hit is.</summary>
+public static class HitKind
+{
+    public const string Article = "article", Stance = "stance";
+    public const string ArticleMeans = "an article whose title or body matched.";
+    public const string StanceMeans = "a stance whose quote matched.";
+    public const string Described = "`article`: " + ArticleMeans + " `stance`: " + StanceMeans;
 }

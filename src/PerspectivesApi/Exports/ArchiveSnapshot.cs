@@ -58,6 +58,9 @@ public static class ArchiveSnapshot
         var path = Path.Combine(Path.GetTempPath(), $"perspectives-snapshot-{Guid.NewGuid():N}.sqlite");
         try
         {
+            // One read transaction over the whole copy, so the snapshot is consistent even while curators write;
+            // its statements run under the export budget and stop when the client leaves.
+            QueryBudget.Current?.AllowExport();
             // The revision the copy holds may be newer than the one read above: name the copy by its own.
             var copied = await SnapshotContent.WriteAsync(database.FilePath, path, cancellationToken);
             etag = ETagOf(copied.Revision);

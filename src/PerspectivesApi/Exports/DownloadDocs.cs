@@ -207,7 +207,7 @@ public static class DownloadDocsRegistration
     }
 
     /// <summary>A summary endpoint: the JSON document by default, or its counts as topic_summaries rows.</summary>
-    public static RouteHandlerBuilder ExportsSummary<T>(this RouteHandlerBuilder endpoint, T example, string? resource) where T : notnull
+    public static RouteHandlerBuilder ExportsSummary<T>(this RouteHandlerBuilder endpoint, T example, ResourceName? resource) where T : notnull
     {
         if (resource is not null)
             endpoint.WithMetadata(new ResourceDoc(resource)).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);

@@ -130,8 +130,10 @@ public sealed class TableDownload(string fileName, IReadOnlyList<TableColumn> co
     {
         var encoder = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.Encoder;
         var writer = TableWriter.Create(format, columns, http.Response, encoder);
-        // Stops the reader when the client goes away or writing fails.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        // Stops the reader when the client goes away, writing fails or the time budget is spent: a client that
+        // stops reading must not hold the download (and its read transaction) open past its budget.
+        var budget = QueryBudget.Current;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, budget?.Stopped ?? CancellationToken.None);
         var batches = Channel.CreateBounded<IReadOnlyList<object?[]>>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
         var reading = Task.Run(async () =>
         {
@@ -152,7 +154,12 @@ public sealed class TableDownload(string fileName, IReadOnlyList<TableColumn> co
             var started = false;
             await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
             {
-                if (!started) await writer.StartAsync(stop.Token);
+                if (!started)
+                {
+                    // The first rows came within the read budget: the rest of the stream gets the export budget.
+                    budget?.AllowExport();
+                    await writer.StartAsync(stop.Token);
+                }
                 started = true;
                 await writer.WriteAsync(batch, stop.Token);
             }

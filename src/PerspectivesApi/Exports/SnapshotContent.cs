@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Exports;
 
@@ -158,13 +159,16 @@ public static class SnapshotContent
     /// read transaction of the archive, so the copy is consistent while curators write.</summary>
     public static async Task<ArchiveStamp> WriteAsync(string archivePath, string snapshotPath, CancellationToken cancellationToken)
     {
-        await using var snapshot = new SqliteConnection(new SqliteConnectionStringBuilder
+        var connectionString = new SqliteConnectionStringBuilder
         {
             // A file: URI, so that the ATTACH below may open the archive read-only.
             DataSource = new Uri(snapshotPath).AbsoluteUri,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-        }.ToString());
+        }.ToString();
+        // Under the request's budget, like every read of the archive: the copy's statements stop when it runs
+        // out or the client leaves.
+        await using var snapshot = QueryBudget.Current?.Connect(connectionString) ?? new SqliteConnection(connectionString);
         await snapshot.OpenAsync(cancellationToken);
         // A new file that is thrown away if anything fails: no journal, no fsync.
         await snapshot.ExecuteAsync("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA busy_timeout = 5000;");

@@ -15,6 +15,8 @@ public enum FilterKind
     Date,
     /// <summary>An FTS5 full-text query; at most once.</summary>
     Search,
+    /// <summary>A position in the archive's history (a revision's seq, 0 or more); at most once.</summary>
+    Sequence,
 }
 
 /// <summary>A query parameter that narrows a collection. <see cref="Condition"/> is a fixed SQL
@@ -22,7 +24,7 @@ public enum FilterKind
 /// it); values are always bound as parameters.</summary>
 public sealed record Filter(string Name, FilterKind Kind, string Condition, string Description, string Example, IReadOnlyList<string>? Choices = null)
 {
-    public bool Repeatable => Kind is not (FilterKind.Date or FilterKind.Search);
+    public bool Repeatable => Kind is not (FilterKind.Date or FilterKind.Search or FilterKind.Sequence);
 
     /// <summary>A join the filter needs (full-text search joins its FTS table), or null.</summary>
     public string? Join { get; init; }
@@ -85,12 +87,31 @@ public sealed record Collection(
     IReadOnlyList<Sort> Sorts,
     string DefaultSort)
 {
+    /// <summary>What the collection holds, whether listed on its own or under a parent ("articles" for an
+    /// outlet's articles too): its sort orders and facets are named after it in the contract.</summary>
+    public string Family { get; init; } = Name;
+
+    /// <summary>The page sizes <c>limit</c> takes: most collections 1–100 (20 by default); the changes feed,
+    /// read by mirrors catching up, more.</summary>
+    public int DefaultLimit { get; init; } = ListRequest.DefaultLimit;
+    public int MaxLimit { get; init; } = ListRequest.MaxLimit;
+
+    /// <summary>A filter without which the collection holds nothing (the search's q: a search for no words finds
+    /// nothing). Without it the answer is an empty page, or an empty export, not an error, so that a client walking
+    /// every collection sees the same answer everywhere.</summary>
+    public string? EmptyWithout { get; init; }
+
     /// <summary>The dimensions <c>facet=</c> can count this collection by.</summary>
     public IReadOnlyList<Facet> Facets { get; init; } = [];
 
     /// <summary>Whether a page is read in two steps (the page's ids first, then their columns);
     /// false when the FROM is itself a computed set (the search's union) that must not be evaluated twice.</summary>
     public bool TwoPhase { get; init; } = true;
+
+    /// <summary>What an export reads instead of <see cref="Columns"/> and <see cref="From"/>, when that differs:
+    /// an export computes every row's columns anyway, and can do it in its one pass over the rows where a
+    /// page computes some of them afterwards, for its own rows only (the search's snippets).</summary>
+    public (string Columns, string From)? Export { get; init; }
 
     /// <summary>The sort used when the request has a full-text query and names no sort.</summary>
     public string? DefaultSortWithSearch { get; init; }

@@ -9,7 +9,15 @@ namespace PerspectivesApi.Http;
 /// <param name="Query">A fingerprint of the collection, filters and sort; a cursor is only valid for the same query.</param>
 /// <param name="Key">The sort key of the last item returned.</param>
 /// <param name="Id">The tie-breaker of the last item returned (its id, or a full-text index rowid).</param>
-public sealed record Cursor(string Query, object Key, object Id);
+public sealed record Cursor(string Query, object Key, object Id)
+{
+    /// <summary>The longest token the archive issues, with room to spare: the longest sort key (a 500-character
+    /// title, every character escaped) in base64url, plus the fingerprint and signature.</summary>
+    public const int MaxLength = 6144;
+
+    /// <summary>A token's form: base64url payload, a dot, base64url signature.</summary>
+    public const string Pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$";
+}
 
 /// <summary>Turns cursors into opaque tokens and back. Tokens are signed (HMAC-SHA256 with the
 /// archive's own secret) so that a tampered or invented cursor is refused, not followed.</summary>

@@ -6,10 +6,14 @@ namespace PerspectivesApi.Http;
 
 /// <summary>A collection request's query string, checked against its <see cref="Collection"/>:
 /// every problem is collected and reported at once, keyed by the parameter's name.</summary>
-public sealed class ListRequest
+public sealed partial class ListRequest
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+
+    /// <summary>How many times one parameter may be repeated (values of a filter, facets): a page's cost grows
+    /// with them, and no honest query names more.</summary>
+    public const int MaxValuesPerParameter = 50;
 
     /// <summary>Parameters every collection understands, beside its own filters.</summary>
     public static readonly string[] CommonParameters = ["limit", "cursor", "count", "sort", "format", "facet"];
@@ -58,10 +62,13 @@ public sealed class ListRequest
             return values.Count == 0 ? null : values[0];
         }
 
-        var limit = DefaultLimit;
+        foreach (var (name, values) in query.Where(q => q.Value.Count > MaxValuesPerParameter))
+            Fail(name, $"is given {values.Count} times; a parameter may be repeated at most {MaxValuesPerParameter} times.");
+
+        var limit = collection.DefaultLimit;
         if (Single("limit") is { } limitText &&
-            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
-            Fail("limit", $"must be a whole number from 1 to {MaxLimit}; got '{limitText}'.");
+            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > collection.MaxLimit))
+            Fail("limit", $"must be a whole number from 1 to {collection.MaxLimit}; got '{limitText}'.");
 
         var count = false;
         if (Single("count") is { } countText && !bool.TryParse(countText, out count))
@@ -111,7 +118,9 @@ public sealed class ListRequest
         Cursor? after = null;
         if (Single("cursor") is { } token)
         {
-            if (!cursors.TryDecode(token, out var cursor))
+            if (token.Length > Cursor.MaxLength)
+                Fail("cursor", $"is {token.Length} characters long; a cursor this archive issued has at most {Cursor.MaxLength}.");
+            else if (!cursors.TryDecode(token, out var cursor))
                 Fail("cursor", "is not a cursor this archive issued: pass the nextCursor of a previous page unchanged.");
             else if (cursor.Query != fingerprint)
                 Fail("cursor", "belongs to a different query: a cursor can only be used with the same filters and sort as the page it came from.");
@@ -158,18 +167,28 @@ public sealed class ListRequest
     /// <returns>Why the value is not acceptable, or null when it is.</returns>
     public static string? CheckValue(Filter filter, string? value) => filter.Kind switch
     {
+        FilterKind.Search when value is { Length: > Bounds.Search } =>
+            $"is {value.Length} characters long; a search may be at most {Bounds.Search}.",
+        FilterKind.Search when value is not null && !SearchText().IsMatch(value) =>
+            "must be one line of text, without control characters.",
+        FilterKind.Sequence when !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _) =>
+            $"must be a whole number, the seq of a change (0 for the beginning); got '{value}'.",
         FilterKind.Id when !CorpusImport.IsSlug(value) =>
             $"'{value}' is not an id: ids are lowercase letters, digits and single hyphens, at most 80 characters.",
         FilterKind.Choice when !filter.Choices!.Contains(value) =>
             $"must be one of {string.Join(", ", filter.Choices!)}; got '{value}'.",
-        FilterKind.Language when value is null || !CorpusImport.LanguagePattern().IsMatch(value) =>
+        FilterKind.Language when value is null || value.Length > Bounds.Language || !CorpusImport.LanguagePattern().IsMatch(value) =>
             $"must be a BCP 47 language tag such as en or pt-BR; got '{value}'.",
         FilterKind.Country when value is null || !CorpusImport.CountryPattern().IsMatch(value) =>
             $"must be an ISO 3166-1 alpha-2 country code in capitals, such as GE; got '{value}'.",
         FilterKind.Search when string.IsNullOrWhiteSpace(value) =>
             "must not be empty: give words to search for, a \"quoted phrase\", AND/OR/NOT, or a prefix*.",
+        FilterKind.Search when SearchLimits.Check(value!) is { } limit => limit,
         FilterKind.Date when !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) =>
             $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
         _ => null,
     };
+
+    [System.Text.RegularExpressions.GeneratedRegex(Bounds.LinePattern)]
+    private static partial System.Text.RegularExpressions.Regex SearchText();
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Http;
 
@@ -14,7 +15,7 @@ public sealed record OutletRef([property: Description("The outlet's id.")] strin
 public sealed record AuthorRef(
     [property: Description("The author's id.")] string Id,
     [property: Description("The author's name.")] string Name,
-    [property: Description("What kind of voice it is: person, institution, group or editorial (see Author.kind).")] string Kind)
+    [property: FromVocabulary("voice kind"), Description("What kind of voice it is: person, institution, group or editorial (see Author.kind).")] string Kind)
 {
     public static AuthorRef? From(string? id, string? name, string? kind) => id is null ? null : new AuthorRef(id, name ?? id, kind ?? Data.VoiceKind.Person);
 }
@@ -29,7 +30,7 @@ public sealed record TopicRef([property: Description("The topic's id.")] string 
 /// <param name="Reasoning">How the date was established, in a sentence or two.</param>
 public sealed record Published(
     [property: Description("ISO 8601 at the given precision: 2025-07-04 (day), 2025-07 (month) or 2025 (year).")] string Date,
-    [property: Description("How precise the date is. " + Data.Precision.Described)] string Precision,
+    [property: FromVocabulary("precision"), Description("How precise the date is. " + Data.Precision.Described)] string Precision,
     [property: Description("false when the source states the date; true when the archive inferred it from the content (see reasoning).")] bool Inferred,
     [property: Description("How the date was established: the statement in the source, or the chain of evidence for an inferred date.")] string? Reasoning)
     : Exports.IDatedPeriod

@@ -23,8 +23,11 @@ public static class RequestCosts
     public const string SnapshotPath = "/v1/export/archive.sqlite";
     public const string TablesPath = "/v1/export/tables";
 
-    public static RequestCost Classify(HttpRequest request) =>
-        Classify(request.Method, request.Path, request.Query, request.Headers.Accept);
+    /// <summary>After routing: a page of the explorer costs what the API request it is made from costs
+    /// (a search page is a search), whatever it asks to be sent as.</summary>
+    public static RequestCost Classify(HttpRequest request) => Explorer.ApiSource.Of(request.HttpContext) is { } source
+        ? Classify(request.Method, source.PathFor(request.RouteValues), request.Query, default)
+        : Classify(request.Method, request.Path, request.Query, request.Headers.Accept);
 
     public static RequestCost Classify(string method, PathString path, IQueryCollection query, StringValues accept)
     {

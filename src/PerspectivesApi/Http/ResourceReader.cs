@@ -9,7 +9,7 @@ namespace PerspectivesApi.Http;
 public sealed class ResourceReader(Database database)
 {
     public async Task<IResult> FindAsync<T>(
-        string resource, string id, Func<SqliteConnection, string, CancellationToken, Task<T?>> find, CancellationToken cancellationToken)
+        ResourceName resource, string id, Func<SqliteConnection, string, CancellationToken, Task<T?>> find, CancellationToken cancellationToken)
         where T : class
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -18,9 +18,9 @@ public sealed class ResourceReader(Database database)
         // A deleted resource is a tombstone: say so, and where its history is.
         var deleted = await connection.QuerySingleOrDefaultAsync<(string Action, string At, string Curator)>(new CommandDefinition(
             "SELECT action, at, curator FROM revisions WHERE collection = @collection AND resource_id = @id ORDER BY seq DESC LIMIT 1",
-            new { collection = resource + "s", id }, cancellationToken: cancellationToken));
+            new { collection = resource.Collection, id }, cancellationToken: cancellationToken));
         return deleted.Action == "delete"
-            ? Problems.Gone(resource, id, deleted.At, deleted.Curator, $"/v1/{resource}s/{id}/revisions")
-            : Problems.NotFound(resource, id);
+            ? Problems.Gone(resource.Singular, id, deleted.At, deleted.Curator, $"{resource.Path}/{id}/revisions")
+            : Problems.NotFound(resource.Singular, id);
     }
 }

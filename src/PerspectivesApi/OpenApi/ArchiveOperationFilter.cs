@@ -22,7 +22,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         operation.Parameters ??= [];
 
         if (metadata.OfType<ResourceDoc>().FirstOrDefault() is { } resource)
-            DescribeId(operation, $"The {resource.Resource}'s id (a slug).");
+            DescribeId(operation, $"The {resource.Resource.Singular}'s id (a slug).");
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Name == "seq"))
         {
             parameter.Description = "The revision's sequence number, as GET …/revisions lists it.";
@@ -32,7 +32,8 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         if (doc is not null)
         {
             if (doc.Collection.Parent is { } parent) DescribeId(operation, $"The {parent.Name}'s id (a slug).");
-            AddCollectionParameters(operation, doc.Collection);
+            AddCollectionParameters(operation, doc.Collection, context.SchemaRepository);
+            DescribeFacets(operation, doc.Collection, context);
         }
 
         operation.Responses ??= [];
@@ -56,9 +57,8 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 Name = "cascade",
                 In = ParameterLocation.Query,
                 Description = "true to delete, with the resource, the stances that quote it (each deletion is recorded as a revision); " +
-                              "without it, a resource that stances refer to is not deleted (409).",
+                              "without it, a resource that stances refer to is not deleted (409). Any other value is a 400.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = JsonValue.Create(false) },
-                Example = JsonValue.Create(true),
             });
 
         if (metadata.OfType<ResponseExample>().FirstOrDefault() is { } example &&
@@ -81,8 +81,47 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository) },
             },
         };
+        // Every operation refuses query parameters it does not take (EndpointDocs.RefusesUnknownQueryParameters).
+        if (!operation.Responses.ContainsKey("400"))
+            operation.Responses["400"] = new OpenApiResponse
+            {
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(HttpValidationProblemDetails), context.SchemaRepository) },
+                },
+            };
         DescribeResponses(operation, metadata.OfType<CollectionDoc>().FirstOrDefault()?.Collection);
         LimitsAndHeaders.Declare(operation, context, isCollection: doc is not null);
+    }
+
+    /// <summary>A page's <c>facets</c> are an object with one member per facet the collection has (StancesFacets:
+    /// position, topic…), so a generated client reads <c>page.Facets.Position</c> instead of looking names up in a
+    /// map; a collection without facets has no such member.</summary>
+    private static void DescribeFacets(OpenApiOperation operation, Collection collection, OperationFilterContext context)
+    {
+        if (operation.Responses?.TryGetValue("200", out var ok) != true || ok!.Content?.TryGetValue("application/json", out var media) != true ||
+            media!.Schema is not OpenApiSchemaReference { Reference.Id: { } pageName } ||
+            !context.SchemaRepository.Schemas.TryGetValue(pageName, out var pageSchema) || pageSchema is not OpenApiSchema { Properties: { } page })
+            return;
+        if (collection.Facets.Count == 0) { page.Remove("facets"); return; }
+        var name = Enums.Pascal(collection.Family) + "Facets";
+        if (page.TryGetValue("facets", out var declared) && declared is OpenApiSchemaReference { Reference.Id: { } existing } && existing == name) return;
+        var counts = context.SchemaGenerator.GenerateSchema(typeof(FacetCount), context.SchemaRepository);
+        if (!context.SchemaRepository.Schemas.ContainsKey(name))
+            context.SchemaRepository.AddDefinition(name, new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = $"The counts asked for with facet=, one member per facet of {collection.Family}, each value's count over the whole filtered collection, most frequent first.",
+                AdditionalPropertiesAllowed = false,
+                Properties = collection.Facets.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array, Items = counts, Description = f.Description,
+                }),
+            });
+        page["facets"] = new OpenApiSchemaReference(name)
+        {
+            Description = "For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.",
+        };
     }
 
     /// <summary>PATCH takes a JSON Merge Patch (RFC 7396): any subset of the document's fields, as
@@ -106,26 +145,34 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         foreach (var parameter in operation.Parameters!.OfType<OpenApiParameter>().Where(p => p.Name == "id"))
         {
             parameter.Description = description;
-            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", MaxLength = 80 };
+            parameter.Schema = SlugSchema();
         }
     }
 
-    private static void AddCollectionParameters(OpenApiOperation operation, Collection collection)
+    private static OpenApiSchema SlugSchema() => new() { Type = JsonSchemaType.String, Pattern = Bounds.SlugPattern, MaxLength = Bounds.Slug };
+
+    private static void AddCollectionParameters(OpenApiOperation operation, Collection collection, SchemaRepository schemas)
     {
         var parameters = operation.Parameters!;
+        var family = Enums.Pascal(collection.Family);
         foreach (var filter in collection.Filters)
         {
-            var value = ValueSchema(filter);
+            var value = ValueSchema(filter, schemas);
+            // No `example` on an optional filter: Swagger UI fills a parameter's example into "Try it out", so
+            // Execute with nothing typed would send every filter. The example is in the description instead.
             parameters.Add(new OpenApiParameter
             {
                 Name = filter.Name,
                 In = ParameterLocation.Query,
-                Description = filter.Description,
+                Description = $"{filter.Description} Example: `{filter.Example}`." +
+                              (filter.Repeatable ? $" At most {ListRequest.MaxValuesPerParameter} values." : ""),
                 Required = filter.Required,
                 Style = ParameterStyle.Form,
                 Explode = true,
-                Schema = filter.Repeatable ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = value } : value,
-                Example = filter.Repeatable ? new JsonArray(filter.Example) : JsonValue.Create(filter.Example),
+                Schema = filter.Repeatable
+                    ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = value, MaxItems = ListRequest.MaxValuesPerParameter }
+                    : value,
+                Example = filter.Required ? JsonValue.Create(filter.Example) : null,
             });
         }
 
@@ -137,25 +184,19 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             Description = $"The order of the list: a field name, with '-' in front for descending. Default: {collection.DefaultSort}" +
                           (collection.DefaultSortWithSearch is { } withSearch ? $", or {withSearch} when q is given. " : ". ") +
                           string.Join(" ", collection.Sorts.Select(s => $"`{s.Name}`: {s.Description}")),
-            Schema = new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Enum = sorts.Select(s => (JsonNode)JsonValue.Create(s)!).ToList(),
-                Default = JsonValue.Create(collection.DefaultSort),
-            },
+            Schema = Enums.Reference($"{family}Sort", sorts, $"An order of {collection.Family}: a field, with '-' in front for descending.", schemas),
         });
         parameters.Add(new OpenApiParameter
         {
             Name = "limit",
             In = ParameterLocation.Query,
-            Description = $"How many items a page holds, from 1 to {ListRequest.MaxLimit} (default {ListRequest.DefaultLimit}); with format=csv|ndjson|parquet, " +
+            Description = $"How many items a page holds, from 1 to {collection.MaxLimit} (default {collection.DefaultLimit}); with format=csv|ndjson|parquet, " +
                           "the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.",
             Schema = new OpenApiSchema
             {
-                Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = ListRequest.MaxLimit.ToString(),
-                Default = JsonValue.Create(ListRequest.DefaultLimit),
+                Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = collection.MaxLimit.ToString(),
+                Default = JsonValue.Create(collection.DefaultLimit),
             },
-            Example = JsonValue.Create(20),
         });
         parameters.Add(new OpenApiParameter
         {
@@ -163,7 +204,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             In = ParameterLocation.Query,
             Description = "Where the page starts: the opaque `nextCursor` of the previous page (also in its Link header), passed unchanged. " +
                           "A cursor is bound to its query: used with other filters or sort, or altered, it is a 400.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Cursor.MaxLength, Pattern = Cursor.Pattern },
         });
         if (collection.Facets.Count > 0)
         {
@@ -179,9 +220,9 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 Schema = new OpenApiSchema
                 {
                     Type = JsonSchemaType.Array,
-                    Items = new OpenApiSchema { Type = JsonSchemaType.String, Enum = collection.Facets.Select(f => (JsonNode)JsonValue.Create(f.Name)!).ToList() },
+                    Items = Enums.Reference($"{family}Facet", collection.Facets.Select(f => f.Name).ToList(), $"A dimension {collection.Family} can be counted by.", schemas),
+                    MaxItems = ListRequest.MaxValuesPerParameter,
                 },
-                Example = new JsonArray(collection.Facets[0].Name),
             });
         }
         parameters.Add(new OpenApiParameter
@@ -192,12 +233,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                           "with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, " +
                           "published_first_day; cursor and count do not apply, limit takes a sample). " +
                           "The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.",
-            Schema = new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Enum = ListFormats.Names.Select(n => (JsonNode)JsonValue.Create(n)!).ToList(),
-                Default = JsonValue.Create("json"),
-            },
+            Schema = Enums.Reference("ListFormat", ListFormats.Names, "How a collection is answered: json (one page), csv, ndjson or parquet (the whole filtered collection, or a sample with limit, streamed as a flat table).", schemas),
         });
         parameters.Add(new OpenApiParameter
         {
@@ -208,14 +244,20 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
         });
     }
 
-    private static OpenApiSchema ValueSchema(Filter filter) => filter.Kind switch
+    /// <summary>The schema of one value of a filter, with the bounds its validation (ListRequest.CheckValue) enforces.</summary>
+    private static IOpenApiSchema ValueSchema(Filter filter, SchemaRepository schemas) => filter.Kind switch
     {
-        FilterKind.Id => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", MaxLength = 80 },
-        FilterKind.Choice => new OpenApiSchema { Type = JsonSchemaType.String, Enum = filter.Choices!.Select(c => (JsonNode)JsonValue.Create(c)!).ToList() },
-        FilterKind.Language => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$" },
-        FilterKind.Country => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Z]{2}$" },
-        FilterKind.Date => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
-        FilterKind.Search => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 },
+        FilterKind.Id => SlugSchema(),
+        // A yes/no filter (conditional) is a boolean to clients; its values are written true and false.
+        FilterKind.Choice when filter.Choices!.Order().SequenceEqual(["false", "true"]) => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+        FilterKind.Choice => Enums.Offering(filter.Choices!) is { } vocabulary
+            ? Enums.Reference(vocabulary, schemas)
+            : throw new InvalidOperationException($"The filter {filter.Name} offers values of no vocabulary: define one in Data/Vocabulary.cs."),
+        FilterKind.Language => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = Bounds.LanguagePattern, MaxLength = Bounds.Language },
+        FilterKind.Country => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = Bounds.CountryPattern, MaxLength = 2 },
+        FilterKind.Date => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Pattern = Bounds.DayPattern, MaxLength = 10 },
+        FilterKind.Search => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = Bounds.Search, Pattern = Bounds.LinePattern },
+        FilterKind.Sequence => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = long.MaxValue.ToString() },
         _ => throw new ArgumentOutOfRangeException(nameof(filter)),
     };
 
@@ -239,7 +281,9 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
                 "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.",
                 "406" => "The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.",
                 "304" => "The client's copy (its If-None-Match ETag) is current; no body.",
-                "400" => "A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter.",
+                "400" => collection is not null
+                    ? "A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter."
+                    : "A query parameter this operation does not take was sent (or, for a write, the body is not JSON or a header is malformed). `errors` names each.",
                 "404" => "No resource has this id.",
                 _ => r.Description,
             };

@@ -5,7 +5,7 @@ namespace PerspectivesApi.OpenApi;
 /// <summary>Metadata that <see cref="ArchiveOperationFilter"/> turns into OpenAPI parameters and examples.</summary>
 public sealed record CollectionDoc(Collection Collection);
 
-public sealed record ResourceDoc(string Resource);
+public sealed record ResourceDoc(ResourceName Resource);
 
 public sealed record ResponseExample(object Value);
 
@@ -73,41 +73,38 @@ public static class EndpointDocs
         return endpoint;
     }
 
-    /// <summary>A resource's history: the whole of it, so it takes no parameters.</summary>
-    public static RouteHandlerBuilder ListsRevisions(this RouteHandlerBuilder endpoint) =>
-        endpoint
-            .WithMetadata(new ResponseExample(Examples.RevisionPage))
-            .AddEndpointFilter(RefuseQueryParameters)
-            .Produces<Page<Curation.Revision>>(StatusCodes.Status200OK, "application/json")
-            .Produces(StatusCodes.Status304NotModified)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
     /// <summary>A fixed document (not a collection, no id): 200 with an ETag, or 304.</summary>
     public static RouteHandlerBuilder ProducesDocument<T>(this RouteHandlerBuilder endpoint, T example) where T : notnull =>
         endpoint
             .WithMetadata(new ResponseExample(example))
-            .AddEndpointFilter(RefuseQueryParameters)
             .Produces<T>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem();
 
     /// <summary>A single-resource endpoint: the resource, 404 when there is none, 410 when it was deleted,
     /// 304 for a current ETag.</summary>
-    public static RouteHandlerBuilder FindsResource<T>(this RouteHandlerBuilder endpoint, string resource, T example) where T : notnull =>
+    public static RouteHandlerBuilder FindsResource<T>(this RouteHandlerBuilder endpoint, ResourceName resource, T example) where T : notnull =>
         endpoint
             .WithMetadata(new ResourceDoc(resource))
             .ProducesDocument(example)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status410Gone);
 
-    /// <summary>A document takes no query parameters, so any is refused, as lists refuse the ones they do
-    /// not know: a misspelt parameter must not pass unnoticed (nor make the response cache keep copies).</summary>
-    private static ValueTask<object?> RefuseQueryParameters(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var query = context.HttpContext.Request.Query;
-        if (query.Count == 0) return next(context);
-        return ValueTask.FromResult<object?>(Problems.InvalidParameters(
-            query.Keys.ToDictionary(name => name, _ => new[] { "is not a parameter: this document takes none." })));
-    }
+    /// <summary>Every operation refuses the query parameters it does not take (400 naming each): a misspelt
+    /// parameter must not pass unnoticed, nor make the response cache keep copies. A collection's parameters are
+    /// checked by <see cref="ListRequest"/>, which knows its filters; every other operation takes none, but a
+    /// delete that cascades takes <c>cascade</c>. Attached once, to the /v1 group, so no route can miss it.</summary>
+    public static RouteGroupBuilder RefusesUnknownQueryParameters(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter((context, next) =>
+        {
+            var http = context.HttpContext;
+            if (http.Request.Query.Count == 0) return next(context);
+            var metadata = http.GetEndpoint()?.Metadata;
+            if (metadata?.GetMetadata<CollectionDoc>() is not null) return next(context);
+            string[] accepted = metadata?.GetMetadata<CascadeDoc>() is not null ? ["cascade"] : [];
+            var unknown = http.Request.Query.Keys.Where(k => !accepted.Contains(k)).ToList();
+            if (unknown.Count == 0) return next(context);
+            var takes = accepted.Length == 0 ? "this operation takes none." : $"this operation takes only {string.Join(", ", accepted)}.";
+            return ValueTask.FromResult<object?>(Problems.InvalidParameters(unknown.ToDictionary(name => name, _ => new[] { $"is not a parameter: {takes}" })));
+        });
 }

@@ -84,7 +84,7 @@ public static class Examples
             new Search.HitArticle(ArticleSummary.Id, ArticleSummary.Title)),
     ], ExampleCursor, null);
 
-    public static readonly TopicSummary TopicSummary = new(Rift, Topic.Proposition, true,
+    public static readonly TopicSummary TopicSummary = new(Rift.Id, Rift, Topic.Proposition, true,
         new PositionCounts(1, 1, 1, 2),
         [
             new OutletPositions(null, new PositionCounts(0, 1, 1, 2)),
@@ -115,13 +115,21 @@ public static class Examples
             new AttributionPositions("reported", new PositionCounts(0, 0, 0, 1)),
         ]);
 
-    public static readonly Page<Curation.Revision> RevisionPage = new(
-    [
-        new(41, "outlets", "georgia-today", "update", "alice", "2026-11-23T10:15:00.000Z",
-            System.Text.Json.JsonDocument.Parse("""{"id":"georgia-today","name":"Georgia Today","kind":"newspaper","country":"GE","url":null,"description":null}""").RootElement,
-            System.Text.Json.JsonDocument.Parse("""{"id":"georgia-today","name":"Georgia Today","kind":"newspaper","country":"GE","url":"https://georgiatoday.ge","description":null}""").RootElement,
-            null),
-    ], null, null);
+    /// <summary>A page of one revision of <paramref name="model"/>'s resource: its example document changed in one field.</summary>
+    public static Page<Curation.Revision<T>> RevisionsOf<T>(Curation.WriteModel<T> model) where T : class
+    {
+        var after = (T)DocumentOf(typeof(T));
+        var before = after switch
+        {
+            OutletDocument outlet => (T)(object)(outlet with { Url = null }),
+            AuthorDocument author => (T)(object)(author with { Affiliation = null }),
+            TopicDocument topic => (T)(object)(topic with { Description = null }),
+            Data.ArticleEntry article => (T)(object)(article with { RepublishedFrom = null }),
+            Data.StanceEntry stance => (T)(object)(stance with { Note = "The reading before the curator revised it." }),
+            _ => after,
+        };
+        return new([new(41, model.Collection, model.IdOf(after)!, Data.RevisionAction.Update, "alice", "2026-11-23T10:15:00.000Z", before, after, null)], null, null);
+    }
 
     public static readonly OutletDocument OutletDocument = new()
     {

@@ -153,6 +153,8 @@ public static class LimitsAndHeaders
         Pattern = "^(\\*|(W/)?\"[!#-~]*\"(\\s*,\\s*(W/)?\"[!#-~]*\")*)$",
     };
 
+    /// <summary>The example goes into the description, not <c>example</c>: Swagger UI fills an example into "Try it
+    /// out", and a made-up ETag or a fixed Idempotency-Key sent by default would fail (412) or replay (422) the request.</summary>
     private static void AddHeaderParameter(OpenApiOperation operation, string name, string description, string example, OpenApiSchema schema)
     {
         if (operation.Parameters!.Any(p => p.Name == name && p.In == ParameterLocation.Header)) return;
@@ -160,9 +162,8 @@ public static class LimitsAndHeaders
         {
             Name = name,
             In = ParameterLocation.Header,
-            Description = description,
+            Description = $"{description} Example: `{example}`.",
             Schema = schema,
-            Example = JsonValue.Create(example),
         });
     }
 

@@ -1,22 +1,29 @@
+using System.ComponentModel;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using PerspectivesApi.Data;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace PerspectivesApi.OpenApi;
 
-/// <summary>A property that may be null and refers to another schema (an unknown outlet, an unsigned
-/// stance's author) is written <c>anyOf: [{type: null}, {$ref}]</c>. A bare <c>$ref</c> would tell
-/// validators and generated clients that null is invalid, which is wrong for the archive.
-/// Every property of a response record is also listed as required: the archive always writes it,
-/// as null when the fact is unknown, so clients never have to tell "absent" from "null".
-/// What writes take is the other way round: a field left out is null (or, in a merge patch, unchanged)
-/// and an id is derived from the name, so a written document lists no field as required (the 422 names
-/// what the archive needs), and the records inside it require only their non-nullable fields.</summary>
+/// <summary>Writes each record's schema in the forms the mainstream client generators turn into typed,
+/// named members (openapi/GENERATORS.md has the measurements):
+/// <list type="bullet">
+/// <item>A property that may be null and refers to another schema (an unknown outlet) is
+/// <c>oneOf: [{type: null}, {$ref}]</c>: validators accept the null, and NSwag, Kiota and openapi-typescript
+/// all make it a nullable member of the referenced type. (<c>anyOf</c> validates the same, but NSwag 14 turns it
+/// into an empty class holding only AdditionalProperties.)</item>
+/// <item>A text field from a controlled vocabulary (<see cref="FromVocabularyAttribute"/>) refers to the
+/// vocabulary's named enum (<see cref="Enums"/>), the same one the query parameters use.</item>
+/// <item>Every property of a response record is required: the archive always writes it, as null when the fact
+/// is unknown, so clients never have to tell "absent" from "null". A written document requires what its
+/// validation requires (<see cref="System.ComponentModel.DataAnnotations.RequiredAttribute"/>), and such a field
+/// is never null.</item>
+/// </list></summary>
 public sealed class NullableReferenceSchemaFilter(EndpointDataSource endpoints) : ISchemaFilter
 {
     private static readonly NullabilityInfoContext Nullability = new();
-    private readonly Lazy<HashSet<Type>> writtenDocuments = new(() =>
-        endpoints.Endpoints.SelectMany(e => e.Metadata.OfType<WriteDoc>()).Select(w => w.DocumentType).ToHashSet());
     private readonly Lazy<HashSet<Type>> writtenRecords = new(() => Reachable(endpoints.Endpoints.SelectMany(e => e.Metadata.OfType<WriteDoc>()).Select(w => w.DocumentType)));
 
     /// <summary>The archive's own record types inside the given ones (through lists and nullables).</summary>
@@ -39,22 +46,85 @@ public sealed class NullableReferenceSchemaFilter(EndpointDataSource endpoints) 
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
-        if (schema is not OpenApiSchema { Properties: { Count: > 0 } properties }) return;
-        if (writtenDocuments.Value.Contains(context.Type)) ((OpenApiSchema)schema).Required = null;
+        if (schema is not OpenApiSchema { Properties: { Count: > 0 } properties } record) return;
         var written = writtenRecords.Value.Contains(context.Type);
+        record.Required = new HashSet<string>();
         foreach (var property in context.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var name = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
-            if (!properties.ContainsKey(name)) continue;
-            if (!written && !IsOmittedWhenNull(property)) ((OpenApiSchema)schema).Required ??= new HashSet<string>();
-            if (!written && !IsOmittedWhenNull(property)) ((OpenApiSchema)schema).Required!.Add(name);
-            if (properties[name] is not OpenApiSchemaReference reference) continue;
-            if (Nullability.Create(property).ReadState != NullabilityState.Nullable) continue;
-            properties[name] = new OpenApiSchema
+            if (!properties.TryGetValue(name, out var propertySchema)) continue;
+            var required = written
+                ? property.GetCustomAttribute<System.ComponentModel.DataAnnotations.RequiredAttribute>() is not null
+                : !IsOmittedWhenNull(property);
+            if (required) record.Required.Add(name);
+            var nullable = !required || !written
+                ? Nullability.Create(property).ReadState == NullabilityState.Nullable
+                : false;
+            var description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? (propertySchema as OpenApiSchema)?.Description;
+
+            IOpenApiSchema? reference = property.GetCustomAttribute<FromVocabularyAttribute>() is { } vocabulary
+                ? Enums.Reference(Vocabulary.Named(vocabulary.Name), context.SchemaRepository)
+                : propertySchema as OpenApiSchemaReference;
+            if (reference is not null)
+                properties[name] = nullable
+                    ? new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, reference], Description = description }
+                    : reference is OpenApiSchemaReference r && description is not null ? WithDescription(r, description) : reference;
+            else if (propertySchema is OpenApiSchema { Type: { } type } plain)
             {
-                AnyOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, reference],
-                Description = property.GetCustomAttribute<System.ComponentModel.DescriptionAttribute>()?.Description,
-            };
+                if (!nullable && type.HasFlag(JsonSchemaType.Null)) plain.Type = type & ~JsonSchemaType.Null;
+                // What curators write is plain text (FieldErrors.PlainText): say so, in the pattern the validation enforces.
+                if (written && type.HasFlag(JsonSchemaType.String) && plain is { Pattern: null, Enum: null, Format: null })
+                    plain.Pattern = Bounds.LinePattern;
+            }
         }
+        if (record.Required.Count == 0) record.Required = null;
     }
+
+    /// <summary>A reference that carries the property's own description beside the $ref (OpenAPI 3.1 allows it).</summary>
+    private static OpenApiSchemaReference WithDescription(OpenApiSchemaReference reference, string description) =>
+        new(reference.Reference.Id!) { Description = description };
+}
+
+/// <summary>The named enums of the contract: one component schema per vocabulary (its values, each with its
+/// definition), and one per fixed list that is not a vocabulary (a collection's sort orders and facets, the list
+/// formats). Requests and responses refer to the same component, so a generated client has one type per enum,
+/// named after what it is, never after its position in the document.</summary>
+public static class Enums
+{
+    /// <summary>A reference to <paramref name="vocabulary"/>'s enum, registered on first use. Every value the
+    /// archive may hold is listed, deprecated ones included (a stored credit may still say 'quoted').</summary>
+    public static OpenApiSchemaReference Reference(Vocabulary vocabulary, SchemaRepository repository) =>
+        Reference(SchemaName(vocabulary), vocabulary.AllValues,
+            $"A {vocabulary.Name}. {vocabulary.Definitions}", repository);
+
+    /// <summary>A reference to a named enum of <paramref name="values"/>, registered on first use; a second
+    /// registration under the same name must list the same values.</summary>
+    public static OpenApiSchemaReference Reference(string name, IReadOnlyList<string> values, string description, SchemaRepository repository)
+    {
+        if (repository.Schemas.TryGetValue(name, out var existing))
+        {
+            var known = (existing as OpenApiSchema)?.Enum?.Select(e => e!.GetValue<string>()).ToList() ?? [];
+            if (!known.SequenceEqual(values))
+                throw new InvalidOperationException($"The enum {name} is declared twice with different values: [{string.Join(", ", known)}] and [{string.Join(", ", values)}].");
+        }
+        else
+            repository.AddDefinition(name, new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = values.Select(v => (JsonNode)JsonValue.Create(v)!).ToList(),
+                Description = description,
+            });
+        return new OpenApiSchemaReference(name);
+    }
+
+    /// <summary>"voice kind" → VoiceKind.</summary>
+    public static string SchemaName(Vocabulary vocabulary) => Pascal(vocabulary.Name);
+
+    /// <summary>"search results" → SearchResults, "news-site" → NewsSite.</summary>
+    public static string Pascal(string words) =>
+        string.Concat(words.Split(' ', '-', '_').Where(w => w.Length > 0).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
+    /// <summary>The vocabulary whose values a choice filter offers, if it is one.</summary>
+    public static Vocabulary? Offering(IReadOnlyList<string> choices) =>
+        Vocabulary.All.Select(v => v.Vocabulary).FirstOrDefault(v => v.Values.SequenceEqual(choices) || v.AllValues.SequenceEqual(choices));
 }

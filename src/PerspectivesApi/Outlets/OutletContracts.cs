@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Outlets;
 
@@ -6,7 +7,7 @@ namespace PerspectivesApi.Outlets;
 public sealed record Outlet(
     [property: Description("Stable id (a slug).")] string Id,
     [property: Description("The outlet's name.")] string Name,
-    [property: Description("What kind of publication it is; null when not certain. " + Data.OutletKind.Described)] string? Kind,
+    [property: FromVocabulary("outlet kind"), Description("What kind of publication it is; null when not certain. " + Data.OutletKind.Described)] string? Kind,
     [property: Description("ISO 3166-1 alpha-2 country code; null when not certain.")] string? Country,
     [property: Description("The outlet's home page; null when not certain.")] string? Url,
     [property: Description("A sentence about the outlet.")] string? Description,

@@ -21,7 +21,7 @@ public static class OutletEndpoints
             .WithName("getOutlet")
             .WithSummary("Get an outlet")
             .WithDescription("One publication: name, kind, country and home page where certain (null otherwise), and how many archived articles it published.")
-            .FindsResource<Outlet>("outlet", Examples.Outlet);
+            .FindsResource<Outlet>(ResourceName.Outlet, Examples.Outlet);
 
         outlets.MapGet("/{id}/articles", ListArticles)
             .WithName("listOutletArticles")
@@ -36,7 +36,7 @@ public static class OutletEndpoints
         reader.ListAsync<OutletQueries.Row, Outlet>(http, OutletQueries.Collection, OutletQueries.ItemsAsync, cancellationToken);
 
     private static Task<IResult> Get(string id, ResourceReader reader, CancellationToken cancellationToken) =>
-        reader.FindAsync("outlet", id, OutletQueries.FindAsync, cancellationToken);
+        reader.FindAsync(ResourceName.Outlet, id, OutletQueries.FindAsync, cancellationToken);
 
     private static Task<IResult> ListArticles(string id, HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
         reader.ListAsync<ArticleQueries.Row, ArticleSummary>(http, ArticleQueries.OfOutlet, ArticleQueries.SummariesAsync, cancellationToken, pathValue: id);

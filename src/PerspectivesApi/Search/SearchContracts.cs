@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Search;
 
@@ -9,7 +10,7 @@ public sealed record HitArticle(
 
 /// <summary>One article or stance that matches a full-text query, with why it matched.</summary>
 public sealed record SearchHit(
-    [property: Description("article (its title or body matched) or stance (its quote matched).")] string Kind,
+    [property: FromVocabulary("search hit kind"), Description("article (its title or body matched) or stance (its quote matched).")] string Kind,
     [property: Description("The id of the article or stance.")] string Id,
     [property: Description("For an article, its title; for a stance, its topic's title.")] string Title,
     [property: Description("Where the hit is: /v1/articles/{id} or /v1/stances/{id}.")] string Href,

@@ -14,7 +14,7 @@ public sealed record StanceArticle(
 
 /// <summary>How a stance's words reach us: the voice's own, relayed by another voice, or the piece's editorial voice.</summary>
 public sealed record Attribution(
-    [property: Description(Data.AttributionKind.Described)] string Kind,
+    [property: FromVocabulary("attribution kind"), Description(Data.AttributionKind.Described)] string Kind,
     [property: Description("For quoted and reported words, the voice that relays them (the piece's editorial voice, its author, or someone speaking in it); null for own-words and editorial, and when it was not recorded (a stance written before schema 7).")] AuthorRef? Via)
 {
     public static Attribution? From(string? kind, string? viaId, string? viaName, string? viaKind) =>
@@ -24,7 +24,7 @@ public sealed record Attribution(
 /// <summary>When the piece attests the voice holding the position, as precisely as the evidence allows.</summary>
 public sealed record HeldAt(
     [property: Description("ISO 8601 at the given precision: 2025-07-04 (day), 2025-07 (month) or 2025 (year).")] string Date,
-    [property: Description("How precise the date is. " + Data.Precision.Described)] string Precision,
+    [property: FromVocabulary("precision"), Description("How precise the date is. " + Data.Precision.Described)] string Precision,
     [property: Description("Why it differs from the article's publication date (a reported position older than the piece, a republished text dated by its original); null when it is the article's date.")] string? Reasoning)
     : Exports.IDatedPeriod
 {
@@ -41,11 +41,11 @@ public sealed record Stance(
     [property: Description("The voice holding the stance: a person, an institution, a group, or a piece's editorial voice, named. null only for a stance written before schema 7 that stood for the unsigned article's editorial voice.")] AuthorRef? Author,
     [property: Description("How the words reach us; null when not recorded (a stance written before schema 7 whose voice was neither credited nor editorial).")] Attribution? Attribution,
     [property: Description("When the piece attests the voice holding the position (by default the article's date, at its precision); null when unknown. Positions held at different times differ in time, not in perspective: compare within one period.")] HeldAt? HeldAt,
-    [property: Description("Towards the topic's proposition. " + Data.Position.Described)] string Position,
+    [property: FromVocabulary("position"), Description("Towards the topic's proposition. " + Data.Position.Described)] string Position,
     [property: Description("For a conditional position ('would lead to', 'if … then'), the condition under which the voice takes it; the position is graded as taken under it. null for an unconditional position.")] string? Condition,
     [property: Description("The exact words from the article's body that show the position, with their offsets.")] Quote Quote,
     [property: Description("A one-sentence paraphrase of the stance.")] string Summary,
-    [property: Description("How the stance was read; null when not recorded. " + Data.ReadingMethod.Described)] string? Method,
+    [property: FromVocabulary("reading method"), Description("How the stance was read; null when not recorded. " + Data.ReadingMethod.Described)] string? Method,
     [property: Description("Who read it: a curator key's name, or seed-corpus for the curated corpus; null when not recorded.")] string? Curator,
-    [property: Description("How sure the reading is (not how sure the voice is); null when not stated. " + Data.Confidence.Described)] string? Confidence,
+    [property: FromVocabulary("confidence"), Description("How sure the reading is (not how sure the voice is); null when not stated. " + Data.Confidence.Described)] string? Confidence,
     [property: Description("Why the reading is what it is, where it is debatable: always given when confidence is below high.")] string? Note);

@@ -24,7 +24,7 @@ public static class StanceEndpoints
             .WithName("getStance")
             .WithSummary("Get a stance")
             .WithDescription("One stance with its topic, article, voice, position, quote (with code-point offsets into the article body) and paraphrase.")
-            .FindsResource<Stance>("stance", Examples.Stance);
+            .FindsResource<Stance>(ResourceName.Stance, Examples.Stance);
 
         stances.MapWrites(StanceWrites.Model, Examples.Stance);
     }
@@ -33,5 +33,5 @@ public static class StanceEndpoints
         reader.ListAsync<StanceQueries.Row, Stance>(http, StanceQueries.Collection, StanceQueries.ItemsAsync, cancellationToken);
 
     private static Task<IResult> Get(string id, ResourceReader reader, CancellationToken cancellationToken) =>
-        reader.FindAsync("stance", id, StanceQueries.FindAsync, cancellationToken);
+        reader.FindAsync(ResourceName.Stance, id, StanceQueries.FindAsync, cancellationToken);
 }

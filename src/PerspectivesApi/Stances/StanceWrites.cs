@@ -53,10 +53,9 @@ public static class StanceWrites
 
     public static readonly WriteModel<StanceEntry> Model = new()
     {
-        Collection = "stances",
-        Resource = "stance",
-        Table = "stances",
+        Name = Http.ResourceName.Stance,
         IdOf = d => d.Id,
+        DerivesIdFrom = "author (or article) and topic",
         NameOf = d => d.Topic is null ? null : $"{d.Author ?? d.Article} {d.Topic}",
         WithId = (d, id) => d with { Id = id },
         // The quote is the article's own words, line breaks included.
@@ -71,9 +70,9 @@ public static class StanceWrites
                 errors.Add("author", "is required: the voice holding the position, a person, an institution, a group or the piece's editorial voice (an author of kind editorial), named rather than left null.");
             await errors.ReferenceAsync(context, "author", s.Author, AuthorWrites.Model);
             errors.OneOf("position", s.Position, Vocabulary.Positions.Values);
-            errors.Required("summary", s.Summary, 1000);
-            errors.NotBlank("condition", s.Condition, 1000);
-            errors.NotBlank("note", s.Note, 4000);
+            errors.Required("summary", s.Summary, Bounds.Summary);
+            errors.NotBlank("condition", s.Condition, Bounds.Condition);
+            errors.NotBlank("note", s.Note, Bounds.StanceNote);
             errors.OneOf("confidence", s.Confidence, Vocabulary.Confidences.Values, optional: true);
             if (s.Confidence is Confidence.Medium or Confidence.Low && string.IsNullOrWhiteSpace(s.Note))
                 errors.Add("note", $"is required when confidence is {s.Confidence}: say what makes the reading debatable.");
@@ -84,7 +83,7 @@ public static class StanceWrites
             if (!CorpusImport.IsSlug(s.Curator))
                 errors.Add("curator", $"must be a curator's name (lowercase letters, digits and single hyphens, such as a key's name or seed-corpus); got {(s.Curator is null ? "null" : $"'{s.Curator}'")}.");
 
-            var quoted = errors.Required("quote", s.Quote, 5000);
+            var quoted = errors.Required("quote", s.Quote, Bounds.Quote);
             if (string.IsNullOrWhiteSpace(s.Article)) { errors.Add("article", "is required."); return s; }
             await errors.ReferenceAsync(context, "article", s.Article, ArticleWrites.Model);
             if (errors.Has("article")) return s;
@@ -156,7 +155,7 @@ public static class StanceWrites
         errors.OneOf("heldAt.precision", s.HeldAt.Precision, Vocabulary.Precisions.Values);
         if (!PublishedDate.IsValid(s.HeldAt.Date, s.HeldAt.Precision))
             errors.Add("heldAt.date", $"'{s.HeldAt.Date}' is not a valid date at precision '{s.HeldAt.Precision}' (day: 2025-07-04, month: 2025-07, year: 2025).");
-        errors.NotBlank("heldAt.reasoning", s.HeldAt.Reasoning, 2000);
+        errors.NotBlank("heldAt.reasoning", s.HeldAt.Reasoning, Bounds.HeldReasoning);
         var sameAsArticle = article.Published is { } date && date.Date == s.HeldAt.Date && date.Precision == s.HeldAt.Precision;
         if (!sameAsArticle && string.IsNullOrWhiteSpace(s.HeldAt.Reasoning))
             errors.Add("heldAt.reasoning", "is required when the time held differs from the article's date: say why (a reported position older than the piece, a text dated by its original).");

@@ -18,12 +18,13 @@ public static class TopicEndpoints
             .WithDescription("The questions the archive compares perspectives on, each framed as a proposition, with how many stances address it.")
             .ListsCollection<Topic>(TopicQueries.Collection, Examples.TopicPage);
 
-        // Declared before /{id}: a literal segment wins, so "summary" is not read as a topic id.
+        // Declared before /{id}: a literal segment wins, so "summary" is not read as a topic id (and no topic may
+        // take it: ResourceName.Topic reserves it).
         topics.MapGet("/summary", Summaries)
-            .WithName("getTopicSummaries")
+            .WithName("listTopicSummaries")
             .WithSummary("Summarize every topic")
-            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Not paginated: one summary per topic, by title. With format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table.")
-            .ExportsSummary(new TopicSummaries([Examples.TopicSummary]), resource: null);
+            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics. With format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count).")
+            .ListsCollection(TopicSummaryQueries.Collection, new Page<TopicSummary>([Examples.TopicSummary], null, null));
 
         topics.MapGet("/{id}/summary", Summary)
             .WithName("getTopicSummary")
@@ -38,13 +39,13 @@ public static class TopicEndpoints
                 GET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table
                 (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
                 """)
-            .ExportsSummary(Examples.TopicSummary, resource: "topic");
+            .ExportsSummary(Examples.TopicSummary, resource: ResourceName.Topic);
 
         topics.MapGet("/{id}", Get)
             .WithName("getTopic")
             .WithSummary("Get a topic")
             .WithDescription("One question: its title, the proposition stances take a position on, context, and its stance count.")
-            .FindsResource<Topic>("topic", Examples.Topic);
+            .FindsResource<Topic>(ResourceName.Topic, Examples.Topic);
 
         topics.MapGet("/{id}/stances", ListStances)
             .WithName("listTopicStances")
@@ -59,17 +60,15 @@ public static class TopicEndpoints
         reader.ListAsync<TopicQueries.Row, Topic>(http, TopicQueries.Collection, TopicQueries.ItemsAsync, cancellationToken);
 
     private static Task<IResult> Get(string id, ResourceReader reader, CancellationToken cancellationToken) =>
-        reader.FindAsync("topic", id, TopicQueries.FindAsync, cancellationToken);
+        reader.FindAsync(ResourceName.Topic, id, TopicQueries.FindAsync, cancellationToken);
 
     private static async Task<IResult> Summary(string id, HttpContext http, ResourceReader reader, CancellationToken cancellationToken) =>
-        await TableDownloads.SummaryExportAsync(http, id, cancellationToken) ?? await reader.FindAsync("topic", id, TopicSummaryQueries.FindAsync, cancellationToken);
+        await TableDownloads.SummaryExportAsync(http, id, cancellationToken) ?? await reader.FindAsync(ResourceName.Topic, id, TopicSummaryQueries.FindAsync, cancellationToken);
 
-    private static async Task<IResult> Summaries(HttpContext http, PerspectivesApi.Data.Database database, CancellationToken cancellationToken)
-    {
-        if (await TableDownloads.SummaryExportAsync(http, null, cancellationToken) is { } export) return export;
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return new CachedJson<TopicSummaries>(await TopicSummaryQueries.AllAsync(connection, cancellationToken));
-    }
+    // The counts as a table (format=csv|ndjson|parquet) are the topic_summaries rows; JSON is a page of summaries.
+    private static async Task<IResult> Summaries(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
+        await TableDownloads.SummaryExportAsync(http, null, cancellationToken)
+        ?? await reader.ListAsync<TopicQueries.Row, TopicSummary>(http, TopicSummaryQueries.Collection, TopicSummaryQueries.SummariesAsync, cancellationToken);
 
     private static Task<IResult> ListStances(string id, HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
         reader.ListAsync<StanceQueries.Row, Stance>(http, StanceQueries.OfTopic, StanceQueries.ItemsAsync, cancellationToken, pathValue: id);

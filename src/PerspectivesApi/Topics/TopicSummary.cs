@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using PerspectivesApi.Data;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Http;
@@ -50,12 +51,12 @@ public sealed record HeldMonthPositions(
 
 /// <summary>Positions of the stances held by one kind of voice.</summary>
 public sealed record VoiceKindPositions(
-    [property: Description("person, institution, group or editorial; null for stances with no named voice (written before schema 7).")] string? VoiceKind,
+    [property: FromVocabulary("voice kind"), Description("person, institution, group or editorial; null for stances with no named voice (written before schema 7).")] string? VoiceKind,
     [property: Description("The positions of that kind of voice.")] PositionCounts Positions);
 
 /// <summary>Positions of the stances whose words reach us one way.</summary>
 public sealed record AttributionPositions(
-    [property: Description("own-words, quoted, reported or editorial; null when not recorded.")] string? Attribution,
+    [property: FromVocabulary("attribution kind"), Description("own-words, quoted, reported or editorial; null when not recorded.")] string? Attribution,
     [property: Description("The positions of the stances attributed that way.")] PositionCounts Positions);
 
 /// <summary>The groups beyond those listed, counted together.</summary>
@@ -66,6 +67,7 @@ public sealed record Remainder(
 /// <summary>Where the perspectives on one question stand: positions overall, by outlet, by voice, by
 /// month of publication, by the time the positions were held, by kind of voice and by attribution.</summary>
 public sealed record TopicSummary(
+    [property: Description("The topic's id (as in topic.id): every item of a collection has one.")] string Id,
     [property: Description("The topic.")] TopicRef Topic,
     [property: Description("The proposition stances take a position on.")] string Proposition,
     [property: Description("true when the proposition's truth can change with time: compare positions within one period of byHeldYear or byHeldMonth; positions from different periods differ in time, not in perspective. null: not stated.")] bool? TimeDependent,
@@ -79,10 +81,6 @@ public sealed record TopicSummary(
     [property: Description("Positions by the month they were held, oldest first; null (unknown or known only to the year) last.")] IReadOnlyList<HeldMonthPositions> ByHeldMonth,
     [property: Description("Positions by the kind of voice holding them (person, institution, group, editorial); null (no named voice) last.")] IReadOnlyList<VoiceKindPositions> ByVoiceKind,
     [property: Description("Positions by how their words reach us (own-words, quoted, reported, editorial); null (not recorded) last.")] IReadOnlyList<AttributionPositions> ByAttribution);
-
-/// <summary>Every topic's summary.</summary>
-public sealed record TopicSummaries(
-    [property: Description("One summary per topic, by title.")] IReadOnlyList<TopicSummary> Items);
 
 /// <summary>The precomputed counts behind topic summaries (db/migrations/0006_topic_tallies.sql).</summary>
 public static class TopicTallies
@@ -171,13 +169,40 @@ public static class TopicSummaryQueries
         return topic is null ? null : await SummarizeAsync(connection, topic, cancellationToken);
     }
 
-    public static async Task<TopicSummaries> AllAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private sealed class PositionsRow
     {
-        var topics = await connection.QueryAsync<TopicRow>(new CommandDefinition(
-            "SELECT id, title, proposition, time_dependent FROM topics ORDER BY title, id", cancellationToken: cancellationToken));
+        public string TopicId { get; init; } = "";
+        public long Supports { get; init; }
+        public long Opposes { get; init; }
+        public long Mixed { get; init; }
+        public long Neutral { get; init; }
+    }
+
+    /// <summary>The <see cref="TopicSummary.Positions"/> of several topics at once (their 'all' tallies), for a
+    /// list that shows where each topic's stances stand without the rest of its summary: one index read per topic.</summary>
+    public static async Task<IReadOnlyDictionary<string, PositionCounts>> PositionsAsync(
+        SqliteConnection connection, IReadOnlyList<string> topicIds, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<PositionsRow>(new CommandDefinition("""
+            SELECT topic_id, supports, opposes, mixed, neutral FROM topic_tallies
+            WHERE topic_id IN @topicIds AND dimension = 'all' AND group_key = ''
+            """, new { topicIds }, cancellationToken: cancellationToken));
+        var positions = rows.ToDictionary(r => r.TopicId, r => new PositionCounts(r.Supports, r.Opposes, r.Mixed, r.Neutral));
+        // A topic without stances has no tally yet: nothing to count.
+        foreach (var id in topicIds) positions.TryAdd(id, new PositionCounts(0, 0, 0, 0));
+        return positions;
+    }
+
+    /// <summary>GET /v1/topics/summary: the topics as GET /v1/topics pages them (same filters and sorts), each summarized.</summary>
+    public static readonly Collection Collection = TopicQueries.Collection with { Name = "topic summaries" };
+
+    /// <summary>The summaries of a page of topics: a few index range reads each.</summary>
+    public static async Task<IReadOnlyList<TopicSummary>> SummariesAsync(SqliteConnection connection, IReadOnlyList<TopicQueries.Row> rows, CancellationToken cancellationToken)
+    {
         var summaries = new List<TopicSummary>();
-        foreach (var topic in topics) summaries.Add(await SummarizeAsync(connection, topic, cancellationToken));
-        return new TopicSummaries(summaries);
+        foreach (var row in rows)
+            summaries.Add(await SummarizeAsync(connection, new TopicRow { Id = row.Id, Title = row.Title, Proposition = row.Proposition, TimeDependent = row.TimeDependent }, cancellationToken));
+        return summaries;
     }
 
     private static async Task<TopicSummary> SummarizeAsync(SqliteConnection connection, TopicRow topic, CancellationToken cancellationToken)
@@ -202,7 +227,7 @@ public static class TopicSummaryQueries
         }
 
         return new TopicSummary(
-            new TopicRef(topic.Id, topic.Title), topic.Proposition, topic.TimeDependent is null ? null : topic.TimeDependent == 1, positions,
+            topic.Id, new TopicRef(topic.Id, topic.Title), topic.Proposition, topic.TimeDependent is null ? null : topic.TimeDependent == 1, positions,
             outlets.Select(g => new OutletPositions(OutletRef.From(g.GroupId, g.GroupName), g.Positions)).ToList(),
             await RestAsync("outlet", outlets),
             voices.Select(v => new AuthorPositions(AuthorRef.From(v.GroupId, v.GroupName, v.GroupKind), v.Positions)).ToList(),

@@ -30,8 +30,10 @@ public sealed class ContractFuzzTests(ArchiveApp app, ITestOutputHelper output) 
 
         var contract = Contract.Load(Path.Combine(ContractTests.RepositoryRoot(), "openapi", "v1.json"));
         var keys = app.Services.GetRequiredService<ApiKeys>();
-        var (_, curatorSecret) = await keys.CreateAsync("fuzz-" + seed.ToLowerInvariant().Replace('_', 'x'));
-        var (revoked, revokedSecret) = await keys.CreateAsync("fuzz-revoked-" + seed.ToLowerInvariant().Replace('_', 'x'));
+        // A key name is a slug: the seed's base64url characters other than letters and digits become x.
+        var keySuffix = new string(seed.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : 'x').ToArray());
+        var (_, curatorSecret) = await keys.CreateAsync("fuzz-" + keySuffix);
+        var (revoked, revokedSecret) = await keys.CreateAsync("fuzz-revoked-" + keySuffix);
         await keys.RevokeAsync(revoked.Name);
 
         var session = new FuzzSession(contract, app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }),
@@ -221,8 +223,9 @@ public sealed class FuzzSession
         var (status, response, body) = await SendAsync(operation, request);
         if (operation.Method == "POST" && status == 201 && operation.Path.Count(c => c == '/') == 2 && response.Headers.Location is { } location)
             scratchIds[operation.Path.Split('/')[2]].Add(location.OriginalString.Split('/').Last());
-        if (operation.Path.EndsWith("/revisions") && status == 200 && id is not null)
-            foreach (var revision in body!.Value.GetProperty("items").EnumerateArray())
+        // A JSON page (a revision list may also answer CSV or NDJSON, like every collection).
+        if (operation.Path.EndsWith("/revisions") && status == 200 && id is not null && body is { ValueKind: JsonValueKind.Object } page)
+            foreach (var revision in page.GetProperty("items").EnumerateArray())
                 RememberSeq(operation.IdCollection!, id, revision.GetProperty("seq").GetInt64());
     }
 
