@@ -4566,7 +4566,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
         /// <returns>The table, streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<string>> DownloadTableAsync(File file, string? if_None_Match = null, int? limit = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<string>> DownloadTableAsync(TableFile file, string? if_None_Match = null, int? limit = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (file == null)
                 throw new System.ArgumentNullException("file");
@@ -8754,7 +8754,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
-        /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
+        /// <returns>A page of summaries, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table, streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicSummary>> ListTopicSummariesAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
@@ -8936,7 +8936,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
         /// <returns>The summary, with a strong ETag; or, with format=csv|ndjson|parquet, its counts as rows of the topic_summaries table, streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummary>> GetTopicSummaryAsync(string id, string? if_None_Match = null, Format? format = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummary>> GetTopicSummaryAsync(string id, string? if_None_Match = null, ListFormat? format = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -14452,6 +14452,99 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// A table of GET /v1/export/tables and its format.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum TableFile
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.csv")]
+        Articles_csv = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.ndjson")]
+        Articles_ndjson = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.parquet")]
+        Articles_parquet = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.csv")]
+        Authors_csv = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.ndjson")]
+        Authors_ndjson = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.parquet")]
+        Authors_parquet = 5,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.csv")]
+        Outlets_csv = 6,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.ndjson")]
+        Outlets_ndjson = 7,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.parquet")]
+        Outlets_parquet = 8,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.csv")]
+        Topics_csv = 9,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.ndjson")]
+        Topics_ndjson = 10,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.parquet")]
+        Topics_parquet = 11,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.csv")]
+        Stances_csv = 12,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.ndjson")]
+        Stances_ndjson = 13,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.parquet")]
+        Stances_parquet = 14,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.csv")]
+        Credits_csv = 15,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.ndjson")]
+        Credits_ndjson = 16,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.parquet")]
+        Credits_parquet = 17,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.csv")]
+        Topic_summaries_csv = 18,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.ndjson")]
+        Topic_summaries_ndjson = 19,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.parquet")]
+        Topic_summaries_parquet = 20,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class TableFiles
     {
@@ -14885,118 +14978,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum File
-    {
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"articles.csv")]
-        Articles_csv = 0,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"articles.ndjson")]
-        Articles_ndjson = 1,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"articles.parquet")]
-        Articles_parquet = 2,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"authors.csv")]
-        Authors_csv = 3,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"authors.ndjson")]
-        Authors_ndjson = 4,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"authors.parquet")]
-        Authors_parquet = 5,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"outlets.csv")]
-        Outlets_csv = 6,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"outlets.ndjson")]
-        Outlets_ndjson = 7,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"outlets.parquet")]
-        Outlets_parquet = 8,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topics.csv")]
-        Topics_csv = 9,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topics.ndjson")]
-        Topics_ndjson = 10,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topics.parquet")]
-        Topics_parquet = 11,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"stances.csv")]
-        Stances_csv = 12,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"stances.ndjson")]
-        Stances_ndjson = 13,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"stances.parquet")]
-        Stances_parquet = 14,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"credits.csv")]
-        Credits_csv = 15,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"credits.ndjson")]
-        Credits_ndjson = 16,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"credits.parquet")]
-        Credits_parquet = 17,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.csv")]
-        Topic_summaries_csv = 18,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.ndjson")]
-        Topic_summaries_ndjson = 19,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.parquet")]
-        Topic_summaries_parquet = 20,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format
-    {
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"json")]
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"parquet")]
-        Parquet = 3,
 
     }
 

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
-    /// <summary>How the words reach us.</summary>
+    /// <summary>`own-words`: the quote is the voice&apos;s own text in this piece, first-hand (the voice is credited as its author, interviewer or interviewee); via is null. `quoted`: the quote is the voice&apos;s verbatim words in quotation marks, relayed by the voice named in via (the piece&apos;s editorial voice, its author, or someone speaking in it). `reported`: the quote is someone else&apos;s account of what the voice said or holds (indirect speech, paraphrase, summary): the words are those of the reporter named in via. `editorial`: the piece&apos;s own unsigned voice (a voice of kind editorial); via is null.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum AttributionKind
     {

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
-    /// <summary>What the anomaly is.</summary>
+    /// <summary>`splice`: a passage the capture repeats out of place, interrupting another sentence; no stance quotes it there. `other`: any other anomaly of the capture kept verbatim, described in the note.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum CaptureNoteKind
     {

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
-    /// <summary>Towards the topic&apos;s proposition.</summary>
+    /// <summary>Towards the topic&apos;s proposition: supports, opposes, mixed or neutral (see Stance.position).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum Position
     {
