@@ -125,29 +125,24 @@ public static class TableDownloads
     }
 
     /// <summary>A topic summary (or all of them) as rows of the topic_summaries table, when the request asks for
-    /// CSV, NDJSON or Parquet (<c>format=</c> or Accept); null when it asks for the JSON document. A summary takes no
-    /// other parameter.</summary>
+    /// CSV, NDJSON or Parquet (<c>format=</c> or Accept); null when it asks for JSON, which the summary's own reader
+    /// answers (a page of summaries, or one summary). The rows take <c>limit</c> (a sample) when they are every
+    /// topic's, and nothing else.</summary>
     public static async Task<IResult?> SummaryExportAsync(HttpContext http, string? topicId, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
-        var errors = new Dictionary<string, string[]>();
-        // The summaries' JSON is a collection whose reader checks its own parameters; one topic's takes only format.
-        var others = query.Keys.Where(k => k != "format").ToList();
-        if (topicId is not null)
-            foreach (var name in others)
-                errors[name] = ["is not a parameter of a summary; the only one is format (json, csv, ndjson or parquet)."];
         var formatValues = query["format"];
-        string? formatText = null;
-        if (formatValues.Count > 1) errors["format"] = ["may be given only once."];
-        else if (formatValues.Count == 1 && !ListFormats.Names.Contains(formatValues[0])) errors["format"] = [$"must be json, csv, ndjson or parquet; got '{formatValues[0]}'."];
-        else formatText = formatValues.Count == 1 ? formatValues[0] : null;
-        if (errors.Count > 0) return Problems.InvalidParameters(errors);
+        // A format= that is not one of the names, or repeated, is JSON's reader's to name (it checks every parameter at once).
+        if (formatValues.Count > 1 || (formatValues.Count == 1 && !ListFormats.Names.Contains(formatValues[0]))) return null;
+        var format = ListFormats.Negotiate(formatValues.Count == 1 ? formatValues[0] : null, http.Request.Headers.Accept);
+        if (format is ListFormat.Json or null) return null;
 
-        var format = ListFormats.Negotiate(formatText, http.Request.Headers.Accept);
-        if (format is null) return Problems.NotAcceptable(http.Request.Headers.Accept);
-        if (format is ListFormat.Json) return null;
-        if (others.Count > 0)
-            return Problems.InvalidParameters(others.ToDictionary(name => name, _ => new[] { "does not apply to the summaries as a table, whose only parameter is format." }));
+        var errors = new Dictionary<string, string[]>();
+        var accepted = topicId is null ? new[] { "format", "limit" } : ["format"];
+        foreach (var name in query.Keys.Where(k => !accepted.Contains(k)))
+            errors[name] = [$"is not a parameter of a summary's rows; {(topicId is null ? "they take format and limit" : "they take only format")}."];
+        var limit = topicId is null ? ParseLimit(query, errors) : null;
+        if (errors.Count > 0) return Problems.InvalidParameters(errors);
 
         if (topicId is not null)
         {
@@ -158,6 +153,6 @@ public static class TableDownloads
         }
         var table = TidyTables.TopicSummaries;
         return new TableDownload(topicId is null ? table.Name : $"{topicId}-summary", table.TableColumns, format.Value,
-            (connection, batches, token) => table.ReadAsync(connection, topicId, null, batches, token));
+            (connection, batches, token) => table.ReadAsync(connection, topicId, limit, batches, token));
     }
 }
