@@ -1,6 +1,8 @@
 using PerspectivesApi;
 using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
+using PerspectivesApi.Exports;
+using PerspectivesApi.Explorer;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 
@@ -15,9 +17,12 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddArchiveHealth();
 builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
+builder.Services.AddDownloadDocs();
+builder.Services.AddExplorer();
 builder.Services.AddArchiveResponseCache(builder.Configuration);
 builder.Services.AddReverseProxySupport(builder.Configuration);
 builder.Services.AddArchiveRateLimiting(builder.Configuration);
+builder.Services.AddQueryBudget(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ArchiveJsonContext.Default));
 // The archive is public and read anonymously: any web page may call it from the browser.
 builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
@@ -48,23 +53,27 @@ if (SeedCommand.Matches(args))
 // First: everything after it sees the client's address (from trusted proxies only), not the proxy's.
 app.UseForwardedClients();
 app.UseHttpHygiene();
+app.UseExplorerFiles();
 // Routing after HEAD has become GET, so that HEAD finds every GET route (without this line, routing runs first).
 app.UseRouting();
-// Every error leaves as application/problem+json: exceptions (never with a stack trace), and
-// empty 4xx/5xx answers such as an unknown route or a wrong method.
+// Every error leaves as application/problem+json (on the explorer's paths, as an HTML page): exceptions
+// (never with a stack trace), and empty 4xx/5xx answers such as an unknown route or a wrong method.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseAuthentication();
 app.UseArchiveRateLimiting();
 app.UseAuthorization();
+app.UseQueryBudget();
 // After CORS, so answers served from the cache carry its headers too.
 app.UseArchiveResponseCache();
 
+// Built once and kept: Swashbuckle would build the document again for every request.
+app.UseMiddleware<OpenApiDocumentCache>(ArchiveOpenApi.DocumentPath);
 app.UseArchiveOpenApi();
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapArchiveHealth();
 app.MapV1();
+app.MapExplorer();
 
 app.Run();
 return 0;

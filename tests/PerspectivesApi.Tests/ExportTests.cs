@@ -8,8 +8,8 @@ using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Tests;
 
-/// <summary>Every collection streams its whole filtered result as CSV or NDJSON, in the same rows
-/// and shape as its paginated JSON.</summary>
+/// <summary>Every collection streams its whole filtered result as CSV, NDJSON or Parquet, in the same rows and
+/// order as its paginated JSON, each item flattened into one row of typed columns.</summary>
 public sealed class ExportTests(ArchiveWithManyRows app) : IClassFixture<ArchiveWithManyRows>
 {
     public static TheoryData<string> Lists => new()
@@ -36,7 +36,7 @@ public sealed class ExportTests(ArchiveWithManyRows app) : IClassFixture<Archive
     private static string With(string url, string parameter) => url + (url.Contains('?') ? "&" : "?") + parameter;
 
     [Theory, MemberData(nameof(Lists))]
-    public async Task Ndjson_export_is_the_paginated_list_one_item_a_line(string url)
+    public async Task Ndjson_export_is_the_paginated_list_one_flat_item_a_line(string url)
     {
         var expected = await WalkAsync(url);
         using var response = await app.CreateClient().GetAsync(With(url, "format=ndjson"));
@@ -44,8 +44,30 @@ public sealed class ExportTests(ArchiveWithManyRows app) : IClassFixture<Archive
         Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
         Assert.Equal("", lines[^1]); // every line ends with \n
-        Assert.Equal(expected.Select(e => e.GetRawText()), lines[..^1]);
+        Assert.Equal(expected.Count, lines.Length - 1);
+        List<string>? keys = null;
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var line = JsonDocument.Parse(lines[i]).RootElement;
+            // Flat: no nested object, the same keys in the same order on every line.
+            var row = line.EnumerateObject().ToDictionary(p => p.Name, p => NdjsonValue(p.Value));
+            Assert.DoesNotContain(line.EnumerateObject(), p => p.Value.ValueKind == JsonValueKind.Object);
+            keys ??= row.Keys.ToList();
+            Assert.Equal(keys, row.Keys);
+            Tabular.AssertRowMatches(Tabular.Flatten(expected[i]), row, Tabular.Text, $"{url} line {i + 1}");
+        }
     }
+
+    private static object? NdjsonValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => value.TryGetInt64(out var whole) ? (object)whole : value.GetDouble(),
+        JsonValueKind.Array => value.EnumerateArray().Select(e => e.GetString()!).ToList(),
+        _ => throw new InvalidOperationException($"a nested {value.ValueKind} in a flat row"),
+    };
 
     [Theory, MemberData(nameof(Lists))]
     public async Task Csv_export_parses_into_the_rows_of_the_paginated_list(string url)
@@ -58,77 +80,121 @@ public sealed class ExportTests(ArchiveWithManyRows app) : IClassFixture<Archive
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("attachment", response.Content.Headers.ContentDisposition?.ToString());
 
-        var rows = ParseCsv(await response.Content.ReadAsStringAsync());
+        var (header, rows) = Tabular.ParseCsv(await response.Content.ReadAsStringAsync());
         Assert.Equal(expected.Count, rows.Count);
+        Assert.All(header, name => Assert.Matches("^[a-z][a-z0-9_]*$", name));
+        for (var i = 0; i < rows.Count; i++)
+            Tabular.AssertRowMatches(Tabular.Flatten(expected[i]), rows[i], Tabular.CsvText, $"{url} row {i + 1}");
+    }
+
+    /// <summary>DuckDB reads the Parquet file: as many rows as the pages, in their order, each column typed
+    /// (integers, doubles, booleans, dates, lists; text where the JSON has text), nulls where the JSON has null.</summary>
+    [Theory, MemberData(nameof(Lists))]
+    public async Task Parquet_export_read_by_duckdb_is_the_paginated_list_with_typed_columns(string url)
+    {
+        var expected = await WalkAsync(url);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.apache.parquet"));
+        using var response = await app.CreateClient().SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.apache.parquet", response.Content.Headers.ContentType?.MediaType);
+        var (columns, rows) = Tabular.ReadParquet(await response.Content.ReadAsByteArrayAsync());
+
+        var total = (await app.GetJsonAsync(With(url, "count=true&limit=1"))).GetProperty("total").GetInt64();
+        Assert.Equal(total, rows.Count);
+        Assert.Equal(expected.Count, rows.Count);
+        Assert.Equal(expected.Select(e => e.GetProperty("id").GetString()), rows.Select(r => (string?)r["id"]));
+
+        var types = columns.ToDictionary(c => c.Name, c => c.Type);
         for (var i = 0; i < rows.Count; i++)
         {
-            // Each leaf of the JSON item is the CSV column of the same dotted name.
-            foreach (var (column, value) in Leaves(expected[i], ""))
+            var flat = Tabular.Flatten(expected[i]);
+            Tabular.AssertRowMatches(flat, rows[i], Tabular.Text, $"{url} row {i + 1}");
+            foreach (var (name, value) in flat.Where(f => f.Value is not null && !f.Key.StartsWith("__", StringComparison.Ordinal)))
             {
-                if (rows[i].TryGetValue(column, out var cell)) { Assert.Equal(value, cell); continue; }
-                // A null reference (an unknown outlet) leaves each of its columns empty.
-                var nested = rows[i].Where(c => c.Key.StartsWith(column + ".", StringComparison.Ordinal)).ToList();
-                Assert.True(value == "" && nested.Count > 0, $"no column {column}");
-                Assert.All(nested, c => Assert.Equal("", c.Value));
+                var type = value switch
+                {
+                    long => "BIGINT",
+                    double => "DOUBLE",
+                    bool => "BOOLEAN",
+                    DateOnly => "DATE",
+                    List<string> => "VARCHAR[]",
+                    _ => "VARCHAR",
+                };
+                Assert.True(type == types[name], $"{url}: {name} is {types[name]}, expected {type}");
             }
         }
-    }
-
-    /// <summary>Parses the CSV with CsvHelper (RFC 4180: quoted fields, doubled quotes, line breaks
-    /// inside fields), independently of the service's writer.</summary>
-    private static List<Dictionary<string, string>> ParseCsv(string text)
-    {
-        using var csv = CsvReader.Create(new StringReader(text), null, false);
-        var rows = new List<Dictionary<string, string>>();
-        while (csv.Read())
-        {
-            var header = csv.Headers.ToList();
-            Assert.Equal(header.Count, csv.FieldCount);
-            rows.Add(header.Select((name, i) => (name, value: csv.GetString(i))).ToDictionary(p => p.name, p => p.value));
-        }
-        return rows;
-    }
-
-    private static IEnumerable<(string Column, string Value)> Leaves(JsonElement element, string prefix)
-    {
-        foreach (var property in element.EnumerateObject())
-        {
-            var name = prefix + property.Name;
-            switch (property.Value.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (var leaf in Leaves(property.Value, name + ".")) yield return leaf;
-                    break;
-                case JsonValueKind.Array: // credits: "Name (role); …"
-                    yield return (name, string.Join("; ", property.Value.EnumerateArray().Select(c => $"{c.GetProperty("author").GetProperty("name").GetString()} ({c.GetProperty("role").GetString()})")));
-                    break;
-                case JsonValueKind.Null:
-                    yield return (name, "");
-                    break;
-                case JsonValueKind.String:
-                    yield return (name, property.Value.GetString()!);
-                    break;
-                default:
-                    yield return (name, property.Value.GetRawText());
-                    break;
-            }
-        }
+        // A column that is null in every row is still typed (text), not left to a reader to guess.
+        if (types.ContainsKey("url")) Assert.Equal("VARCHAR", types["url"]);
     }
 
     [Fact]
-    public async Task A_null_reference_still_has_its_csv_columns()
+    public async Task Dates_have_their_first_and_last_day_and_credits_their_ids()
     {
-        var csv = await app.CreateClient().GetStringAsync("/v1/articles?format=csv&outlet=outlet-001");
-        var header = csv[..csv.IndexOf("\r\n", StringComparison.Ordinal)].Split(',');
-        Assert.Contains("outlet.id", header);
-        Assert.Contains("published.precision", header);
-        var unknownOutlet = await app.CreateClient().GetStringAsync("/v1/articles?format=csv&genre=editorial");
-        Assert.Contains("putin-aliyev-what-is-this-game,", unknownOutlet);
+        var csv = await app.CreateClient().GetStringAsync("/v1/articles?format=csv&sort=id");
+        var (header, rows) = Tabular.ParseCsv(csv);
+        Assert.Contains("published_first_day", header);
+        Assert.Contains("credits_author_id", header);
+        var year = rows.First(r => (string?)r["published_precision"] == "year");
+        Assert.Equal((string)year["published_date"]! + "-01-01", year["published_first_day"]);
+        Assert.Equal((string)year["published_date"]! + "-12-31", year["published_last_day"]);
+        var november = rows.First(r => (string?)r["published_date"] == "2024-11");
+        Assert.Equal("month", november["published_precision"]);
+        Assert.Equal("2024-11-01", november["published_first_day"]);
+        Assert.Equal("2024-11-30", november["published_last_day"]);
+        var interview = rows.Single(r => (string?)r["id"] == "point-of-no-return-aslan-ismailov");
+        Assert.Equal("vazha-tavberidze; aslan-ismailov", interview["credits_author_id"]);
+        Assert.Equal("interviewer; interviewee", interview["credits_role"]);
+        // An unknown outlet leaves its columns empty.
+        var unknownOutlet = rows.Single(r => (string?)r["id"] == "putin-aliyev-what-is-this-game");
+        Assert.Equal("", unknownOutlet["outlet_id"]);
+        Assert.Equal("", unknownOutlet["outlet_name"]);
+    }
+
+    public static TheoryData<string> Formats => new() { "csv", "ndjson", "parquet" };
+
+    /// <summary>limit with an export takes a sample: the first n items of the list, in every format.</summary>
+    [Theory, MemberData(nameof(Formats))]
+    public async Task Limit_takes_a_sample_in_every_format(string format)
+    {
+        foreach (var url in new[] { "/v1/stances?position=supports", "/v1/articles?sort=title", "/v1/search?q=generated" })
+        {
+            var expected = (await app.GetJsonAsync(With(url, "limit=7"))).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).ToList();
+            Assert.Equal(7, expected.Count);
+            using var response = await app.CreateClient().GetAsync(With(url, $"format={format}&limit=7"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var ids = format switch
+            {
+                "csv" => Tabular.ParseCsv(await response.Content.ReadAsStringAsync()).Rows.Select(r => (string?)r["id"]).ToList(),
+                "ndjson" => (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToList(),
+                _ => Tabular.ReadParquet(await response.Content.ReadAsByteArrayAsync()).Rows.Select(r => (string?)r["id"]).ToList(),
+            };
+            Assert.Equal(expected, ids);
+        }
+    }
+
+    [Theory, MemberData(nameof(Formats))]
+    public async Task An_export_of_nothing_is_a_valid_empty_file(string format)
+    {
+        using var response = await app.CreateClient().GetAsync($"/v1/stances?topic=topic-059&position=mixed&position=neutral&format={format}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        if (format == "parquet")
+        {
+            var (columns, rows) = Tabular.ReadParquet(bytes);
+            Assert.Empty(rows);
+            Assert.Contains(columns, c => c.Name == "held_at_first_day" && c.Type == "DATE");
+        }
+        else if (format == "csv") Assert.StartsWith("id,topic_id,", System.Text.Encoding.UTF8.GetString(bytes));
+        else Assert.Empty(bytes);
     }
 
     [Theory]
-    [InlineData("/v1/articles?format=csv&limit=10", "limit")]
+    [InlineData("/v1/articles?format=csv&limit=101", "limit")]
+    [InlineData("/v1/articles?format=parquet&limit=0", "limit")]
     [InlineData("/v1/articles?format=ndjson&count=true", "count")]
+    [InlineData("/v1/stances?format=parquet&facet=position", "facet")]
     [InlineData("/v1/stances?format=csv&cursor=abc", "cursor")]
     [InlineData("/v1/articles?format=xml", "format")]
     [InlineData("/v1/articles?format=csv&format=json", "format")]

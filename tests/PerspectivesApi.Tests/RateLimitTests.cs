@@ -492,6 +492,13 @@ public sealed class RequestCostTests
     [InlineData("GET", "/v1/stances", "", "application/x-ndjson", RequestCost.Export)]
     [InlineData("GET", "/v1/stances", "?q=gas", "application/x-ndjson", RequestCost.Export)]
     [InlineData("GET", "/v1/export/archive.sqlite", "", null, RequestCost.Export)]
+    [InlineData("GET", "/v1/stances", "", "application/vnd.apache.parquet", RequestCost.Export)]
+    [InlineData("GET", "/v1/export/tables", "", null, RequestCost.Cheap)]
+    [InlineData("GET", "/v1/export/tables/stances.parquet", "", null, RequestCost.Export)]
+    [InlineData("HEAD", "/v1/export/tables/articles.csv", "?limit=5", null, RequestCost.Export)]
+    [InlineData("GET", "/v1/export/tables/no-such-table.csv", "", null, RequestCost.Export)]
+    [InlineData("GET", "/v1/topics/summary", "?format=csv", null, RequestCost.Export)]
+    [InlineData("GET", "/v1/topics/x/summary", "", "application/vnd.apache.parquet", RequestCost.Export)]
     public void Classify(string method, string path, string query, string? accept, RequestCost expected)
     {
         var parsed = new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query));

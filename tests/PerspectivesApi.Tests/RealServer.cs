@@ -34,51 +34,111 @@ public sealed class RealServer : IAsyncDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far, for failure messages.</summary>
     public string Output { get { lock (output) return output.ToString(); } }
 
+    /// <summary>Waits until the process has written <paramref name="text"/> (its log lines arrive a little
+    /// after the responses they are about), and fails with everything it wrote if it never does.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The service never wrote \"{text}\". It wrote:\n{Output}");
+            await Task.Delay(50);
+        }
+    }
+
     public int ProcessId => process?.Id ?? throw new InvalidOperationException("Not started.");
 
     public bool HasExited => process?.HasExited ?? true;
 
-    /// <param name="archive">A database file to serve (a copy of it), e.g. from <see cref="GenerateArchiveAsync"/>;
-    /// by default a new one, seeded by the service.</param>
+    /// <param name="archive">An archive file to serve a copy of (one made by <see cref="GenerateArchiveAsync"/>),
+    /// instead of a new file that the service seeds with the curated corpus.</param>
     public static async Task<RealServer> StartAsync(IDictionary<string, string>? settings = null, string? archive = null)
     {
         var server = new RealServer(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()));
         if (archive is not null)
         {
+            SqliteConnection.ClearAllPools(); // the generator's connections must not hold the file being copied
             File.Copy(archive, server.DatabasePath);
-            if (File.Exists(archive + "-wal")) File.Copy(archive + "-wal", server.DatabasePath + "-wal");
         }
         await server.StartProcessAsync();
         return server;
     }
 
-    /// <summary>A synthetic archive made by the binary's own <c>generate --articles N --seed S</c>, in a new
-    /// file under <paramref name="directory"/>; start servers over copies of it.</summary>
-    public static async Task<string> GenerateArchiveAsync(string directory, int articles, int seed)
+    /// <summary>A synthetic archive of <paramref name="articles"/> articles at <paramref name="path"/>, made by the
+    /// binary's own <c>generate</c> command (about 1 s per 1,000 articles), as one self-contained file.</summary>
+    public static async Task GenerateArchiveAsync(string path, int articles, int seed = 1)
     {
-        var path = Path.Combine(directory, $"generated-{articles}-{seed}.db");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { ServiceAssembly(), "generate", "--articles", articles.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            WorkingDirectory = directory,
+            WorkingDirectory = Path.GetDirectoryName(path)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["DOTNET_ENVIRONMENT"] = start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment[DatabaseOptions.EnvironmentVariable] = path;
-        using var generate = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = generate.StandardOutput.ReadToEndAsync();
-        var errors = generate.StandardError.ReadToEndAsync();
-        await generate.WaitForExitAsync();
-        if (generate.ExitCode != 0) throw new InvalidOperationException($"generate exited with {generate.ExitCode}:\n{await output}\n{await errors}");
-        return path;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"generate exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        // Fold the write-ahead log into the file, so that copying the file alone copies the archive.
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+        await checkpoint.ExecuteNonQueryAsync();
     }
+
+    /// <summary>What the server does over <paramref name="period"/> while nobody asks it anything: the CPU
+    /// time it used, and in what share of samples (every 20 ms) any of its threads was running or waiting
+    /// for a core (state R in /proc/&lt;pid&gt;/task/*/stat). The second does not depend on how busy the
+    /// machine is: work that keeps going is runnable even while other processes hold the cores.</summary>
+    public async Task<ServerActivity> ObserveAsync(TimeSpan period)
+    {
+        var cpuBefore = CpuTime;
+        var samples = 0;
+        var busy = 0;
+        var end = DateTime.UtcNow + period;
+        while (DateTime.UtcNow < end)
+        {
+            samples++;
+            if (AnyThreadRunnable()) busy++;
+            await Task.Delay(20);
+        }
+        return new ServerActivity(CpuTime - cpuBefore, (double)busy / samples);
+    }
+
+    private bool AnyThreadRunnable()
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{ProcessId}/task"))
+        {
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+            catch (IOException) { continue; } // the thread ended meanwhile
+            // "pid (name) S …": the state follows the name, which may itself hold spaces and parentheses.
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            if (state == "R") return true;
+        }
+        return false;
+    }
+
+    /// <summary>The CPU time the server process has used so far (user and system, from /proc/&lt;pid&gt;/stat).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            process!.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
+    public HttpClient CreateClient(TimeSpan? timeout = null) => new() { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
 
     /// <summary>A socket to the server, for requests written by hand (trickled, chunked, malformed).</summary>
     public Task<RawHttp> ConnectAsync() => RawHttp.ConnectAsync(BaseAddress);
-
-    public HttpClient CreateClient(TimeSpan? timeout = null) => new() { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(60) };
 
     /// <summary>A curator key, written straight into the archive's file.</summary>
     public async Task<string> CreateCuratorKeyAsync(string name)
@@ -187,3 +247,7 @@ public sealed class RealServer : IAsyncDisposable
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>What a server did over a period: <see cref="CpuTime"/> used, and the share of samples in which
+/// it had a thread running or runnable.</summary>
+public sealed record ServerActivity(TimeSpan CpuTime, double RunnableShare);

@@ -169,7 +169,7 @@ public sealed class SearchTests(ArchiveWithManyRows app) : IClassFixture<Archive
         Assert.Empty(page.GetProperty("facets").GetProperty("kind").EnumerateArray());
         using var csv = await app.CreateClient().GetAsync("/v1/search?format=csv");
         Assert.Equal(200, (int)csv.StatusCode);
-        Assert.Equal("kind,id,title,href,rank,snippet,article.id,article.title", (await csv.Content.ReadAsStringAsync()).TrimEnd());
+        Assert.Equal("kind,id,title,href,rank,snippet,article_id,article_title", (await csv.Content.ReadAsStringAsync()).TrimEnd());
         using var bad = await app.CreateClient().GetAsync("/v1/search?limit=0&colour=red");
         await ProblemAssert.NamesParameterAsync(bad, "limit");
     }

@@ -5,29 +5,12 @@ using Dapper;
 
 namespace PerspectivesApi.Tests;
 
-/// <summary>An archive of 20,000 generated articles (about 60,000 stances: an 18 MB CSV export),
-/// generated once for the test class by the binary itself.</summary>
-public sealed class GeneratedArchive : IAsyncLifetime
-{
-    private readonly string directory = Directory.CreateTempSubdirectory("perspectives-generated-").FullName;
-
-    public string Path { get; private set; } = "";
-
-    public async Task InitializeAsync() => Path = await RealServer.GenerateArchiveAsync(directory, articles: 20_000, seed: 5);
-
-    public Task DisposeAsync()
-    {
-        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>SIGTERM while an export streams. The host stops accepting connections and lets requests in
 /// flight finish for up to its shutdown timeout (<c>shutdownTimeoutSeconds</c>, 30 s by default): an
 /// export that finishes in that time ends with its terminating chunk; one that does not is cut off
 /// without it, so every HTTP client reports an error instead of a short file.</summary>
 [Collection(RealKestrel.Name)]
-public sealed class ShutdownTests(GeneratedArchive archive) : IClassFixture<GeneratedArchive>
+public sealed class ShutdownTests(TwentyThousandArticles archive) : IClassFixture<TwentyThousandArticles>
 {
     private const string Export = "/v1/stances?format=csv";
 

@@ -67,13 +67,16 @@ public sealed class SnapshotTests : IDisposable
         var tables = (await snapshot.QueryAsync<(string Name, string Type)>(
             "SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")).ToList();
         var allowlist = SnapshotContent.Tables.Select(t => t.Name).ToList();
-        Assert.Equal(allowlist.Order(), tables.Where(t => t.Type is "table" or "virtual").Select(t => t.Name).Order());
+        var dictionary = SnapshotContent.Dictionary.Select(t => t.Name).ToList();
+        Assert.Equal(allowlist.Concat(dictionary).Order(), tables.Where(t => t.Type is "table" or "virtual").Select(t => t.Name).Order());
         // A full-text index's own tables, and nothing else, beside them.
         Assert.All(tables.Where(t => t.Type == "shadow"),
             shadow => Assert.Contains(SnapshotContent.Tables, t => t.FullTextIndex && shadow.Name.StartsWith(t.Name + "_")));
-        Assert.Empty(await snapshot.QueryAsync<string>("SELECT name FROM sqlite_schema WHERE type IN ('view', 'trigger')"));
-        // Only indexes of allowlisted tables, and the same ones the archive has.
-        Assert.All(await snapshot.QueryAsync<string>("SELECT tbl_name FROM sqlite_schema WHERE type = 'index'"), table => Assert.Contains(table, allowlist));
+        Assert.Empty(await snapshot.QueryAsync<string>("SELECT name FROM sqlite_schema WHERE type = 'trigger'"));
+        // The views are the tidy tables, and nothing else.
+        Assert.Equal(TidyTables.All.Select(t => t.ViewName).Order(), await snapshot.QueryAsync<string>("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name"));
+        // Only indexes of allowlisted tables (and the dictionary's keys), and the same ones the archive has.
+        Assert.All(await snapshot.QueryAsync<string>("SELECT tbl_name FROM sqlite_schema WHERE type = 'index'"), table => Assert.Contains(table, allowlist.Concat(dictionary)));
         await using var archive = await app.OpenAsync();
         const string NamedIndexes = "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(@tables)) ORDER BY name";
         var tablesJson = System.Text.Json.JsonSerializer.Serialize(allowlist);
@@ -85,10 +88,10 @@ public sealed class SnapshotTests : IDisposable
         {
             // Every column, generated ones included; not a virtual table's hidden ones (its name, rank).
             var columns = await snapshot.QueryAsync<string>("SELECT name FROM pragma_table_xinfo(@name) WHERE hidden <> 1 ORDER BY cid", new { name = table.Name });
-            Assert.Equal(table.Columns, columns);
-            Assert.Equal(table.Columns, documented[table.Name]);
+            Assert.Equal(table.ColumnNames, columns);
+            Assert.Equal(table.ColumnNames, documented[table.Name]);
         }
-        Assert.Equal(1, await snapshot.ExecuteScalarAsync<long>("SELECT count(*) FROM meta"));
+        Assert.Equal(["revised_at", "revision"], await snapshot.QueryAsync<string>("SELECT key FROM meta ORDER BY key"));
     }
 
     /// <summary>db/SNAPSHOT.md: each table is a "## `name`" heading over a table of "| `column` | meaning |" rows.</summary>
@@ -211,6 +214,114 @@ public sealed class SnapshotTests : IDisposable
         var before = await connection.ExecuteScalarAsync<long>("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'");
         await connection.ExecuteAsync(write);
         Assert.True(await connection.ExecuteScalarAsync<long>("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'") > before);
+    }
+
+    /// <summary>db/SNAPSHOT.md below its marker is generated from the lists in code, so it cannot drift from what the file holds.</summary>
+    [Fact]
+    public async Task Snapshot_md_describes_every_table_view_and_column_as_the_code_does()
+    {
+        var path = Path.Combine(ContractTests.RepositoryRoot(), "db", "SNAPSHOT.md");
+        var text = await File.ReadAllTextAsync(path);
+        const string Marker = "<!-- Everything below is generated";
+        var at = text.IndexOf(Marker, StringComparison.Ordinal);
+        Assert.True(at > 0, "db/SNAPSHOT.md has lost its marker");
+        var markerEnd = text.IndexOf("-->", at, StringComparison.Ordinal) + 3;
+        var generated = "\n\n" + SnapshotContent.Markdown();
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOT_DOC") == "1")
+        {
+            text = text[..markerEnd] + generated;
+            await File.WriteAllTextAsync(path, text);
+        }
+        Assert.True(text[markerEnd..] == generated,
+            "db/SNAPSHOT.md differs from SnapshotContent and TidyTables: run UPDATE_SNAPSHOT_DOC=1 dotnet test --filter SnapshotTests and commit it.");
+    }
+
+    /// <summary>The file describes itself: every table and view has a row in dictionary_tables, every column one in
+    /// dictionary_columns, in order, with its type (booleans said to be booleans) and a meaning.</summary>
+    [Fact]
+    public async Task The_dictionary_describes_every_table_view_and_column_of_the_file()
+    {
+        var (path, _) = await DownloadAsync();
+        await using var snapshot = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await snapshot.OpenAsync();
+        var objects = (await snapshot.QueryAsync<string>(
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")).ToList();
+        var described = (await snapshot.QueryAsync<(string Name, string Kind, string Description)>("SELECT name, kind, description FROM dictionary_tables ORDER BY name")).ToList();
+        Assert.Equal(objects, described.Select(d => d.Name));
+        Assert.All(described, d => Assert.False(string.IsNullOrWhiteSpace(d.Description)));
+        Assert.Equal("full-text index storage", described.Single(d => d.Name == "articles_fts_data").Kind);
+        Assert.Equal("view", described.Single(d => d.Name == "tidy_stances").Kind);
+
+        foreach (var (name, kind, _) in described.Where(d => d.Kind != "full-text index storage"))
+        {
+            var columns = await snapshot.QueryAsync<string>("SELECT name FROM pragma_table_xinfo(@name) WHERE hidden <> 1 ORDER BY cid", new { name });
+            var dictionary = (await snapshot.QueryAsync<(string Column, string Type, string Description)>(
+                "SELECT column_name, type, description FROM dictionary_columns WHERE table_name = @name ORDER BY ordinal", new { name })).ToList();
+            Assert.Equal(columns, dictionary.Select(d => d.Column));
+            Assert.All(dictionary, d => Assert.False(string.IsNullOrWhiteSpace(d.Description), $"{name}.{d.Column} has no description"));
+        }
+        // Booleans are said to be booleans, in the tables as in the views; dates to be dates.
+        Assert.Equal("boolean", await snapshot.ExecuteScalarAsync<string>("SELECT type FROM dictionary_columns WHERE table_name = 'articles' AND column_name = 'published_inferred'"));
+        Assert.Equal("boolean", await snapshot.ExecuteScalarAsync<string>("SELECT type FROM dictionary_columns WHERE table_name = 'tidy_topics' AND column_name = 'time_dependent'"));
+        Assert.Equal("date", await snapshot.ExecuteScalarAsync<string>("SELECT type FROM dictionary_columns WHERE table_name = 'tidy_stances' AND column_name = 'held_first_day'"));
+        Assert.Equal(0, await snapshot.ExecuteScalarAsync<long>("SELECT nullable FROM dictionary_columns WHERE table_name = 'stances' AND column_name = 'quote'"));
+        Assert.Equal(1, await snapshot.ExecuteScalarAsync<long>("SELECT nullable FROM dictionary_columns WHERE table_name = 'stances' AND column_name = 'note'"));
+    }
+
+    /// <summary>Each tidy_… view holds what GET /v1/export/tables/{name}.csv serves: the same header and rows.</summary>
+    [Fact]
+    public async Task The_views_are_the_tidy_tables()
+    {
+        var (path, _) = await DownloadAsync();
+        await using var snapshot = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await snapshot.OpenAsync();
+        foreach (var table in TidyTables.All)
+        {
+            var (header, rows) = Tabular.ParseCsv(await app.CreateClient().GetStringAsync($"/v1/export/tables/{table.Name}.csv"));
+            Assert.Equal(header, await snapshot.QueryAsync<string>("SELECT name FROM pragma_table_info(@view) ORDER BY cid", new { view = table.ViewName }));
+            await using var command = snapshot.CreateCommand();
+            command.CommandText = $"SELECT * FROM {table.ViewName}";
+            await using var reader = await command.ExecuteReaderAsync();
+            var index = 0;
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    // SQLite's booleans are 0 and 1.
+                    if (table.TableColumns[i].Type == ColumnType.Boolean && value is long flag) value = flag != 0;
+                    Assert.Equal(Tabular.CsvText(rows[index][header[i]]), Tabular.CsvText(value));
+                }
+                index++;
+            }
+            Assert.Equal(rows.Count, index);
+        }
+    }
+
+    /// <summary>curl -z: Last-Modified is the revision's time; If-Modified-Since answers 304 until the archive changes.</summary>
+    [Fact]
+    public async Task Last_modified_and_if_modified_since_answer_304_until_the_archive_changes()
+    {
+        var client = app.CreateClient();
+        var first = await ConditionalDownloadTests.SettledAsync(client, "/v1/export/archive.sqlite");
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/v1/export/archive.sqlite"))
+        {
+            request.Headers.IfModifiedSince = first.LastModified;
+            using var notModified = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Equal(first.ETag, notModified.Headers.ETag);
+        }
+        await using (var connection = await app.OpenAsync())
+            await connection.ExecuteAsync("UPDATE outlets SET description = 'changed for Last-Modified' WHERE id = 'georgia-today'");
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/v1/export/archive.sqlite"))
+        {
+            request.Headers.IfModifiedSince = first.LastModified;
+            using var changed = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+            Assert.NotEqual(first.ETag, changed.Headers.ETag);
+        }
+        var second = await ConditionalDownloadTests.SettledAsync(client, "/v1/export/archive.sqlite");
+        Assert.True(second.LastModified > first.LastModified, $"Last-Modified {second.LastModified} did not move past {first.LastModified}");
     }
 
     public void Dispose()

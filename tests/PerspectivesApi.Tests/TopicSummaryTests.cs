@@ -62,14 +62,19 @@ public sealed class TopicSummaryTests(ArchiveApp app) : IClassFixture<ArchiveApp
         }
     }
 
-    /// <summary>Checks a topic's summary against every stance GET /v1/topics/{id}/stances lists (as
-    /// NDJSON, so all of them in one request): overall, by outlet, by month, and by voice, where the
-    /// listed voices are those with most stances and otherAuthors holds exactly the rest.</summary>
+    /// <summary>Checks a topic's summary against every stance GET /v1/topics/{id}/stances lists (every page):
+    /// overall, by outlet, by month, and by voice, where the listed voices are those with most stances and
+    /// otherAuthors holds exactly the rest.</summary>
     internal static async Task<JsonElement> AssertCountsListedStancesAsync(ArchiveApp app, string topic)
     {
-        using var export = await app.CreateClient().GetAsync($"/v1/topics/{topic}/stances?format=ndjson");
-        var stances = (await export.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        var stances = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await app.GetJsonAsync($"/v1/topics/{topic}/stances?limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            stances.AddRange(page.GetProperty("items").EnumerateArray());
+            cursor = page.NullableString("nextCursor");
+        } while (cursor is not null);
         var summary = await app.GetJsonAsync($"/v1/topics/{topic}/summary");
         Assert.Equal(topic, summary.GetProperty("topic").GetProperty("id").GetString());
 

@@ -74,7 +74,7 @@ public static class ArticleQueries
     public static string SearchDescription(string what) =>
         $"Full-text search over the {what} (SQLite FTS5; case- and accent-insensitive, English stemming). " +
         "Words must all match (AND); also \"exact phrases\", OR, NOT, parentheses and prefix* queries. " +
-        "A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance.";
+        "A query FTS5 cannot parse is a 400 naming q. " + SearchLimits.Description + " With q, the default sort is relevance.";
 
     public static readonly Collection OfOutlet = Collection.Under("outlet", "outlet", "outlets");
     public static readonly Collection OfAuthor = Collection.Under("author", "author", "authors");

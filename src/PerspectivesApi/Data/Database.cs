@@ -64,14 +64,17 @@ public sealed class Database
 
     public string ConnectionString { get; }
 
+    /// <summary>A configured connection. During a read request it is bound to the request's
+    /// <see cref="QueryBudget"/>: its statements are stopped when the budget runs out or the client leaves.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var connection = new SqliteConnection(ConnectionString);
+        var connection = QueryBudget.Current?.Connect(ConnectionString) ?? new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         return Configure(connection);
     }
 
-    /// <summary>For the few callers that cannot await (the response cache's revision check).</summary>
+    /// <summary>For the few callers that cannot await (the response cache's revision check, which keeps its
+    /// connection across requests and reads one row by key, so it is bound to no request's budget).</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(ConnectionString);

@@ -25,22 +25,25 @@ public static class ArchiveSnapshot
                 else (no curator keys, no idempotency records, no secrets). db/SNAPSHOT.md in the repository lists every table and
                 column. All of it is read in one transaction while the archive keeps serving, so the copy is consistent. Open it
                 with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database
-                bumps on every write: send it back in If-None-Match to learn, with a 304, that nothing changed.
+                bumps on every write, and Last-Modified the revision's time: send either back (If-None-Match, If-Modified-Since,
+                `curl -z`) to learn, with a 304, that nothing changed. The file describes itself: `dictionary_tables` and
+                `dictionary_columns` say what every table, view and column holds (booleans are 0 and 1), and the `tidy_…` views are
+                the tables of GET /v1/export/tables, with readable types.
                 """)
-            .WithMetadata(new ResponseExample("(the bytes of an SQLite 3 database file)"))
+            .WithMetadata(new ResponseExample("(the bytes of an SQLite 3 database file)"), new RevisionValidatorsDoc())
             .Produces<byte[]>(StatusCodes.Status200OK, MediaType)
             .Produces(StatusCodes.Status304NotModified);
+
+        v1.MapTableDownloads();
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, Database database, CancellationToken cancellationToken)
     {
-        long revision;
+        ArchiveStamp stamp;
         await using (var source = await database.OpenAsync(cancellationToken))
-            revision = await RevisionAsync(source);
-        var etag = ETagOf(revision);
-        http.Response.Headers.ETag = etag.ToString();
-        http.Response.Headers.CacheControl = "no-cache";
-        if (ETags.Matches(http.Request.Headers.IfNoneMatch, etag.Tag.ToString()))
+            stamp = await ArchiveStamp.ReadAsync(source, cancellationToken);
+        var etag = ETagOf(stamp.Revision);
+        if (DownloadValidators.NotModified(http, etag, stamp))
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
 
         if (http.IsHeadRequest())
@@ -55,11 +58,15 @@ public static class ArchiveSnapshot
         var path = Path.Combine(Path.GetTempPath(), $"perspectives-snapshot-{Guid.NewGuid():N}.sqlite");
         try
         {
+            // One read transaction over the whole copy, so the snapshot is consistent even while curators write;
+            // its statements run under the export budget and stop when the client leaves.
+            QueryBudget.Current?.AllowExport();
             // The revision the copy holds may be newer than the one read above: name the copy by its own.
-            etag = ETagOf(await SnapshotContent.WriteAsync(database.FilePath, path, cancellationToken));
-            http.Response.Headers.ETag = etag.ToString();
+            var copied = await SnapshotContent.WriteAsync(database.FilePath, path, cancellationToken);
+            etag = ETagOf(copied.Revision);
+            DownloadValidators.NotModified(http, etag, copied);
             var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-            return TypedResults.Stream(file, MediaType, FileName, entityTag: etag);
+            return TypedResults.Stream(file, MediaType, FileName, copied.LastModified(DateTimeOffset.UtcNow), etag);
         }
         catch
         {
@@ -81,7 +88,4 @@ public static class ArchiveSnapshot
         disposition.SetHttpFileName(FileName);
         return disposition.ToString();
     }
-
-    private static Task<long> RevisionAsync(SqliteConnection connection) =>
-        connection.ExecuteScalarAsync<long>(ArchiveRevision.Query);
 }

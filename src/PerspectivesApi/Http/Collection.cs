@@ -108,6 +108,11 @@ public sealed record Collection(
     /// false when the FROM is itself a computed set (the search's union) that must not be evaluated twice.</summary>
     public bool TwoPhase { get; init; } = true;
 
+    /// <summary>What an export reads instead of <see cref="Columns"/> and <see cref="From"/>, when that differs:
+    /// an export computes every row's columns anyway, and can do it in its one pass over the rows where a
+    /// page computes some of them afterwards, for its own rows only (the search's snippets).</summary>
+    public (string Columns, string From)? Export { get; init; }
+
     /// <summary>The sort used when the request has a full-text query and names no sort.</summary>
     public string? DefaultSortWithSearch { get; init; }
 

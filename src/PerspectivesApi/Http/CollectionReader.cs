@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Data.Sqlite;
 using PerspectivesApi.Data;
+using PerspectivesApi.Exports;
 
 namespace PerspectivesApi.Http;
 
@@ -18,20 +19,34 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         string? pathValue = null)
         where TRow : IPageRow
     {
-        var request = ListRequest.Parse(http.Request.Query, collection, pathValue, cursors, out var errors, http.Request.Headers.Accept);
-        if (errors.Count > 0) return Problems.InvalidParameters(errors);
-        if (request.Format is null) return Problems.NotAcceptable(http.Request.Headers.Accept);
-        if (collection.EmptyWithout is { } needed && !request.Filters.ContainsKey(needed)) return Nothing<TItem>(request);
+        var listing = await ReadAsync(http.Request.Query, http.Request.Headers.Accept, collection, project, cancellationToken, pathValue);
+        if (listing.Answer is { } answer) return answer;
+        if (listing.Page!.NextCursor is { } next) http.Response.Headers.Link = $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"";
+        return new CachedJson<Page<TItem>>(listing.Page);
+    }
+
+    /// <summary>Reads what a list request asks for, as objects: one page of items, or the answer that takes
+    /// its place (a problem naming what was wrong, or the export the request asked for). The API writes the
+    /// page as JSON; the explorer's pages render it, from the same query, with the same cursors.</summary>
+    public async Task<Listing<TItem>> ReadAsync<TRow, TItem>(
+        IQueryCollection query, IList<string> accept, Collection collection, Projection<TRow, TItem> project, CancellationToken cancellationToken,
+        string? pathValue = null)
+        where TRow : IPageRow
+    {
+        var request = ListRequest.Parse(query, collection, pathValue, cursors, out var errors, accept);
+        if (errors.Count > 0) return new(null, Problems.InvalidParameters(errors));
+        if (request.Format is null) return new(null, Problems.NotAcceptable(accept));
+        if (collection.EmptyWithout is { } needed && !request.Filters.ContainsKey(needed)) return new(null, Nothing<TItem>(request));
 
         await using var connection = await database.OpenAsync(cancellationToken);
         if (collection.Parent is { } parent && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 // The table name comes from the collection's fixed definition, never from the request.
                 $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) == 0)
-            return Problems.NotFound(parent.Name, pathValue ?? "");
+            return new(null, Problems.NotFound(parent.Name, pathValue ?? ""));
 
-        if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return searchProblem;
+        if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return new(null, searchProblem);
 
-        if (request.Format is not ListFormat.Json) return new CollectionExport<TRow, TItem>(database, request, pathValue, project);
+        if (request.Format is not ListFormat.Json) return new(null, new CollectionExport<TRow, TItem>(request, pathValue, project));
 
         var (sql, parameters) = PageQuery(request, pathValue);
         var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
@@ -54,23 +69,18 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
                 .Select(r => new FacetCount(r.Value, r.Label, r.Count)).ToList();
         }
 
-        string? next = null;
-        if (hasMore)
-        {
-            next = cursors.Encode(new Cursor(request.QueryFingerprint, rows[^1].SortKey, rows[^1].PageId));
-            http.Response.Headers.Link = $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"";
-        }
+        var next = hasMore ? cursors.Encode(new Cursor(request.QueryFingerprint, rows[^1].SortKey, rows[^1].PageId)) : null;
         var items = await project(connection, rows, cancellationToken);
-        return new CachedJson<Page<TItem>>(new Page<TItem>(items, next, total, facets));
+        return new(new Page<TItem>(items, next, total, facets), null);
     }
 
     /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
     private static IResult Nothing<TItem>(ListRequest request) => request.Format switch
     {
-        ListFormat.Csv => Results.Text(CsvTable<TItem>.Header, $"{ListFormats.Csv}; charset=utf-8; header=present"),
-        ListFormat.Ndjson => Results.Text("", $"{ListFormats.Ndjson}; charset=utf-8"),
-        _ => new CachedJson<Page<TItem>>(new Page<TItem>([], null, request.Count ? 0 : null,
+        ListFormat.Json or null => new CachedJson<Page<TItem>>(new Page<TItem>([], null, request.Count ? 0 : null,
             request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => (IReadOnlyList<FacetCount>)[]))),
+        // The table's header (or schema) and no rows.
+        { } format => new TableDownload(request.Collection.Name.Replace(' ', '-'), FlatTable<TItem>.Columns, format, (_, _, _) => Task.CompletedTask),
     };
 
     /// <summary>The SQL that reads one page: filters, then a keyset seek past the cursor, in the
@@ -78,7 +88,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     public static (string Sql, DynamicParameters Parameters) PageQuery(ListRequest request, string? pathValue) =>
         SelectQuery(request, pathValue, paged: true);
 
-    /// <summary>The SQL that reads the whole filtered collection in order, for an export.</summary>
+    /// <summary>The SQL that reads the whole filtered collection in order (or its first <c>limit</c> rows, a sample), for an export.</summary>
     public static (string Sql, DynamicParameters Parameters) ExportQuery(ListRequest request, string? pathValue) =>
         SelectQuery(request, pathValue, paged: false);
 
@@ -99,6 +109,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var where = conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "";
         var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
         if (paged) parameters.Add("__limit", request.Limit + 1);
+        else if (request.Sample is { } sample) parameters.Add("__limit", sample);
 
         if (paged && collection.TwoPhase)
         {
@@ -114,8 +125,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
                       $"ORDER BY page.sort_key {direction}, page.page_id {direction}";
             return (sql, parameters);
         }
-        return ($"SELECT {collection.Columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {collection.From}{Joins(request)}{where}{order}" +
-                (paged ? " LIMIT @__limit" : ""), parameters);
+        var (columns, from) = !paged && collection.Export is { } export ? export : (collection.Columns, collection.From);
+        return ($"SELECT {columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {from}{Joins(request)}{where}{order}" +
+                (paged || request.Sample is not null ? " LIMIT @__limit" : ""), parameters);
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>
@@ -205,3 +217,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         return QueryHelpers.AddQueryString($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}", query);
     }
 }
+
+/// <summary>What a list request comes to: a <see cref="Page"/> of items, or, when the request cannot be
+/// answered with one, the <see cref="Answer"/> to send instead (a problem, or an export).</summary>
+public sealed record Listing<TItem>(Page<TItem>? Page, IResult? Answer);

@@ -33,9 +33,12 @@ public sealed partial class ListRequest
     public IReadOnlyList<Facet> Facets { get; init; } = [];
     public Cursor? After { get; init; }
 
-    /// <summary>JSON pages, or the whole collection as CSV or NDJSON; null when the Accept header
+    /// <summary>JSON pages, or the whole collection as CSV, NDJSON or Parquet; null when the Accept header
     /// allows none of them.</summary>
     public ListFormat? Format { get; init; } = ListFormat.Json;
+
+    /// <summary>For an export given <c>limit</c>: stream only that many rows, the first of the list (a sample).</summary>
+    public int? Sample { get; init; }
 
     public static ListRequest Parse(
         IQueryCollection query, Collection collection, string? pathValue, CursorCodec cursors, out Dictionary<string, string[]> errors,
@@ -127,15 +130,16 @@ public sealed partial class ListRequest
         var formatText = Single("format");
         if (formatText is not null && !ListFormats.Names.Contains(formatText))
         {
-            Fail("format", $"must be json, csv or ndjson; got '{formatText}'.");
+            Fail("format", $"must be json, csv, ndjson or parquet; got '{formatText}'.");
             formatText = null;
         }
         var format = ListFormats.Negotiate(formatText, accept ?? []);
-        if (format is ListFormat.Csv or ListFormat.Ndjson)
+        var exporting = format is not (ListFormat.Json or null);
+        if (exporting)
         {
-            // An export is the whole filtered collection in one stream: paging parameters have no meaning there.
-            foreach (var paging in new[] { "cursor", "limit", "count" }.Where(p => query.ContainsKey(p)))
-                Fail(paging, $"does not apply to a {format.ToString()!.ToUpperInvariant()} export, which streams the whole filtered collection.");
+            // An export is the whole filtered collection in one stream (limit takes a sample of it): paging has no meaning there.
+            foreach (var paging in new[] { "cursor", "count" }.Where(p => query.ContainsKey(p)))
+                Fail(paging, $"does not apply to a {format.ToString()!.ToUpperInvariant()} export, which streams the whole filtered collection (limit=n: its first n rows).");
         }
 
         var facets = new List<Facet>();
@@ -148,7 +152,7 @@ public sealed partial class ListRequest
                     : $"must be one of {string.Join(", ", collection.Facets.Select(f => f.Name))}; got '{name}'.");
             else if (!facets.Contains(facet)) facets.Add(facet);
         }
-        if (facets.Count > 0 && format is ListFormat.Csv or ListFormat.Ndjson)
+        if (facets.Count > 0 && exporting)
             Fail("facet", "does not apply to an export, which streams items only.");
 
         errors = problems.ToDictionary(p => p.Key, p => p.Value.ToArray());
@@ -156,6 +160,7 @@ public sealed partial class ListRequest
         {
             Collection = collection, Limit = limit, Count = count, Sort = sort, Descending = descending,
             Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format, Facets = facets,
+            Sample = exporting && query.ContainsKey("limit") ? limit : null,
         };
     }
 
@@ -178,6 +183,7 @@ public sealed partial class ListRequest
             $"must be an ISO 3166-1 alpha-2 country code in capitals, such as GE; got '{value}'.",
         FilterKind.Search when string.IsNullOrWhiteSpace(value) =>
             "must not be empty: give words to search for, a \"quoted phrase\", AND/OR/NOT, or a prefix*.",
+        FilterKind.Search when SearchLimits.Check(value!) is { } limit => limit,
         FilterKind.Date when !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) =>
             $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
         _ => null,

@@ -53,11 +53,19 @@ public static class Problems
     public static IResult PreconditionFailed(string detail) => Problem(StatusCodes.Status412PreconditionFailed, "/problems/stale-etag", "The resource has changed", detail);
 
     public const string UnavailableType = "/problems/unavailable";
+    public const string TimeBudgetExceededType = "/problems/time-budget-exceeded";
 
-    /// <summary>503: the archive cannot do this work now (its database is busy past the busy timeout, or
-    /// the work would exceed its time budget); the same request may succeed after <paramref name="retryAfter"/>.</summary>
+    /// <summary>503: the archive cannot do this work now (its database is busy past the busy timeout);
+    /// the same request may succeed after <paramref name="retryAfter"/>.</summary>
     public static IResult Unavailable(string detail, TimeSpan retryAfter) =>
-        new WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, UnavailableType, "Temporarily unavailable", detail), retryAfter);
+        Unavailable(UnavailableType, "Temporarily unavailable", detail, retryAfter);
+
+    /// <summary>503 with <c>Retry-After</c>: the request's database work was stopped at its time budget.</summary>
+    public static IResult TimeBudgetExceeded(string detail, TimeSpan retryAfter) =>
+        Unavailable(TimeBudgetExceededType, "Time budget exceeded", detail, retryAfter);
+
+    private static IResult Unavailable(string type, string title, string detail, TimeSpan retryAfter) =>
+        new WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, type, title, detail), retryAfter);
 
     /// <summary>413: the body is larger than the route accepts; nothing of it was used.</summary>
     public static IResult BodyTooLarge(string detail) =>
@@ -74,11 +82,11 @@ public static class Problems
 
     private sealed class WithRetryAfter(IResult problem, TimeSpan retryAfter) : IResult, IStatusCodeHttpResult
     {
-        public int? StatusCode => (problem as IStatusCodeHttpResult)?.StatusCode;
+        public int? StatusCode => StatusCodes.Status503ServiceUnavailable;
 
         public Task ExecuteAsync(HttpContext http)
         {
-            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return problem.ExecuteAsync(http);
         }
     }
@@ -91,8 +99,8 @@ public static class Problems
             statusCode: StatusCodes.Status406NotAcceptable,
             type: "/problems/not-acceptable",
             title: "No acceptable representation",
-            detail: $"The Accept header ({string.Join(", ", accept)}) allows none of application/json, {ListFormats.Csv} or {ListFormats.Ndjson}. " +
-                    "Send one of them, or use format=json|csv|ndjson.");
+            detail: $"The Accept header ({string.Join(", ", accept)}) allows none of application/json, {ListFormats.Csv}, {ListFormats.Ndjson} or {ListFormats.Parquet}. " +
+                    "Send one of them, or use format=json|csv|ndjson|parquet.");
 
     /// <summary>Fills in what every problem carries: the request it answers and a trace id to quote
     /// when reporting it; never a secret the request held.</summary>

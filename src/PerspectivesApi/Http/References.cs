@@ -33,6 +33,7 @@ public sealed record Published(
     [property: FromVocabulary("precision"), Description("How precise the date is. " + Data.Precision.Described)] string Precision,
     [property: Description("false when the source states the date; true when the archive inferred it from the content (see reasoning).")] bool Inferred,
     [property: Description("How the date was established: the statement in the source, or the chain of evidence for an inferred date.")] string? Reasoning)
+    : Exports.IDatedPeriod
 {
     public static Published? From(string? date, string? precision, long? inferred, string? reasoning) =>
         date is null || precision is null ? null : new Published(date, precision, inferred == 1, reasoning);

@@ -21,14 +21,20 @@ public enum RequestCost
 public static class RequestCosts
 {
     public const string SnapshotPath = "/v1/export/archive.sqlite";
+    public const string TablesPath = "/v1/export/tables";
 
-    public static RequestCost Classify(HttpRequest request) =>
-        Classify(request.Method, request.Path, request.Query, request.Headers.Accept);
+    /// <summary>After routing: a page of the explorer costs what the API request it is made from costs
+    /// (a search page is a search), whatever it asks to be sent as.</summary>
+    public static RequestCost Classify(HttpRequest request) => Explorer.ApiSource.Of(request.HttpContext) is { } source
+        ? Classify(request.Method, source.PathFor(request.RouteValues), request.Query, default)
+        : Classify(request.Method, request.Path, request.Query, request.Headers.Accept);
 
     public static RequestCost Classify(string method, PathString path, IQueryCollection query, StringValues accept)
     {
         if (!(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) || !path.StartsWithSegments("/v1")) return RequestCost.Cheap;
         if (path.Equals(SnapshotPath, StringComparison.Ordinal)) return RequestCost.Export;
+        // A table download streams a whole table; the list of them is a small document.
+        if (path.StartsWithSegments(TablesPath, out var table) && table.HasValue && table.Value != "/") return RequestCost.Export;
 
         // format=json is a page; any other value is an export (or a 400 the endpoint will explain,
         // which is charged as an export: refusing it costs little, and it cannot be used to dodge the budget).

@@ -65,10 +65,10 @@ public sealed class ArchiveRevision(Database database) : IDisposable
     }
 }
 
-/// <summary>Keeps the JSON read responses in memory, keyed by URL, Accept header and the archive's
-/// revision. Any write anywhere moves the revision, so a cached answer is never served after the data
-/// changed; entries of past revisions are simply never asked for again and age out under the size
-/// limit. Exports, curators' (authenticated) requests and anything but a 200 JSON answer are never kept.</summary>
+/// <summary>Keeps the JSON read responses, and the explorer's pages made from them, in memory, keyed by
+/// URL, Accept header and the archive's revision. Any write anywhere moves the revision, so a cached
+/// answer is never served after the data changed; entries of past revisions are simply never asked for
+/// again and age out under the size limit. Exports, curators' (authenticated) requests and anything but a 200 JSON answer or page are never kept.</summary>
 public sealed class ArchiveCachePolicy(ArchiveRevision revision, ILogger<ArchiveCachePolicy> logger) : IOutputCachePolicy
 {
     public const string Tag = "archive";
@@ -77,8 +77,7 @@ public sealed class ArchiveCachePolicy(ArchiveRevision revision, ILogger<Archive
     {
         var request = context.HttpContext.Request;
         var cacheable = HttpMethods.IsGet(request.Method)
-            && request.Path.StartsWithSegments("/v1")
-            && !request.Path.StartsWithSegments("/v1/export")
+            && ((request.Path.StartsWithSegments("/v1") && !request.Path.StartsWithSegments("/v1/export")) || Explorer.ApiSource.Of(context.HttpContext) is not null)
             && !request.Query.ContainsKey("format")
             && request.Headers.Authorization.Count == 0;
         if (cacheable)
@@ -115,7 +114,7 @@ public sealed class ArchiveCachePolicy(ArchiveRevision revision, ILogger<Archive
     {
         var response = context.HttpContext.Response;
         if (response.StatusCode != StatusCodes.Status200OK
-            || response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true
+            || !(response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true || response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true)
             || response.Headers.SetCookie.Count > 0)
             context.AllowCacheStorage = false;
         return ValueTask.CompletedTask;

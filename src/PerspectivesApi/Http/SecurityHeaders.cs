@@ -11,6 +11,11 @@ public static class SecurityHeaders
     /// never a document to render; Swagger UI, which needs its scripts and styles, is left out.</summary>
     public const string ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
 
+    /// <summary>What the explorer's pages may load: their own stylesheet and icon, nothing else; no script at all
+    /// (inline or not), no inline style, and forms only to the archive itself.</summary>
+    public const string PageSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
     /// <summary>For answers to curators: a shared cache must not keep them, and nobody needs to keep a write's answer.</summary>
     public const string CuratorCacheControl = "private, no-store";
 
@@ -31,12 +36,16 @@ public static class SecurityHeaders
         headers.XContentTypeOptions = "nosniff";
         // A link followed from Swagger UI or from a rendered answer says nothing of the URL it came from.
         headers["Referrer-Policy"] = "no-referrer";
+        // A page is the one kind of answer a browser renders as a document: it gets the page policy. Data
+        // (JSON, CSV, problems) keeps 'none', whatever its path.
         if (!http.Request.Path.StartsWithSegments(SwaggerPath))
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = IsPage(http.Response.ContentType) ? PageSecurityPolicy : ContentSecurityPolicy;
         // Whatever the route said: a request that carries credentials is answered for that caller alone.
         if (http.Request.Headers.Authorization.Count > 0)
             headers.CacheControl = CuratorCacheControl;
     }
+
+    private static bool IsPage(string? contentType) => contentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>Swagger UI and the OpenAPI document (<see cref="ArchiveOpenApi.UseArchiveOpenApi"/>).</summary>
     private static readonly PathString SwaggerPath = "/swagger";

@@ -70,7 +70,7 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             if (content.ContainsKey(Exports.ArchiveSnapshot.MediaType))
                 // A file's raw bytes, not base64 text.
                 media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "An SQLite 3 database file." };
-            if (doc is not null) CollectionParameters.AddExportContent(content, example.Value, json);
+            if (doc is not null) CollectionParameters.AddExportContent(content, example.Value);
         }
 
         operation.Responses["500"] = new OpenApiResponse

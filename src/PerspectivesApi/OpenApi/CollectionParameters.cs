@@ -52,7 +52,8 @@ public static class CollectionParameters
         {
             Name = "limit",
             In = ParameterLocation.Query,
-            Description = $"How many items a page holds, from 1 to {collection.MaxLimit} (default {collection.DefaultLimit}). Out-of-range values are a 400, never clamped.",
+            Description = $"How many items a page holds, from 1 to {collection.MaxLimit} (default {collection.DefaultLimit}); with format=csv|ndjson|parquet, " +
+                          "the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.",
             Schema = new OpenApiSchema
             {
                 Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = collection.MaxLimit.ToString(),
@@ -90,10 +91,11 @@ public static class CollectionParameters
         {
             Name = "format",
             In = ParameterLocation.Query,
-            Description = "json (default): one page. csv or ndjson: the whole filtered collection in one stream, in the list's order, " +
-                          "with the same items as the pages (then limit, cursor and count do not apply). " +
-                          "The Accept header (text/csv, application/x-ndjson) does the same; this parameter wins over it.",
-            Schema = Enums.Reference("ListFormat", ListFormats.Names, "How a collection is answered: json (one page), csv or ndjson (the whole filtered collection, streamed).", schemas),
+            Description = "json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, " +
+                          "with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, " +
+                          "published_first_day; cursor and count do not apply, limit takes a sample). " +
+                          "The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.",
+            Schema = Enums.Reference("ListFormat", ListFormats.Names, "How a collection is answered: json (one page), csv, ndjson or parquet (the whole filtered collection, or a sample with limit, streamed as a flat table).", schemas),
         });
         parameters.Add(new OpenApiParameter
         {
@@ -151,28 +153,8 @@ public static class CollectionParameters
         };
     }
 
-    /// <summary>The same 200 as CSV and NDJSON, with examples written by the export code itself.</summary>
-    public static void AddExportContent(IDictionary<string, OpenApiMediaType> content, object page, JsonSerializerOptions json)
-    {
-        var itemType = page.GetType().GetGenericArguments()[0];
-        var items = ((System.Collections.IEnumerable)page.GetType().GetProperty("Items")!.GetValue(page)!).Cast<object>().ToList();
-        content[ListFormats.Csv] = new OpenApiMediaType
-        {
-            Schema = new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Description = $"RFC 4180 CSV with a header row: one row per {itemType.Name}, nested references as dotted columns (outlet.id, outlet.name), lists as '; '-joined cells.",
-            },
-            Example = JsonValue.Create(CsvTable.Render(itemType, items)),
-        };
-        content[ListFormats.Ndjson] = new OpenApiMediaType
-        {
-            Schema = new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Description = $"Newline-delimited JSON: one {itemType.Name} object per line, the same shape as the JSON page's items.",
-            },
-            Example = JsonValue.Create(string.Concat(items.Select(i => JsonSerializer.Serialize(i, itemType, json) + "\n"))),
-        };
-    }
+    /// <summary>The same 200 as CSV, NDJSON and Parquet (flat rows), with examples written by the export code itself.</summary>
+    public static void AddExportContent(IDictionary<string, OpenApiMediaType> content, object page) =>
+        Exports.TableContent.AddForItems(content, page.GetType().GetGenericArguments()[0],
+            ((System.Collections.IEnumerable)page.GetType().GetProperty("Items")!.GetValue(page)!).Cast<object>());
 }

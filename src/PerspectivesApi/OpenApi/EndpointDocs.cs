@@ -102,7 +102,10 @@ public static class EndpointDocs
             if (http.Request.Query.Count == 0) return next(context);
             var metadata = http.GetEndpoint()?.Metadata;
             if (metadata?.GetMetadata<CollectionDoc>() is not null) return next(context);
-            string[] accepted = metadata?.GetMetadata<CascadeDoc>() is not null ? ["cascade"] : [];
+            string[] accepted = metadata?.GetMetadata<CascadeDoc>() is not null ? ["cascade"]
+                : metadata?.GetMetadata<Exports.TableDownloadDoc>() is { } download
+                    ? [.. download.FormatParameter ? new[] { "format" } : [], .. download.LimitParameter ? new[] { "limit" } : []]
+                    : [];
             var unknown = http.Request.Query.Keys.Where(k => !accepted.Contains(k)).ToList();
             if (unknown.Count == 0) return next(context);
             var takes = accepted.Length == 0 ? "this operation takes none." : $"this operation takes only {string.Join(", ", accepted)}.";

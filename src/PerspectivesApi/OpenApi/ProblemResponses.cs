@@ -27,8 +27,8 @@ public static class ProblemResponses
                 "415" => "The body is not JSON (Content-Type: application/json).",
                 "422" => "Fields are missing, malformed, unknown or refer to nothing; `errors` lists every one. Nothing was written.",
                 "428" => "If-Match is required on updates and deletes.",
-                "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson, the whole filtered collection streamed.",
-                "406" => "The Accept header allows none of application/json, text/csv and application/x-ndjson.",
+                "200" => collection is null ? "The resource, with a strong ETag." : "A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.",
+                "406" => "The Accept header allows none of application/json, text/csv, application/x-ndjson and application/vnd.apache.parquet.",
                 "304" => "The client's copy (its If-None-Match ETag) is current; no body.",
                 "400" => collection is not null
                     ? "A parameter is malformed, out of range or unknown, or the cursor does not belong to this query. `errors` names each parameter."
@@ -50,7 +50,7 @@ public static class ProblemResponses
                 "406" => JsonSerializer.SerializeToNode(new
                 {
                     type = "/problems/not-acceptable", title = "No acceptable representation", status = 406,
-                    detail = "The Accept header (text/html) allows none of application/json, text/csv or application/x-ndjson. Send one of them, or use format=json|csv|ndjson.",
+                    detail = "The Accept header (text/html) allows none of application/json, text/csv, application/x-ndjson or application/vnd.apache.parquet. Send one of them, or use format=json|csv|ndjson|parquet.",
                     instance = "/v1/articles", traceId = "0HNA1B2C3D4E5:00000004",
                 }, json),
                 "404" => JsonSerializer.SerializeToNode(new

@@ -19,6 +19,8 @@ public static class SearchEndpoints
             .ListsCollection<SearchHit>(SearchQueries.Collection, Examples.SearchPage);
     }
 
+    // ListAsync answers 400 before projecting anything unless q is given exactly once and is valid.
     private static Task<IResult> Search(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
-        reader.ListAsync<SearchQueries.Row, SearchHit>(http, SearchQueries.Collection, SearchQueries.HitsAsync, cancellationToken);
+        reader.ListAsync<SearchQueries.Row, SearchHit>(http, SearchQueries.Collection,
+            (connection, rows, token) => SearchQueries.HitsAsync(connection, http.Request.Query["q"].ToString(), rows, token), cancellationToken);
 }

@@ -26,6 +26,7 @@ public sealed record HeldAt(
     [property: Description("ISO 8601 at the given precision: 2025-07-04 (day), 2025-07 (month) or 2025 (year).")] string Date,
     [property: FromVocabulary("precision"), Description("How precise the date is. " + Data.Precision.Described)] string Precision,
     [property: Description("Why it differs from the article's publication date (a reported position older than the piece, a republished text dated by its original); null when it is the article's date.")] string? Reasoning)
+    : Exports.IDatedPeriod
 {
     public static HeldAt? From(string? date, string? precision, string? reasoning) =>
         date is null || precision is null ? null : new HeldAt(date, precision, reasoning);

@@ -1,4 +1,5 @@
 using PerspectivesApi.Curation;
+using PerspectivesApi.Exports;
 using PerspectivesApi.Http;
 using PerspectivesApi.OpenApi;
 using PerspectivesApi.Stances;
@@ -22,7 +23,7 @@ public static class TopicEndpoints
         topics.MapGet("/summary", Summaries)
             .WithName("listTopicSummaries")
             .WithSummary("Summarize every topic")
-            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics.")
+            .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics. With format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count).")
             .ListsCollection(TopicSummaryQueries.Collection, new Page<TopicSummary>([Examples.TopicSummary], null, null));
 
         topics.MapGet("/{id}/summary", Summary)
@@ -35,9 +36,10 @@ public static class TopicEndpoints
                 voice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,
                 editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:
                 positions held at different times differ in time, not in perspective. The counts are those of
-                GET /v1/topics/{id}/stances.
+                GET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table
+                (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
                 """)
-            .FindsResource<TopicSummary>(ResourceName.Topic, Examples.TopicSummary);
+            .ExportsSummary(Examples.TopicSummary, resource: ResourceName.Topic);
 
         topics.MapGet("/{id}", Get)
             .WithName("getTopic")
@@ -60,11 +62,13 @@ public static class TopicEndpoints
     private static Task<IResult> Get(string id, ResourceReader reader, CancellationToken cancellationToken) =>
         reader.FindAsync(ResourceName.Topic, id, TopicQueries.FindAsync, cancellationToken);
 
-    private static Task<IResult> Summary(string id, ResourceReader reader, CancellationToken cancellationToken) =>
-        reader.FindAsync(ResourceName.Topic, id, TopicSummaryQueries.FindAsync, cancellationToken);
+    private static async Task<IResult> Summary(string id, HttpContext http, ResourceReader reader, CancellationToken cancellationToken) =>
+        await TableDownloads.SummaryExportAsync(http, id, cancellationToken) ?? await reader.FindAsync(ResourceName.Topic, id, TopicSummaryQueries.FindAsync, cancellationToken);
 
-    private static Task<IResult> Summaries(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
-        reader.ListAsync<TopicQueries.Row, TopicSummary>(http, TopicSummaryQueries.Collection, TopicSummaryQueries.SummariesAsync, cancellationToken);
+    // The counts as a table (format=csv|ndjson|parquet) are the topic_summaries rows; JSON is a page of summaries.
+    private static async Task<IResult> Summaries(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
+        await TableDownloads.SummaryExportAsync(http, null, cancellationToken)
+        ?? await reader.ListAsync<TopicQueries.Row, TopicSummary>(http, TopicSummaryQueries.Collection, TopicSummaryQueries.SummariesAsync, cancellationToken);
 
     private static Task<IResult> ListStances(string id, HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
         reader.ListAsync<StanceQueries.Row, Stance>(http, StanceQueries.OfTopic, StanceQueries.ItemsAsync, cancellationToken, pathValue: id);

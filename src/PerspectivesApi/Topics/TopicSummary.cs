@@ -169,6 +169,30 @@ public static class TopicSummaryQueries
         return topic is null ? null : await SummarizeAsync(connection, topic, cancellationToken);
     }
 
+    private sealed class PositionsRow
+    {
+        public string TopicId { get; init; } = "";
+        public long Supports { get; init; }
+        public long Opposes { get; init; }
+        public long Mixed { get; init; }
+        public long Neutral { get; init; }
+    }
+
+    /// <summary>The <see cref="TopicSummary.Positions"/> of several topics at once (their 'all' tallies), for a
+    /// list that shows where each topic's stances stand without the rest of its summary: one index read per topic.</summary>
+    public static async Task<IReadOnlyDictionary<string, PositionCounts>> PositionsAsync(
+        SqliteConnection connection, IReadOnlyList<string> topicIds, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<PositionsRow>(new CommandDefinition("""
+            SELECT topic_id, supports, opposes, mixed, neutral FROM topic_tallies
+            WHERE topic_id IN @topicIds AND dimension = 'all' AND group_key = ''
+            """, new { topicIds }, cancellationToken: cancellationToken));
+        var positions = rows.ToDictionary(r => r.TopicId, r => new PositionCounts(r.Supports, r.Opposes, r.Mixed, r.Neutral));
+        // A topic without stances has no tally yet: nothing to count.
+        foreach (var id in topicIds) positions.TryAdd(id, new PositionCounts(0, 0, 0, 0));
+        return positions;
+    }
+
     /// <summary>GET /v1/topics/summary: the topics as GET /v1/topics pages them (same filters and sorts), each summarized.</summary>
     public static readonly Collection Collection = TopicQueries.Collection with { Name = "topic summaries" };
 

@@ -83,12 +83,6 @@ public sealed class Contract
             .ToList();
     }
 
-    /// <summary>The schema of one item of a page schema (<c>PageOfStance</c>: a Stance), for NDJSON lines.</summary>
-    public JsonNode? ItemSchemaOf(JsonNode pageSchema) =>
-        pageSchema["$ref"]?.GetValue<string>() is { } reference && reference.StartsWith(ComponentsPrefix)
-            ? new JsonObject { ["$ref"] = $"{ComponentsPrefix}{reference[ComponentsPrefix.Length..]}/properties/items/items" }
-            : null;
-
     private JsonSchema Build(string schemaText)
     {
         var root = JsonNode.Parse(schemaText)!.AsObject();
