@@ -30,7 +30,7 @@ public sealed class DownloadDocs : IOperationFilter
         operation.Parameters ??= [];
         operation.Responses ??= [];
 
-        if (table is not null) DescribeTable(operation, table);
+        if (table is not null) DescribeTable(operation, table, context.SchemaRepository);
 
         var components = context.Document.Components ??= new OpenApiComponents();
         components.Headers ??= new Dictionary<string, IOpenApiHeader>();
@@ -53,20 +53,21 @@ public sealed class DownloadDocs : IOperationFilter
                 Name = "If-Modified-Since",
                 In = ParameterLocation.Header,
                 Description = "An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive " +
-                              "has not changed since. Ignored when If-None-Match is sent, and when it is not a date.",
+                              "has not changed since. Ignored when If-None-Match is sent, and when it is not a date. " +
+                              "Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 },
-                Example = JsonValue.Create("Fri, 04 Jul 2025 10:29:00 GMT"),
             });
     }
 
-    private static void DescribeTable(OpenApiOperation operation, TableDownloadDoc doc)
+    private static void DescribeTable(OpenApiOperation operation, TableDownloadDoc doc, SchemaRepository schemas)
     {
         var parameters = operation.Parameters!;
         if (doc.FileParameter)
             foreach (var parameter in parameters.OfType<OpenApiParameter>().Where(p => p.Name == "file"))
             {
                 parameter.Description = "The table and its format: `{table}.csv`, `{table}.ndjson` or `{table}.parquet`, for a table of GET /v1/export/tables.";
-                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = TableDownloads.FileNames.Select(n => (JsonNode)JsonValue.Create(n)!).ToList() };
+                // A named enum, like every enum of the contract (OpenApi/Enums.cs), so no generator names it by position.
+                parameter.Schema = Enums.Reference("TableFile", TableDownloads.FileNames.ToList(), "A table download: the table's name and its format's extension.", schemas);
                 parameter.Example = JsonValue.Create("stances.parquet");
             }
         if (doc.LimitParameter)
@@ -74,9 +75,8 @@ public sealed class DownloadDocs : IOperationFilter
             {
                 Name = "limit",
                 In = ParameterLocation.Query,
-                Description = $"Only the table's first rows, from 1 to {ListRequest.MaxLimit}: a sample, to see the columns. Without it, every row.",
+                Description = $"Only the table's first rows, from 1 to {ListRequest.MaxLimit}: a sample, to see the columns. Without it, every row. Example: `5`.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = ListRequest.MaxLimit.ToString() },
-                Example = JsonValue.Create(5),
             });
         if (doc.FormatParameter)
             parameters.Add(new OpenApiParameter
@@ -86,13 +86,7 @@ public sealed class DownloadDocs : IOperationFilter
                 Description = "json (default): the summary document. csv, ndjson or parquet: its counts as rows of the topic_summaries table " +
                               "(topic_id, dimension, group_value, group_name, position, count), every outlet and voice included. " +
                               "The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.",
-                Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.String,
-                    Enum = ListFormats.Names.Select(n => (JsonNode)JsonValue.Create(n)!).ToList(),
-                    Default = JsonValue.Create("json"),
-                },
-                Example = JsonValue.Create("csv"),
+                Schema = Enums.Reference("ListFormat", ListFormats.Names, "How a collection is answered: json (one page), csv, ndjson or parquet (the whole filtered collection, or a sample with limit, streamed as a flat table).", schemas),
             });
 
         if (operation.Responses!.TryGetValue("200", out var ok) && ok is OpenApiResponse response)

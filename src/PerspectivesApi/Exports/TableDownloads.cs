@@ -131,18 +131,22 @@ public static class TableDownloads
     {
         var query = http.Request.Query;
         var errors = new Dictionary<string, string[]>();
-        foreach (var name in query.Keys.Where(k => k != "format"))
-            errors[name] = ["is not a parameter of a summary; the only one is format (json, csv, ndjson or parquet)."];
         var formatValues = query["format"];
         string? formatText = null;
         if (formatValues.Count > 1) errors["format"] = ["may be given only once."];
         else if (formatValues.Count == 1 && !ListFormats.Names.Contains(formatValues[0])) errors["format"] = [$"must be json, csv, ndjson or parquet; got '{formatValues[0]}'."];
         else formatText = formatValues.Count == 1 ? formatValues[0] : null;
+        // The summaries of every topic are a paged collection in JSON: its reader checks its own parameters
+        // (limit, cursor, sort…) and a malformed format, so only an export of the rows is this method's.
+        if (topicId is null && errors.Count > 0) return null;
         if (errors.Count > 0) return Problems.InvalidParameters(errors);
 
         var format = ListFormats.Negotiate(formatText, http.Request.Headers.Accept);
-        if (format is null) return Problems.NotAcceptable(http.Request.Headers.Accept);
+        if (format is null) return topicId is null ? null : Problems.NotAcceptable(http.Request.Headers.Accept);
         if (format is ListFormat.Json) return null;
+        foreach (var name in query.Keys.Where(k => k != "format"))
+            errors[name] = ["is not a parameter of a summary's rows; the only one is format (json, csv, ndjson or parquet)."];
+        if (errors.Count > 0) return Problems.InvalidParameters(errors);
 
         if (topicId is not null)
         {

@@ -96,7 +96,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListArticlesAsync(System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1292,7 +1292,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListArticleStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1537,7 +1537,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleRevision>> ListArticleRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1912,7 +1912,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthor>> ListAuthorsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<VoiceKind>? kind = null, AuthorsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<AuthorsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3074,7 +3074,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListAuthorArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3305,7 +3305,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListAuthorStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3550,7 +3550,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthorRevision>> ListAuthorRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4101,7 +4101,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfChange>> ListChangesAsync(long? since = null, ChangesSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4268,7 +4268,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// The archive's public content as one SQLite file: outlets, authors, articles with credits, topics, stances, the topics' precomputed tallies, the public history of changes and the full-text indexes, with their indexes; nothing else (no curator keys, no idempotency records, no secrets). db/SNAPSHOT.md in the repository lists every table and column. All of it is read in one transaction while the archive keeps serving, so the copy is consistent. Open it with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database bumps on every write, and Last-Modified the revision's time: send either back (If-None-Match, If-Modified-Since, `curl -z`) to learn, with a 304, that nothing changed. The file describes itself: `dictionary_tables` and `dictionary_columns` say what every table, view and column holds (booleans are 0 and 1), and the `tidy_…` views are the tables of GET /v1/export/tables, with readable types.
         /// </remarks>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<FileResponse> GetArchiveSnapshotAsync(string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4525,11 +4525,11 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// </remarks>
         /// <param name="file">The table and its format: `{table}.csv`, `{table}.ndjson` or `{table}.parquet`, for a table of GET /v1/export/tables.</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="limit">Only the table's first rows, from 1 to 100: a sample, to see the columns. Without it, every row.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="limit">Only the table's first rows, from 1 to 100: a sample, to see the columns. Without it, every row. Example: `5`.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>The table, streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<string>> DownloadTableAsync(File file, string? if_None_Match = null, int? limit = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<string>> DownloadTableAsync(TableFile file, string? if_None_Match = null, int? limit = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (file == null)
                 throw new System.ArgumentNullException("file");
@@ -4812,7 +4812,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutlet>> ListOutletsAsync(System.Collections.Generic.IEnumerable<string>? country = null, System.Collections.Generic.IEnumerable<OutletKind>? kind = null, OutletsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<OutletsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -5970,7 +5970,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListOutletArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6187,7 +6187,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutletRevision>> ListOutletRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6561,7 +6561,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfSearchHit>> SearchAsync(string? q = null, System.Collections.Generic.IEnumerable<SearchHitKind>? kind = null, SearchResultsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<SearchResultsFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6757,7 +6757,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListStancesAsync(System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -7960,7 +7960,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStanceRevision>> ListStanceRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8333,7 +8333,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopic>> ListTopicsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8700,7 +8700,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicSummary>> ListTopicSummariesAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8873,10 +8873,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="id">The topic's id (a slug).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <param name="format">json (default): the summary document. csv, ndjson or parquet: its counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included. The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>The summary, with a strong ETag; or, with format=csv|ndjson|parquet, its counts as rows of the topic_summaries table, streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummary>> GetTopicSummaryAsync(string id, string? if_None_Match = null, Format? format = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummary>> GetTopicSummaryAsync(string id, string? if_None_Match = null, ListFormat? format = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -9846,7 +9846,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListTopicStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -10091,7 +10091,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicRevision>> ListTopicRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -14392,6 +14392,99 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
 
     }
 
+    /// <summary>
+    /// A table download: the table's name and its format's extension.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum TableFile
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.csv")]
+        Articles_csv = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.ndjson")]
+        Articles_ndjson = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"articles.parquet")]
+        Articles_parquet = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.csv")]
+        Authors_csv = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.ndjson")]
+        Authors_ndjson = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"authors.parquet")]
+        Authors_parquet = 5,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.csv")]
+        Outlets_csv = 6,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.ndjson")]
+        Outlets_ndjson = 7,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"outlets.parquet")]
+        Outlets_parquet = 8,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.csv")]
+        Topics_csv = 9,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.ndjson")]
+        Topics_ndjson = 10,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topics.parquet")]
+        Topics_parquet = 11,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.csv")]
+        Stances_csv = 12,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.ndjson")]
+        Stances_ndjson = 13,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"stances.parquet")]
+        Stances_parquet = 14,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.csv")]
+        Credits_csv = 15,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.ndjson")]
+        Credits_ndjson = 16,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"credits.parquet")]
+        Credits_parquet = 17,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.csv")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.csv")]
+        Topic_summaries_csv = 18,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.ndjson")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.ndjson")]
+        Topic_summaries_ndjson = 19,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.parquet")]
+        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.parquet")]
+        Topic_summaries_parquet = 20,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class TableFiles
     {
@@ -14825,118 +14918,6 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("positions")]
         [System.ComponentModel.DataAnnotations.Required]
         public PositionCounts Positions { get; set; } = new PositionCounts();
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum File
-    {
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"articles.csv")]
-        Articles_csv = 0,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"articles.ndjson")]
-        Articles_ndjson = 1,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"articles.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"articles.parquet")]
-        Articles_parquet = 2,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"authors.csv")]
-        Authors_csv = 3,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"authors.ndjson")]
-        Authors_ndjson = 4,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"authors.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"authors.parquet")]
-        Authors_parquet = 5,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"outlets.csv")]
-        Outlets_csv = 6,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"outlets.ndjson")]
-        Outlets_ndjson = 7,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"outlets.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"outlets.parquet")]
-        Outlets_parquet = 8,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topics.csv")]
-        Topics_csv = 9,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topics.ndjson")]
-        Topics_ndjson = 10,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topics.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topics.parquet")]
-        Topics_parquet = 11,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"stances.csv")]
-        Stances_csv = 12,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"stances.ndjson")]
-        Stances_ndjson = 13,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"stances.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"stances.parquet")]
-        Stances_parquet = 14,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"credits.csv")]
-        Credits_csv = 15,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"credits.ndjson")]
-        Credits_ndjson = 16,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"credits.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"credits.parquet")]
-        Credits_parquet = 17,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.csv")]
-        Topic_summaries_csv = 18,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.ndjson")]
-        Topic_summaries_ndjson = 19,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"topic_summaries.parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"topic_summaries.parquet")]
-        Topic_summaries_parquet = 20,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Format
-    {
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"json")]
-        [System.Runtime.Serialization.EnumMember(Value = @"json")]
-        Json = 0,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"csv")]
-        [System.Runtime.Serialization.EnumMember(Value = @"csv")]
-        Csv = 1,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"ndjson")]
-        [System.Runtime.Serialization.EnumMember(Value = @"ndjson")]
-        Ndjson = 2,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"parquet")]
-        [System.Runtime.Serialization.EnumMember(Value = @"parquet")]
-        Parquet = 3,
 
     }
 

@@ -97,7 +97,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables.Item
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class WithFileItemRequestBuilderGetQueryParameters 
         {
-            /// <summary>Only the table&apos;s first rows, from 1 to 100: a sample, to see the columns. Without it, every row.</summary>
+            /// <summary>Only the table&apos;s first rows, from 1 to 100: a sample, to see the columns. Without it, every row. Example: `5`.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
         }

@@ -104,7 +104,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary
         {
             /// <summary>json (default): the summary document. csv, ndjson or parquet: its counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included. The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</summary>
             [QueryParameter("format")]
-            public global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Topics.Item.Summary.GetFormatQueryParameterType? Format { get; set; }
+            public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ListFormat? Format { get; set; }
         }
     }
 }
