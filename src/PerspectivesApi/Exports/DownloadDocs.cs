@@ -55,7 +55,7 @@ public sealed class DownloadDocs : IOperationFilter
                 Description = "An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive " +
                               "has not changed since. Ignored when If-None-Match is sent, and when it is not a date. " +
                               "Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 },
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "http-date", MaxLength = 64 },
             });
     }
 

@@ -11930,6 +11930,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Description { get; set; } = default!;
 
+        /// <summary>
+        /// The exact form of a number or date, as OpenAPI names it: int64 (Parquet INT64), double, date; null for text, booleans and lists.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("format")]
+        public string? Format { get; set; } = default!;
+
     }
 
     /// <summary>
@@ -14519,9 +14525,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <summary>
         /// The tables, each with its files and columns.
         /// </summary>
-        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.Text.Json.Serialization.JsonPropertyName("tables")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<TableDescription> Items { get; set; } = new System.Collections.ObjectModel.Collection<TableDescription>();
+        public System.Collections.Generic.ICollection<TableDescription> Tables { get; set; } = new System.Collections.ObjectModel.Collection<TableDescription>();
 
     }
 
