@@ -30,10 +30,15 @@ if [ ! -x "$cache/$stamp/node_modules/.bin/optic" ]; then
 fi
 optic="$cache/$stamp/node_modules/.bin/optic"
 
-# Optic works on files in a git checkout or anywhere; it needs no account, and telemetry is off.
+# Optic needs no account, and telemetry is off. It runs in a scratch directory: under CI=true it leaves a
+# ci-run-details.json in its working directory, which does not belong in the checkout.
 export OPTIC_TELEMETRY_LEVEL=off
+root=$(pwd)
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 echo "contract-breaking: optic $("$optic" --version 2>/dev/null | head -1) diff $baseline $contract --check"
-if "$optic" diff "$baseline" "$contract" --check; then
+if (cd "$scratch" && "$optic" diff "$(absolute "$baseline")" "$(absolute "$contract")" --check); then
   echo "contract-breaking: no breaking change against the v1 baseline"
 else
   status=$?
