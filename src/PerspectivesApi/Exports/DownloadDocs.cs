@@ -53,8 +53,9 @@ public sealed class DownloadDocs : IOperationFilter
                 Name = "If-Modified-Since",
                 In = ParameterLocation.Header,
                 Description = "An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive " +
-                              "has not changed since. Ignored when If-None-Match is sent, and when it is not a date.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 },
+                              "has not changed since. Ignored when If-None-Match is sent, and when it is not a date. " +
+                              "Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "http-date", MaxLength = 64 },
             });
     }
 
@@ -65,7 +66,8 @@ public sealed class DownloadDocs : IOperationFilter
             foreach (var parameter in parameters.OfType<OpenApiParameter>().Where(p => p.Name == "file"))
             {
                 parameter.Description = "The table and its format: `{table}.csv`, `{table}.ndjson` or `{table}.parquet`, for a table of GET /v1/export/tables.";
-                parameter.Schema = Enums.Reference("TableFile", TableDownloads.FileNames.ToList(), "A table of GET /v1/export/tables and its format.", schemas);
+                // A named enum, like every enum of the contract (OpenApi/Enums.cs), so no generator names it by position.
+                parameter.Schema = Enums.Reference("TableFile", TableDownloads.FileNames.ToList(), "A table download: the table's name and its format's extension.", schemas);
                 parameter.Example = JsonValue.Create("stances.parquet");
             }
         // Optional parameters carry no example: Swagger UI would fill it in, and send it, for whoever tries the operation.
@@ -74,7 +76,7 @@ public sealed class DownloadDocs : IOperationFilter
             {
                 Name = "limit",
                 In = ParameterLocation.Query,
-                Description = $"Only the table's first rows, from 1 to {ListRequest.MaxLimit}: a sample, to see the columns. Without it, every row.",
+                Description = $"Only the table's first rows, from 1 to {ListRequest.MaxLimit}: a sample, to see the columns. Without it, every row. Example: `5`.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = ListRequest.MaxLimit.ToString() },
             });
         if (doc.FormatParameter && !parameters.Any(p => p.Name == "format"))

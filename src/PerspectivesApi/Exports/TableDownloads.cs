@@ -12,7 +12,8 @@ public sealed record ColumnDescription(
     [property: Description("The column's name, the same in CSV, NDJSON, Parquet and the snapshot's view.")] string Name,
     [property: Description("text, integer, real, boolean, date (yyyy-MM-dd; a DATE in Parquet) or list of text.")] string Type,
     [property: Description("Whether the column may be null (an empty CSV cell).")] bool Nullable,
-    [property: Description("What the column holds.")] string Description);
+    [property: Description("What the column holds.")] string Description,
+    [property: Description("The exact form of a number or date, as OpenAPI names it: int64 (Parquet INT64), double, date; null for text, booleans and lists.")] string? Format);
 
 /// <summary>Where a table can be downloaded, one URL per format.</summary>
 public sealed record TableFiles(
@@ -28,9 +29,10 @@ public sealed record TableDescription(
     [property: Description("The view in the SQLite snapshot (GET /v1/export/archive.sqlite) with the same columns and rows.")] string SnapshotView,
     [property: Description("Its columns, in order.")] IReadOnlyList<ColumnDescription> Columns);
 
-/// <summary>Every table of the archive that can be downloaded on its own.</summary>
+/// <summary>Every table of the archive that can be downloaded on its own. A fixed document, not a paged
+/// collection, so its list is called <c>tables</c>, not <c>items</c>.</summary>
 public sealed record TablesIndex(
-    [property: Description("The tables, each with its files and columns.")] IReadOnlyList<TableDescription> Items);
+    [property: Description("The tables, each with its files and columns.")] IReadOnlyList<TableDescription> Tables);
 
 /// <summary>The tidy tables as downloads: <c>GET /v1/export/tables</c> lists them with their columns, and
 /// <c>GET /v1/export/tables/{name}.{csv|ndjson|parquet}</c> streams one (with <c>limit</c>, a sample).</summary>
@@ -44,7 +46,7 @@ public static class TableDownloads
         table.Name, table.Description,
         new TableFiles(FileUrl(table, ListFormat.Csv), FileUrl(table, ListFormat.Ndjson), FileUrl(table, ListFormat.Parquet)),
         table.ViewName,
-        table.TableColumns.Select(c => new ColumnDescription(c.Name, c.TypeName, c.Nullable, c.Description)).ToList());
+        table.TableColumns.Select(c => new ColumnDescription(c.Name, c.TypeName, c.Nullable, c.Description, c.FormatName)).ToList());
 
     private static string FileUrl(TidyTable table, ListFormat format) => $"{IndexPath}/{FileName(table, format)}";
 

@@ -79,9 +79,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List articles
         /// </summary>
         /// <remarks>
-        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body.
-        /// <br/>Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,
-        /// <br/>repeated values of one filter with OR. Dates match only articles certainly published in the range.
+        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body. Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND, repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </remarks>
         /// <param name="outlet">Only articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</param>
         /// <param name="author">Only articles crediting this voice in any role (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
@@ -99,7 +97,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListArticlesAsync(System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -299,11 +297,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create an article
         /// </summary>
         /// <remarks>
-        /// Adds an article. The id is the client's slug, or derived from the title when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds an article. The id is the client's slug, or derived from the title when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -1304,7 +1298,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListArticleStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1553,7 +1547,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleRevision>> ListArticleRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1929,7 +1923,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthor>> ListAuthorsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<VoiceKind>? kind = null, AuthorsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<AuthorsFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2109,11 +2103,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create an author
         /// </summary>
         /// <remarks>
-        /// Adds an author. The id is the client's slug, or derived from the name when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds an author. The id is the client's slug, or derived from the name when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -3100,7 +3090,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListAuthorArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3336,7 +3326,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListAuthorStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3585,7 +3575,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfAuthorRevision>> ListAuthorRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3948,15 +3938,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Import a manifest of outlets, authors, topics, articles and stances
         /// </summary>
         /// <remarks>
-        /// Applies a manifest in the seed corpus's format (db/seed/README.md), with each article's `body` as its text, atomically:
-        /// <br/>everything is validated first and either all of it is applied or none of it. Each record is checked by the same rules
-        /// <br/>as its resource's POST and PUT, with the same messages, keyed by its place in the manifest (`outlets[0].url`); every
-        /// <br/>record needs an id, unique within its list. References may point into the manifest or the archive, and stance
-        /// <br/>offsets may be left out; a stance that does not say how it was read is recorded as imported by the importing
-        /// <br/>key. A `removed` list names stances the manifest no longer holds, each with its reason: they are deleted, the
-        /// <br/>reason recorded in the deletion's revision. Existing records are updated, equal ones left alone, and each change is
-        /// <br/>recorded as a revision. The answer counts what was created, updated and unchanged. With an Idempotency-Key, a retry
-        /// <br/>answers as the first request did and applies nothing again.
+        /// Applies a manifest in the seed corpus's format (db/seed/README.md), with each article's `body` as its text, atomically: everything is validated first and either all of it is applied or none of it. Each record is checked by the same rules as its resource's POST and PUT, with the same messages, keyed by its place in the manifest (`outlets[0].url`); every record needs an id, unique within its list. References may point into the manifest or the archive, and stance offsets may be left out; a stance that does not say how it was read is recorded as imported by the importing key. A `removed` list names stances the manifest no longer holds, each with its reason: they are deleted, the reason recorded in the deletion's revision. Existing records are updated, equal ones left alone, and each change is recorded as a revision. The answer counts what was created, updated and unchanged. With an Idempotency-Key, a retry answers as the first request did and applies nothing again.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -4135,10 +4117,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Follow every change to the archive
         /// </summary>
         /// <remarks>
-        /// The archive's history in order, from the seed corpus on: each change's seq, resource, action, curator, time and the
-        /// <br/>resource's document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking
-        /// <br/>for `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:
-        /// <br/>follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
+        /// The archive's history in order, from the seed corpus on: each change's seq, resource, action, curator, time and the resource's document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking for `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection: follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
         /// </remarks>
         /// <param name="since">Only changes after this seq (0, the default, for the whole history): where a mirror that stored the last seq it saw picks up. Pages after the first follow nextCursor as in every collection. Example: `120`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
@@ -4147,7 +4126,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfChange>> ListChangesAsync(long? since = null, ChangesSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4311,18 +4290,10 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Download the archive as an SQLite file
         /// </summary>
         /// <remarks>
-        /// The archive's public content as one SQLite file: outlets, authors, articles with credits, topics, stances, the
-        /// <br/>topics' precomputed tallies, the public history of changes and the full-text indexes, with their indexes; nothing
-        /// <br/>else (no curator keys, no idempotency records, no secrets). db/SNAPSHOT.md in the repository lists every table and
-        /// <br/>column. All of it is read in one transaction while the archive keeps serving, so the copy is consistent. Open it
-        /// <br/>with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database
-        /// <br/>bumps on every write, and Last-Modified the revision's time: send either back (If-None-Match, If-Modified-Since,
-        /// <br/>`curl -z`) to learn, with a 304, that nothing changed. The file describes itself: `dictionary_tables` and
-        /// <br/>`dictionary_columns` say what every table, view and column holds (booleans are 0 and 1), and the `tidy_…` views are
-        /// <br/>the tables of GET /v1/export/tables, with readable types.
+        /// The archive's public content as one SQLite file: outlets, authors, articles with credits, topics, stances, the topics' precomputed tallies, the public history of changes and the full-text indexes, with their indexes; nothing else (no curator keys, no idempotency records, no secrets). db/SNAPSHOT.md in the repository lists every table and column. All of it is read in one transaction while the archive keeps serving, so the copy is consistent. Open it with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database bumps on every write, and Last-Modified the revision's time: send either back (If-None-Match, If-Modified-Since, `curl -z`) to learn, with a 304, that nothing changed. The file describes itself: `dictionary_tables` and `dictionary_columns` say what every table, view and column holds (booleans are 0 and 1), and the `tidy_…` views are the tables of GET /v1/export/tables, with readable types.
         /// </remarks>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>The resource, with a strong ETag.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<FileResponse> GetArchiveSnapshotAsync(string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4448,11 +4419,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List the downloadable tables
         /// </summary>
         /// <remarks>
-        /// The archive's tables, tidy, for data analysis: articles, authors, outlets, topics, stances, credits, and the topic
-        /// <br/>summaries as a long table. One row per thing and one column per fact; references are `…_id` columns that join on
-        /// <br/>the other tables' `id`; every date at a precision has the first and last day of its period; booleans are booleans.
-        /// <br/>Each table downloads as CSV, NDJSON or Parquet (GET /v1/export/tables/{file}), and is a `tidy_…` view of the SQLite
-        /// <br/>snapshot. This document lists each table's files and columns, with their types and meanings.
+        /// The archive's tables, tidy, for data analysis: articles, authors, outlets, topics, stances, credits, and the topic summaries as a long table. One row per thing and one column per fact; references are `…_id` columns that join on the other tables' `id`; every date at a precision has the first and last day of its period; booleans are booleans. Each table downloads as CSV, NDJSON or Parquet (GET /v1/export/tables/{file}), and is a `tidy_…` view of the SQLite snapshot. This document lists each table's files and columns, with their types and meanings.
         /// </remarks>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
@@ -4579,16 +4546,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Download a table
         /// </summary>
         /// <remarks>
-        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet
-        /// <br/>(`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id:
-        /// <br/>`stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`.
-        /// <br/>The strong ETag names the archive revision and the request, Last-Modified the revision's time: If-None-Match or
-        /// <br/>If-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
+        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet (`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id: `stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`. The strong ETag names the archive revision and the request, Last-Modified the revision's time: If-None-Match or If-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
         /// </remarks>
         /// <param name="file">The table and its format: `{table}.csv`, `{table}.ndjson` or `{table}.parquet`, for a table of GET /v1/export/tables.</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="limit">Only the table's first rows, from 1 to 100: a sample, to see the columns. Without it, every row.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="limit">Only the table's first rows, from 1 to 100: a sample, to see the columns. Without it, every row. Example: `5`.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>The table, streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<string>> DownloadTableAsync(TableFile file, string? if_None_Match = null, int? limit = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4875,7 +4838,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutlet>> ListOutletsAsync(System.Collections.Generic.IEnumerable<string>? country = null, System.Collections.Generic.IEnumerable<OutletKind>? kind = null, OutletsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<OutletsFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -5051,11 +5014,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create an outlet
         /// </summary>
         /// <remarks>
-        /// Adds an outlet. The id is the client's slug, or derived from the name when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds an outlet. The id is the client's slug, or derived from the name when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -6042,7 +6001,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfArticleSummary>> ListOutletArticlesAsync(string id, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? language = null, System.Collections.Generic.IEnumerable<Genre>? genre = null, System.DateTimeOffset? from = null, System.DateTimeOffset? to = null, string? q = null, ArticlesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<ArticlesFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6263,7 +6222,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfOutletRevision>> ListOutletRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6626,9 +6585,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Search articles and stances
         /// </summary>
         /// <remarks>
-        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says what
-        /// <br/>matched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;.
-        /// <br/>Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
+        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says what matched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;. Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </remarks>
         /// <param name="q">Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or "quoted phrase" counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. Without q nothing is searched, and the page is empty. Example: `"point of no return"`.</param>
         /// <param name="kind">Only hits of this kind. Repeat for both (the default). Example: `stance`. At most 50 values.</param>
@@ -6640,7 +6597,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfSearchHit>> SearchAsync(string? q = null, System.Collections.Generic.IEnumerable<SearchHitKind>? kind = null, SearchResultsSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<SearchResultsFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6816,9 +6773,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List stances
         /// </summary>
         /// <remarks>
-        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote
-        /// <br/>and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names
-        /// <br/>combine with AND, repeated values of one filter with OR.
+        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names combine with AND, repeated values of one filter with OR.
         /// </remarks>
         /// <param name="topic">Only stances on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
         /// <param name="article">Only stances recorded in this article (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
@@ -6843,7 +6798,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListStancesAsync(System.Collections.Generic.IEnumerable<string>? topic = null, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -7071,11 +7026,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create a stance
         /// </summary>
         /// <remarks>
-        /// Adds a stance. The id is the client's slug, or derived from the author (or article) and topic when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds a stance. The id is the client's slug, or derived from the author (or article) and topic when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -8054,7 +8005,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStanceRevision>> ListStanceRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8427,7 +8378,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopic>> ListTopicsAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8595,11 +8546,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create a topic
         /// </summary>
         /// <remarks>
-        /// Adds a topic. The id is the client's slug, or derived from the title when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds a topic. The id is the client's slug, or derived from the title when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -8798,7 +8745,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of summaries, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table, streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicSummary>> ListTopicSummariesAsync(System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, TopicsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8966,19 +8913,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Summarize a topic
         /// </summary>
         /// <remarks>
-        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards the
-        /// <br/>proposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication
-        /// <br/>(null: a date unknown or known only to the year), by the year and month the positions were held, by the kind of
-        /// <br/>voice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,
-        /// <br/>editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:
-        /// <br/>positions held at different times differ in time, not in perspective. The counts are those of
-        /// <br/>GET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table
-        /// <br/>(topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
+        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards the proposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication (null: a date unknown or known only to the year), by the year and month the positions were held, by the kind of voice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported, editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`: positions held at different times differ in time, not in perspective. The counts are those of GET /v1/topics/{id}/stances. With format=csv|ndjson|parquet, the counts come as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included.
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <param name="format">json (default): the summary document. csv, ndjson or parquet: its counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count), every outlet and voice included. The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>The summary, with a strong ETag; or, with format=csv|ndjson|parquet, its counts as rows of the topic_summaries table, streamed.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<TopicSummary>> GetTopicSummaryAsync(string id, string? if_None_Match = null, ListFormat? format = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -9952,7 +9892,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfStance>> ListTopicStancesAsync(string id, System.Collections.Generic.IEnumerable<string>? article = null, System.Collections.Generic.IEnumerable<string>? author = null, System.Collections.Generic.IEnumerable<Position>? position = null, System.Collections.Generic.IEnumerable<string>? outlet = null, System.Collections.Generic.IEnumerable<VoiceKind>? voiceKind = null, System.Collections.Generic.IEnumerable<AttributionKind>? attribution = null, System.Collections.Generic.IEnumerable<string>? via = null, System.DateTimeOffset? heldFrom = null, System.DateTimeOffset? heldTo = null, System.Collections.Generic.IEnumerable<ReadingMethod>? method = null, System.Collections.Generic.IEnumerable<string>? curator = null, System.Collections.Generic.IEnumerable<Confidence>? confidence = null, System.Collections.Generic.IEnumerable<bool>? conditional = null, string? q = null, StancesSort? sort = null, int? limit = null, string? cursor = null, System.Collections.Generic.IEnumerable<StancesFacet>? facet = null, int? facetLimit = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -10201,7 +10141,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <param name="format">json (default): one page. csv, ndjson or parquet: the whole filtered collection in one stream, in the list's order, with the same items as the pages, each flattened into one row (columns named by the JSON path in snake_case: outlet_id, published_first_day; cursor and count do not apply, limit takes a sample). The Accept header (text/csv, application/x-ndjson, application/vnd.apache.parquet) does the same; this parameter wins over it.</param>
         /// <param name="count">true to add `total`, the number of items in the whole filtered collection (costs a count query).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
-        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date.</param>
+        /// <param name="if_Modified_Since">An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive has not changed since. Ignored when If-None-Match is sent, and when it is not a date. Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).</param>
         /// <returns>A page of the collection, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, the whole filtered collection streamed, with a strong ETag and Last-Modified.</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SwaggerResponse<PageOfTopicRevision>> ListTopicRevisionsAsync(string id, long? since = null, RevisionsSort? sort = null, int? limit = null, string? cursor = null, ListFormat? format = null, bool? count = null, string? if_None_Match = null, string? if_Modified_Since = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -12039,6 +11979,12 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         [System.Text.Json.Serialization.JsonPropertyName("description")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string Description { get; set; } = default!;
+
+        /// <summary>
+        /// The exact form of a number or date, as OpenAPI names it: int64 (Parquet INT64), double, date; null for text, booleans and lists.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("format")]
+        public string? Format { get; set; } = default!;
 
     }
 
@@ -14560,7 +14506,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
-    /// A table of GET /v1/export/tables and its format.
+    /// A table download: the table's name and its format's extension.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum TableFile
@@ -14686,9 +14632,9 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// <summary>
         /// The tables, each with its files and columns.
         /// </summary>
-        [System.Text.Json.Serialization.JsonPropertyName("items")]
+        [System.Text.Json.Serialization.JsonPropertyName("tables")]
         [System.ComponentModel.DataAnnotations.Required]
-        public System.Collections.Generic.ICollection<TableDescription> Items { get; set; } = new System.Collections.ObjectModel.Collection<TableDescription>();
+        public System.Collections.Generic.ICollection<TableDescription> Tables { get; set; } = new System.Collections.ObjectModel.Collection<TableDescription>();
 
     }
 
