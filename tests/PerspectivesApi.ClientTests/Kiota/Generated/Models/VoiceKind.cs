@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
-    /// <summary>What kind of voice this is.</summary>
+    /// <summary>What kind of voice it is: person, institution, group or editorial (see Author.kind).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum VoiceKind
     {
