@@ -79,9 +79,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List articles
         /// </summary>
         /// <remarks>
-        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body.
-        /// <br/>Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,
-        /// <br/>repeated values of one filter with OR. Dates match only articles certainly published in the range.
+        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body. Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND, repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </remarks>
         /// <param name="outlet">Only articles published by this outlet (an outlet id). Repeat for several. Example: `georgia-today`. At most 50 values.</param>
         /// <param name="author">Only articles crediting this voice in any role (an author id). Repeat for several. Example: `aslan-ismailov`. At most 50 values.</param>
@@ -290,11 +288,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create an article
         /// </summary>
         /// <remarks>
-        /// Adds an article. The id is the client's slug, or derived from the title when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds an article. The id is the client's slug, or derived from the title when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -2078,11 +2072,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create an author
         /// </summary>
         /// <remarks>
-        /// Adds an author. The id is the client's slug, or derived from the name when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds an author. The id is the client's slug, or derived from the name when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -3895,15 +3885,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Import a manifest of outlets, authors, topics, articles and stances
         /// </summary>
         /// <remarks>
-        /// Applies a manifest in the seed corpus's format (db/seed/README.md), with each article's `body` as its text, atomically:
-        /// <br/>everything is validated first and either all of it is applied or none of it. Each record is checked by the same rules
-        /// <br/>as its resource's POST and PUT, with the same messages, keyed by its place in the manifest (`outlets[0].url`); every
-        /// <br/>record needs an id, unique within its list. References may point into the manifest or the archive, and stance
-        /// <br/>offsets may be left out; a stance that does not say how it was read is recorded as imported by the importing
-        /// <br/>key. A `removed` list names stances the manifest no longer holds, each with its reason: they are deleted, the
-        /// <br/>reason recorded in the deletion's revision. Existing records are updated, equal ones left alone, and each change is
-        /// <br/>recorded as a revision. The answer counts what was created, updated and unchanged. With an Idempotency-Key, a retry
-        /// <br/>answers as the first request did and applies nothing again.
+        /// Applies a manifest in the seed corpus's format (db/seed/README.md), with each article's `body` as its text, atomically: everything is validated first and either all of it is applied or none of it. Each record is checked by the same rules as its resource's POST and PUT, with the same messages, keyed by its place in the manifest (`outlets[0].url`); every record needs an id, unique within its list. References may point into the manifest or the archive, and stance offsets may be left out; a stance that does not say how it was read is recorded as imported by the importing key. A `removed` list names stances the manifest no longer holds, each with its reason: they are deleted, the reason recorded in the deletion's revision. Existing records are updated, equal ones left alone, and each change is recorded as a revision. The answer counts what was created, updated and unchanged. With an Idempotency-Key, a retry answers as the first request did and applies nothing again.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -4082,10 +4064,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Follow every change to the archive
         /// </summary>
         /// <remarks>
-        /// The archive's history in order, from the seed corpus on: each change's seq, resource, action, curator, time and the
-        /// <br/>resource's document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking
-        /// <br/>for `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:
-        /// <br/>follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
+        /// The archive's history in order, from the seed corpus on: each change's seq, resource, action, curator, time and the resource's document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking for `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection: follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
         /// </remarks>
         /// <param name="since">Only changes after this seq (0, the default, for the whole history): where a mirror that stored the last seq it saw picks up. Pages after the first follow nextCursor as in every collection. Example: `120`.</param>
         /// <param name="sort">The order of the list: a field name, with '-' in front for descending. Default: seq. `seq`: In the order the changes were made (seq).</param>
@@ -4254,12 +4233,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Download the archive as an SQLite file
         /// </summary>
         /// <remarks>
-        /// The archive's public content as one SQLite file: outlets, authors, articles with credits, topics, stances, the
-        /// <br/>topics' precomputed tallies, the public history of changes and the full-text indexes, with their indexes; nothing
-        /// <br/>else (no curator keys, no idempotency records, no secrets). db/SNAPSHOT.md in the repository lists every table and
-        /// <br/>column. All of it is read in one transaction while the archive keeps serving, so the copy is consistent. Open it
-        /// <br/>with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database
-        /// <br/>bumps on every write: send it back in If-None-Match to learn, with a 304, that nothing changed.
+        /// The archive's public content as one SQLite file: outlets, authors, articles with credits, topics, stances, the topics' precomputed tallies, the public history of changes and the full-text indexes, with their indexes; nothing else (no curator keys, no idempotency records, no secrets). db/SNAPSHOT.md in the repository lists every table and column. All of it is read in one transaction while the archive keeps serving, so the copy is consistent. Open it with `sqlite3 archive.sqlite` or `pandas.read_sql`. The strong ETag is the archive's revision, which the database bumps on every write: send it back in If-None-Match to learn, with a 304, that nothing changed.
         /// </remarks>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>
         /// <returns>The resource, with a strong ETag.</returns>
@@ -4690,11 +4664,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create an outlet
         /// </summary>
         /// <remarks>
-        /// Adds an outlet. The id is the client's slug, or derived from the name when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds an outlet. The id is the client's slug, or derived from the name when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -6252,9 +6222,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Search articles and stances
         /// </summary>
         /// <remarks>
-        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says what
-        /// <br/>matched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;.
-        /// <br/>Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
+        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says what matched (an article or a stance), its bm25 rank, and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;. Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </remarks>
         /// <param name="q">Full-text search over the article titles and bodies and the stance quotes (SQLite FTS5; case- and accent-insensitive, English stemming). Words must all match (AND); also "exact phrases", OR, NOT, parentheses and prefix* queries. A query FTS5 cannot parse is a 400 naming q. With q, the default sort is relevance. Without q nothing is searched, and the page is empty. Example: `"point of no return"`.</param>
         /// <param name="kind">Only hits of this kind. Repeat for both (the default). Example: `stance`. At most 50 values.</param>
@@ -6433,9 +6401,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// List stances
         /// </summary>
         /// <remarks>
-        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote
-        /// <br/>and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names
-        /// <br/>combine with AND, repeated values of one filter with OR.
+        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names combine with AND, repeated values of one filter with OR.
         /// </remarks>
         /// <param name="topic">Only stances on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</param>
         /// <param name="article">Only stances recorded in this article (an article id). Repeat for several. Example: `point-of-no-return-aslan-ismailov`. At most 50 values.</param>
@@ -6679,11 +6645,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create a stance
         /// </summary>
         /// <remarks>
-        /// Adds a stance. The id is the client's slug, or derived from the author (or article) and topic when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds a stance. The id is the client's slug, or derived from the author (or article) and topic when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -8195,11 +8157,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Create a topic
         /// </summary>
         /// <remarks>
-        /// Adds a topic. The id is the client's slug, or derived from the title when left out.
-        /// <br/>Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.
-        /// <br/>Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote.
-        /// <br/>Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
-        /// <br/>another body is a 422. The change is recorded as a revision.
+        /// Adds a topic. The id is the client's slug, or derived from the title when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article's body and a stance's quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </remarks>
         /// <param name="body">The resource as curators write it; unknown fields are refused.</param>
         /// <param name="idempotency_Key">Any unique string up to 255 characters (a UUID) that makes the POST safe to retry: a repeat with the same key and body replays the first answer and writes nothing again; the same key with another body is a 422. Keys are kept per curator key. Example: `7c1e5d0a-4b7e-4f4e-9a43-3f4bb1d3c2a9`.</param>
@@ -8562,13 +8520,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         /// Summarize a topic
         /// </summary>
         /// <remarks>
-        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards the
-        /// <br/>proposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication
-        /// <br/>(null: a date unknown or known only to the year), by the year and month the positions were held, by the kind of
-        /// <br/>voice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported,
-        /// <br/>editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`:
-        /// <br/>positions held at different times differ in time, not in perspective. The counts are those of
-        /// <br/>GET /v1/topics/{id}/stances.
+        /// Where the perspectives on one question stand: how many stances support, oppose, are mixed on or neutral towards the proposition, overall, by the outlet of the article, by the voice holding the stance, by the month of publication (null: a date unknown or known only to the year), by the year and month the positions were held, by the kind of voice (person, institution, group, editorial) and by how the words reach us (own-words, quoted, reported, editorial). For a time-dependent topic (`timeDependent`), compare positions within one period of `byHeldYear`: positions held at different times differ in time, not in perspective. The counts are those of GET /v1/topics/{id}/stances.
         /// </remarks>
         /// <param name="id">The topic's id (a slug).</param>
         /// <param name="if_None_Match">ETags of copies the client holds (or `*`): when one is current the answer is 304, without a body. Example: `"0t5NLqxxT_AL059W5goMYQ"`.</param>

@@ -47,7 +47,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
         {
         }
         /// <summary>
-        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body.Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,repeated values of one filter with OR. Dates match only articles certainly published in the range.
+        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body. Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND, repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds an article. The id is the client&apos;s slug, or derived from the title when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds an article. The id is the client&apos;s slug, or derived from the title when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail"/></returns>
         /// <param name="body">The request body</param>
@@ -121,7 +121,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body.Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,repeated values of one filter with OR. Dates match only articles certainly published in the range.
+        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body. Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND, repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -140,7 +140,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             return requestInfo;
         }
         /// <summary>
-        /// Adds an article. The id is the client&apos;s slug, or derived from the title when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds an article. The id is the client&apos;s slug, or derived from the title when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -171,7 +171,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.ArticlesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body.Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,repeated values of one filter with OR. Dates match only articles certainly published in the range.
+        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body. Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND, repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ArticlesRequestBuilderGetQueryParameters 

@@ -47,7 +47,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
         {
         }
         /// <summary>
-        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quoteand its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different namescombine with AND, repeated values of one filter with OR.
+        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names combine with AND, repeated values of one filter with OR.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds a stance. The id is the client&apos;s slug, or derived from the author (or article) and topic when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds a stance. The id is the client&apos;s slug, or derived from the author (or article) and topic when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance"/></returns>
         /// <param name="body">The request body</param>
@@ -121,7 +121,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quoteand its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different namescombine with AND, repeated values of one filter with OR.
+        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names combine with AND, repeated values of one filter with OR.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -140,7 +140,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             return requestInfo;
         }
         /// <summary>
-        /// Adds a stance. The id is the client&apos;s slug, or derived from the author (or article) and topic when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds a stance. The id is the client&apos;s slug, or derived from the author (or article) and topic when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -171,7 +171,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.StancesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quoteand its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different namescombine with AND, repeated values of one filter with OR.
+        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names combine with AND, repeated values of one filter with OR.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class StancesRequestBuilderGetQueryParameters 
