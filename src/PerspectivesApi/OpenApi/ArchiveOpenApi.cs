@@ -69,7 +69,7 @@ public static class ArchiveOpenApi
             });
             options.OperationFilter<ArchiveOperationFilter>();
             options.DocumentFilter<ContractDocumentFilter>();
-            options.SchemaFilter<NullableReferenceSchemaFilter>();
+            options.SchemaFilter<RecordSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
             options.CustomSchemaIds(SchemaName);

@@ -51,7 +51,7 @@ public static class TopicEndpoints
             .WithDescription("Every recorded position on one question, side by side: who, where, when, which way, in their own words. Filter by `position` to see one side. Same filters and paging as GET /v1/stances, less `topic`.")
             .ListsCollection<Stance>(StanceQueries.OfTopic, Examples.StancePage);
 
-        topics.MapWrites(TopicWrites.Model, Examples.Topic);
+        topics.MapWrites(TopicWrites.Model, Examples.Topic, Examples.TopicDocument);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>
