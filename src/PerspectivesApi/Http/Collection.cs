@@ -29,6 +29,10 @@ public sealed record Filter(string Name, FilterKind Kind, string Condition, stri
     /// <summary>A join the filter needs (full-text search joins its FTS table), or null.</summary>
     public string? Join { get; init; }
 
+    /// <summary>For full-text search: the same test for one row of the collection, without the join (a correlated
+    /// EXISTS on the FTS5 table's rowid), for a walk in another order (<see cref="OrderedSearch"/>).</summary>
+    public string? Probe { get; init; }
+
     /// <summary>For full-text search: the FTS5 tables whose syntax the value must satisfy.</summary>
     public IReadOnlyList<string> SearchTables { get; init; } = [];
 

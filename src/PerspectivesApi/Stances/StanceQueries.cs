@@ -62,6 +62,7 @@ public static class StanceQueries
             new("q", FilterKind.Search, "stances_fts MATCH @q", ArticleQueries.SearchDescription("stance quotes"), "diaspora")
             {
                 Join = "JOIN stances_fts ON stances_fts.rowid = s.rowid",
+                Probe = "EXISTS (SELECT 1 FROM stances_fts WHERE stances_fts MATCH @q AND stances_fts.rowid = s.rowid)",
                 SearchTables = ["stances_fts"],
             },
         ],
