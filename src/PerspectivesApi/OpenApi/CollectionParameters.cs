@@ -74,8 +74,9 @@ public static class CollectionParameters
             {
                 Name = "facet",
                 In = ParameterLocation.Query,
-                Description = "Count the whole filtered collection by these dimensions; the counts come back in `facets`, " +
-                              "beside the page, most frequent value first. Repeat for several. " +
+                Description = $"Count the whole filtered collection by these dimensions: `facets` lists each one's {Facet.DefaultLimit} most frequent values " +
+                              "(or `facetLimit` of them) with their counts, most frequent first, then by value, and `facetOther` says how many values " +
+                              "the list leaves out and the sum of their counts. Repeat for several. " +
                               string.Join(" ", collection.Facets.Select(f => $"`{f.Name}`: {f.Description}")),
                 Style = ParameterStyle.Form,
                 Explode = true,
@@ -84,6 +85,19 @@ public static class CollectionParameters
                     Type = JsonSchemaType.Array,
                     Items = Enums.Reference($"{family}Facet", collection.Facets.Select(f => f.Name).ToList(), $"A dimension {collection.Family} can be counted by.", schemas),
                     MaxItems = ListRequest.MaxValuesPerParameter,
+                },
+            });
+            // No example: Swagger UI would send it with every request.
+            parameters.Add(new OpenApiParameter
+            {
+                Name = "facetLimit",
+                In = ParameterLocation.Query,
+                Description = $"How many values each facet lists, from 1 to {Facet.MaxLimit} (default {Facet.DefaultLimit}); without facet it limits nothing. " +
+                              "Out-of-range values are a 400, never clamped.",
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = Facet.MaxLimit.ToString(),
+                    Default = JsonValue.Create(Facet.DefaultLimit),
                 },
             });
         }
@@ -140,7 +154,7 @@ public static class CollectionParameters
             context.SchemaRepository.AddDefinition(name, new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
-                Description = $"The counts asked for with facet=, one member per facet of {collection.Family}, each value's count over the whole filtered collection, most frequent first.",
+                Description = $"The counts asked for with facet=, one member per facet of {collection.Family}: the most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first.",
                 AdditionalPropertiesAllowed = false,
                 Properties = collection.Facets.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema
                 {
@@ -149,7 +163,7 @@ public static class CollectionParameters
             });
         page["facets"] = new OpenApiSchemaReference(name)
         {
-            Description = "For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.",
+            Description = "For each facet= asked for, its most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first; absent without facet=.",
         };
     }
 

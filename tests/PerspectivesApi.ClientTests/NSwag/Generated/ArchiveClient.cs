@@ -11201,7 +11201,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
-    /// The counts asked for with facet=, one member per facet of articles, each value's count over the whole filtered collection, most frequent first.
+    /// The counts asked for with facet=, one member per facet of articles: the most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ArticlesFacets
@@ -11672,7 +11672,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
-    /// The counts asked for with facet=, one member per facet of authors, each value's count over the whole filtered collection, most frequent first.
+    /// The counts asked for with facet=, one member per facet of authors: the most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class AuthorsFacets
@@ -12842,7 +12842,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
-    /// The counts asked for with facet=, one member per facet of outlets, each value's count over the whole filtered collection, most frequent first.
+    /// The counts asked for with facet=, one member per facet of outlets: the most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class OutletsFacets
@@ -12921,7 +12921,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         public long? Total { get; set; } = default!;
 
         /// <summary>
-        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// For each facet= asked for, its most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first; absent without facet=.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
         public ArticlesFacets Facets { get; set; } = default!;
@@ -12946,7 +12946,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         public long? Total { get; set; } = default!;
 
         /// <summary>
-        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// For each facet= asked for, its most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first; absent without facet=.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
         public AuthorsFacets Facets { get; set; } = default!;
@@ -13009,7 +13009,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         public long? Total { get; set; } = default!;
 
         /// <summary>
-        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// For each facet= asked for, its most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first; absent without facet=.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
         public OutletsFacets Facets { get; set; } = default!;
@@ -13053,7 +13053,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         public long? Total { get; set; } = default!;
 
         /// <summary>
-        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// For each facet= asked for, its most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first; absent without facet=.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
         public SearchResultsFacets Facets { get; set; } = default!;
@@ -13078,7 +13078,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
         public long? Total { get; set; } = default!;
 
         /// <summary>
-        /// For each facet= asked for, each value's count over the whole filtered collection, most frequent first; absent without facet=.
+        /// For each facet= asked for, its most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first; absent without facet=.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("facets")]
         public StancesFacets Facets { get; set; } = default!;
@@ -13805,7 +13805,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
-    /// The counts asked for with facet=, one member per facet of search results, each value's count over the whole filtered collection, most frequent first.
+    /// The counts asked for with facet=, one member per facet of search results: the most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class SearchResultsFacets
@@ -14351,7 +14351,7 @@ namespace PerspectivesApi.ClientTests.NSwag.Generated
     }
 
     /// <summary>
-    /// The counts asked for with facet=, one member per facet of stances, each value's count over the whole filtered collection, most frequent first.
+    /// The counts asked for with facet=, one member per facet of stances: the most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class StancesFacets
