@@ -47,10 +47,14 @@ public sealed class ArchiveOperationFilter(IOptions<JsonOptions> jsonOptions) : 
             if (context.ApiDescription.HttpMethod == "PATCH" && operation.RequestBody is OpenApiRequestBody { Content: { } patchContent } patchBody && patchContent.TryGetValue("application/json", out var patchMedia))
                 DescribeMergePatch(patchBody, patchContent, patchMedia);
         }
-        // Writes need a curator key; reads say explicitly that they need none (an empty requirement).
+        // Writes need a curator key. Reads need none (the empty requirement), and take one as well: a curator's
+        // client sends its key on every request, and the service reads it there too (it names the rate-limit
+        // budget and makes the answer private). `[{}]` alone says "no credentials": validators that enforce
+        // security (Prism) refuse a read that carries the key.
+        var curatorKey = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ArchiveOpenApi.CuratorScheme, context.Document)] = [] };
         operation.Security = metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()
-            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ArchiveOpenApi.CuratorScheme, context.Document)] = [] }]
-            : [new OpenApiSecurityRequirement()];
+            ? [curatorKey]
+            : [new OpenApiSecurityRequirement(), curatorKey];
         if (metadata.OfType<CascadeDoc>().Any())
             operation.Parameters.Add(new OpenApiParameter
             {
