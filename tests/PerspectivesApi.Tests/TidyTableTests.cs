@@ -26,7 +26,7 @@ public sealed class TidyTableTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         foreach (var table in tables)
         {
             var name = table.GetProperty("name").GetString()!;
-            var columns = table.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+            var columns = table.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
             Assert.All(table.GetProperty("columns").EnumerateArray(), c => Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("description").GetString())));
 
             // The same columns, in the same order, in every format.
