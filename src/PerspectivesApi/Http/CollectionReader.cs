@@ -87,8 +87,10 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
     /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
     private static IResult Nothing<TItem>(ListRequest request) => request.Format switch
     {
+        // Facets asked for are there, empty, with nothing left out: the same shape as any page.
         ListFormat.Json or null => new CachedJson<Page<TItem>>(new Page<TItem>([], null, request.Count ? 0 : null,
-            request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => (IReadOnlyList<FacetCount>)[]))),
+            request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => (IReadOnlyList<FacetCount>)[]),
+            request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => new FacetOther(0, 0)))),
         // The table's header (or schema) and no rows.
         { } format => new TableDownload(request.Collection.Name.Replace(' ', '-'), FlatTable<TItem>.Columns, format, (_, _, _) => Task.CompletedTask),
     };
