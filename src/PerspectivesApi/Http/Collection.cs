@@ -97,7 +97,9 @@ public sealed record Sort(string Name, string Key, string Description)
 
     /// <summary>How many matches relevance ranks when q is the only filter: bm25 is computed for every row it
     /// orders, so a word matching most of the archive would cost a score per match. Below this, ranking is exact.</summary>
-    public const int RankedMatches = 10_000;
+    // Why 2,000: bm25 over the newest 2,000 matches of a word in 10% of the million-article archive takes 4–10 ms in the
+    // sqlite3 shell, over 10,000 12–24 ms, which 32 concurrent searches on two cores turned into a p50 of 425 ms (bench/PERF.md).
+    public const int RankedMatches = 2_000;
 
     /// <summary>Relevance over a full-text index: with q alone, the best of the <see cref="RankedMatches"/>
     /// matches most recently added to the archive (the highest rowids: FTS5 reads its doclist from the end and
