@@ -52,6 +52,11 @@ public sealed record Facet(string Name, string Value, string? Label, string Desc
     /// <summary>What one item counts as: count(*) for a single-valued facet, count(DISTINCT id) when the join fans out.</summary>
     public string Count { get; init; } = "count(*)";
 
+    /// <summary>For stances filtered by one topic and nothing else: the facet's (value, count) rows read from that topic's
+    /// tallies (migration 0006, kept by triggers with every write; the topic is <c>@__topic</c>), instead of counting its
+    /// stances. A question's 10,000 stances cost 6 ms per facet to count, its tallies a fraction of one.</summary>
+    public string? Tally { get; init; }
+
     /// <summary>How many values a facet returns unless <c>facetLimit</c> says otherwise: what a screen shows, and
     /// what Datasette returns.</summary>
     public const int DefaultLimit = 30;

@@ -236,15 +236,26 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
     {
         var (conditions, parameters) = Conditions(request, pathValue);
         parameters.Add("__facetLimit", request.FacetLimit);
-        var counted = $"SELECT {facet.Value} AS value, {facet.Count} AS count " +
-                      $"FROM {request.Collection.CountFrom}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
-                      (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
-                      " GROUP BY 1";
+        var topic = facet.Tally is null ? null : TalliedTopic(request, pathValue);
+        if (topic is not null) parameters.Add("__topic", topic);
+        var counted = topic is not null
+            ? facet.Tally!
+            : $"SELECT {facet.Value} AS value, {facet.Count} AS count " +
+              $"FROM {request.Collection.CountFrom}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
+              (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
+              " GROUP BY 1";
         var sql = $"SELECT listed.value AS value, {facet.Label ?? "NULL"} AS label, listed.count AS count, listed.groups AS groups, listed.items AS items " +
                   $"FROM (SELECT value, count, count(*) OVER () AS groups, sum(count) OVER () AS items FROM ({counted}) " +
                   "ORDER BY count DESC, value LIMIT @__facetLimit) listed ORDER BY listed.count DESC, listed.value";
         return (sql, parameters);
     }
+
+    /// <summary>The topic whose tallies hold a facet's counts (<see cref="Facet.Tally"/>): the request's one topic when it
+    /// filters by that alone, on the collection or in the path (a topic's stances); null otherwise.</summary>
+    private static string? TalliedTopic(ListRequest request, string? pathValue) =>
+        request.Collection.PathFilter is { } path
+            ? path.Name == "topic" && request.Filters.Count == 0 ? pathValue : null
+            : request.Filters.Count == 1 && request.Filters.TryGetValue("topic", out var topics) && topics.Length == 1 ? topics[0] : null;
 
     private static string Where(IEnumerable<string> conditions) =>
         conditions.Any() ? " WHERE " + string.Join(" AND ", conditions) : "";
