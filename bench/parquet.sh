@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Parquet beside CSV: every stance of a large archive exported by the Release build as CSV, NDJSON and Parquet,
 # each on a freshly started service, with rows/s, bytes and the service's peak RSS (VmHWM) for each; then the
-# same for the stances of one topic (a small part of them), to show that memory does not grow with the row count. Finally DuckDB (npm @duckdb/node-api, if installed under bench/out/node) counts the Parquet rows.
+# same for a part of them (the supporting stances, then one topic's), to show that memory does not grow with the row count. Finally DuckDB (npm @duckdb/node-api, if installed under bench/out/node) counts the Parquet rows.
 # Needs: the .NET SDK, curl, python3 (stdlib sqlite3). Run: bash bench/parquet.sh [archive.db]
 # The archive defaults to bench/out/archive-1000000.db (bench/run.sh makes it). The service migrates it to the
 # current schema on its first start: give it a copy if other builds use the same file.
@@ -41,6 +41,8 @@ measure "Parquet, all stances" "http://127.0.0.1:$port/v1/stances?format=parquet
 cp "$out/parquet-bench.out" "$out/stances.parquet"
 measure "NDJSON, all stances" "http://127.0.0.1:$port/v1/stances?format=ndjson" "$stances"
 measure "tidy stances.parquet" "http://127.0.0.1:$port/v1/export/tables/stances.parquet" "$stances"
+quarter=$(python3 -c "import sqlite3,sys; print(sqlite3.connect('file:'+sys.argv[1]+'?mode=ro', uri=True).execute(\"SELECT count(*) FROM stances WHERE position = 'supports'\").fetchone()[0])" "$db")
+measure "Parquet, supports only" "http://127.0.0.1:$port/v1/stances?format=parquet&position=supports" "$quarter"
 few=$(python3 -c "import sqlite3,sys; print(sqlite3.connect('file:'+sys.argv[1]+'?mode=ro', uri=True).execute('SELECT count(*) FROM stances WHERE topic_id = ?', (sys.argv[2],)).fetchone()[0])" "$db" "$topic")
 measure "Parquet, one topic" "http://127.0.0.1:$port/v1/stances?format=parquet&topic=$topic" "$few"
 

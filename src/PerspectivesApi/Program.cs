@@ -19,7 +19,6 @@ builder.Services.AddCurators();
 builder.Services.AddArchiveOpenApi();
 builder.Services.AddDownloadDocs();
 builder.Services.AddExplorer();
-builder.Services.AddFacetLimitDocs();
 builder.Services.AddArchiveResponseCache(builder.Configuration);
 builder.Services.AddReverseProxySupport(builder.Configuration);
 builder.Services.AddArchiveRateLimiting(builder.Configuration);

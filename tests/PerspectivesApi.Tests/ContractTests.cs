@@ -138,6 +138,7 @@ public sealed class ContractTests(ArchiveApp app) : IClassFixture<ArchiveApp>
             var security = operation["security"]?.AsArray();
             if (security is not { Count: > 0 }) problems.Add($"{name}: says nothing about authentication");
             else if (method == "get" && security[0]!.AsObject().Count != 0) problems.Add($"{name}: a read must be declared anonymous");
+            else if (method == "get" && (security.Count != 2 || security[1]!["curatorKey"] is null)) problems.Add($"{name}: a read must also take the curator key (a curator's client sends it everywhere)");
             else if (method != "get" && security[0]!["curatorKey"] is null) problems.Add($"{name}: a write must need the curator key");
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));

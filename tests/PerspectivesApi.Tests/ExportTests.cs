@@ -263,7 +263,7 @@ public sealed class ExportOfManyBatchesTests : IAsyncLifetime
 
         var body = await app.CreateClient().GetStringAsync("/v1/stances?format=ndjson");
         var ids = body.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()).ToList();
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()!).ToList();
         Assert.Equal(expected, ids);
     }
 

@@ -143,6 +143,36 @@ public sealed class FacetTests(ArchiveWithManyRows app) : IClassFixture<ArchiveW
         Assert.Equal(expected, values);
     }
 
+    /// <summary>Stances of one topic, and nothing else, take their position, author and outlet facets from the topic's
+    /// tallies; the same stances with a filter that keeps them all are counted row by row. Both must give the same values,
+    /// labels, counts and rest, for every topic, on the collection and under the topic.</summary>
+    [Fact]
+    public async Task A_topics_facets_read_from_its_tallies_equal_a_count_of_its_stances()
+    {
+        var codec = new CursorCodec(new byte[32]);
+        var tallied = ListRequest.Parse(new Microsoft.AspNetCore.Http.QueryCollection(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+            { ["topic"] = "baku-moscow-rift-is-permanent", ["facet"] = "author" }), Stances.StanceQueries.Collection, null, codec, out var errors);
+        Assert.Empty(errors);
+        Assert.Contains("topic_tallies", CollectionReader.FacetQuery(tallied, tallied.Facets[0], null).Sql);
+
+        const string everyPosition = "&position=supports&position=opposes&position=mixed&position=neutral";
+        var topics = (await app.GetJsonAsync("/v1/topics?limit=100")).GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToList();
+        Assert.True(topics.Count > 60);
+        foreach (var topic in topics)
+        foreach (var facet in new[] { "position", "author", "outlet" })
+        foreach (var limit in new[] { 2, Facet.MaxLimit })
+        {
+            var query = $"facet={facet}&facetLimit={limit}&limit=1";
+            var counted = await app.GetJsonAsync($"/v1/stances?topic={topic}{everyPosition}&{query}");
+            foreach (var url in new[] { $"/v1/stances?topic={topic}&{query}", $"/v1/topics/{topic}/stances?{query}" })
+            {
+                var page = await app.GetJsonAsync(url);
+                Assert.Equal(counted.GetProperty("facets").GetProperty(facet).GetRawText(), page.GetProperty("facets").GetProperty(facet).GetRawText());
+                Assert.Equal(counted.GetProperty("facetOther").GetProperty(facet).GetRawText(), page.GetProperty("facetOther").GetProperty(facet).GetRawText());
+            }
+        }
+    }
+
     [Fact]
     public async Task A_facet_lists_thirty_values_unless_told_otherwise()
     {

@@ -174,6 +174,8 @@ public sealed class SearchTests(ArchiveWithManyRows app) : IClassFixture<Archive
         Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
         Assert.Equal(0, page.GetProperty("total").GetInt64());
         Assert.Empty(page.GetProperty("facets").GetProperty("kind").EnumerateArray());
+        Assert.Equal(0, page.GetProperty("facetOther").GetProperty("kind").GetProperty("values").GetInt64());
+        Assert.Equal(0, page.GetProperty("facetOther").GetProperty("kind").GetProperty("count").GetInt64());
         using var csv = await app.CreateClient().GetAsync("/v1/search?format=csv");
         Assert.Equal(200, (int)csv.StatusCode);
         Assert.Equal("kind,id,title,href,rank,snippet,article_id,article_title", (await csv.Content.ReadAsStringAsync()).TrimEnd());

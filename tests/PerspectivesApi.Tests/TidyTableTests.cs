@@ -21,12 +21,12 @@ public sealed class TidyTableTests(ArchiveApp app) : IClassFixture<ArchiveApp>
     public async Task The_index_lists_every_table_with_its_files_and_columns()
     {
         var index = await app.GetJsonAsync("/v1/export/tables");
-        var tables = index.GetProperty("items").EnumerateArray().ToList();
+        var tables = index.GetProperty("tables").EnumerateArray().ToList();
         Assert.Equal(["articles", "authors", "outlets", "topics", "stances", "credits", "topic_summaries"], tables.Select(t => t.GetProperty("name").GetString()));
         foreach (var table in tables)
         {
             var name = table.GetProperty("name").GetString()!;
-            var columns = table.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+            var columns = table.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
             Assert.All(table.GetProperty("columns").EnumerateArray(), c => Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("description").GetString())));
 
             // The same columns, in the same order, in every format.

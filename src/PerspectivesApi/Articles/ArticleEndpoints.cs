@@ -33,7 +33,7 @@ public static class ArticleEndpoints
             .WithDescription("The stances recorded in one article: whose position on which topic, with the exact quote. Same filters and paging as GET /v1/stances, less `article`.")
             .ListsCollection<Stance>(StanceQueries.OfArticle, Examples.StancePage);
 
-        articles.MapWrites(ArticleWrites.Model, Examples.ArticleDetail).WithRequestBodyLimit(limits => limits.MaxArticleBodyBytes);
+        articles.MapWrites(ArticleWrites.Model, Examples.ArticleDetail, Examples.ArticleDocument).WithRequestBodyLimit(limits => limits.MaxArticleBodyBytes);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

@@ -36,6 +36,7 @@ public static class ArticleQueries
             new("q", FilterKind.Search, "articles_fts MATCH @q", SearchDescription("title and body"), "Yekaterinburg")
             {
                 Join = "JOIN articles_fts ON articles_fts.rowid = a.rowid",
+                Probe = "EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH @q AND articles_fts.rowid = a.rowid)",
                 SearchTables = ["articles_fts"],
             },
         ],

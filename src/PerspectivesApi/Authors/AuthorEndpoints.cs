@@ -36,7 +36,7 @@ public static class AuthorEndpoints
             .WithDescription("The positions this voice holds across the archive, with quotes, how they reach us and when they were held. Same filters and paging as GET /v1/stances, less `author`.")
             .ListsCollection<Stance>(StanceQueries.OfAuthor, Examples.StancePage);
 
-        authors.MapWrites(AuthorWrites.Model, Examples.Author);
+        authors.MapWrites(AuthorWrites.Model, Examples.Author, Examples.AuthorDocument);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

@@ -46,7 +46,7 @@ public static class ImportsAndChanges
             .RequireAuthorization(CuratorAuthentication.Policy)
             .WithRequestBodyLimit(limits => limits.MaxImportBodyBytes)
             .WithMetadata(new ResponseExample(new ImportResult(
-                new ImportReport(new(1, 0, 3), new(0, 0, 12), new(0, 0, 8), new(1, 0, 5), new(3, 1, 35)), 120)), new WriteDoc(typeof(CorpusManifest)))
+                new ImportReport(new(1, 0, 3), new(0, 0, 12), new(0, 0, 8), new(1, 0, 5), new(3, 1, 35)), 120)), new WriteDoc(typeof(CorpusManifest), Examples.Manifest))
             .Accepts<CorpusManifest>("application/json")
             .Produces<ImportResult>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -8,7 +8,9 @@ namespace PerspectivesApi.Curation;
 public static class WriteEndpoints
 {
     /// <returns>The group of write routes, for settings that only they need (a larger body limit).</returns>
-    public static RouteGroupBuilder MapWrites<T>(this RouteGroupBuilder group, WriteModel<T> model, object representationExample) where T : class
+    /// <param name="representationExample">What the writes answer (the resource as GET reads it).</param>
+    /// <param name="documentExample">What the writes take: the request example, and the revisions' document.</param>
+    public static RouteGroupBuilder MapWrites<T>(this RouteGroupBuilder group, WriteModel<T> model, object representationExample, T documentExample) where T : class
     {
         var name = model.Name;
         var resource = name.Singular;
@@ -27,19 +29,19 @@ public static class WriteEndpoints
                 Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with
                 another body is a 422. The change is recorded as a revision.
                 """)
-            .Writes<T>(representationExample, StatusCodes.Status201Created, StatusCodes.Status409Conflict);
+            .Writes(documentExample, representationExample, StatusCodes.Status201Created, StatusCodes.Status409Conflict);
 
         group.MapPut("/{id}", (string id, HttpContext http, ResourceWriter writer, CancellationToken ct) => writer.ReplaceAsync(http, model, id, ct))
             .WithName($"replace{Resource}")
             .WithSummary($"Replace {name.WithArticle}")
             .WithDescription($"Replaces the {resource} with the document sent (fields left out become null). Requires If-Match with the ETag of GET /v1/{model.Collection}/{{id}}: 428 without it, 412 when the {resource} changed meanwhile. Recorded as a revision.")
-            .Writes<T>(representationExample, StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
+            .Writes(documentExample, representationExample, StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
 
         group.MapPatch("/{id}", (string id, HttpContext http, ResourceWriter writer, CancellationToken ct) => writer.PatchAsync(http, model, id, ct))
             .WithName($"update{Resource}")
             .WithSummary($"Update part of {name.WithArticle}")
             .WithDescription($"Changes the fields sent, as a JSON Merge Patch (RFC 7396: a member replaces, null removes, an object merges). Requires If-Match, like PUT. Recorded as a revision.")
-            .Writes<T>(representationExample, StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
+            .Writes(documentExample, representationExample, StatusCodes.Status200OK, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired);
 
         group.MapDelete("/{id}", (string id, HttpContext http, ResourceWriter writer, CancellationToken ct) => writer.DeleteAsync(http, model, id, ct))
             .WithName($"delete{Resource}")
@@ -57,7 +59,7 @@ public static class WriteEndpoints
             .WithName($"list{Resource}Revisions")
             .WithSummary($"List {name.WithArticle}'s revisions")
             .WithDescription($"Every write to the {resource}, oldest first: who, when, which action, and the full document before and after. Readable after deletion. Paged like every collection. Anonymous, like every read.")
-            .ListsCollection(revisions, Examples.RevisionsOf(model))
+            .ListsCollection(revisions, Examples.RevisionsOf(model, documentExample))
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id}/revisions/{seq:long}/restore", (string id, long seq, HttpContext http, ResourceWriter writer, CancellationToken ct) => writer.RestoreAsync(http, model, id, seq, ct))

@@ -30,6 +30,7 @@ public static class ArchiveServices
         services.AddSingleton<ArchiveStartup>();
         // The cursor secret is read once, after ArchiveStartup has created it.
         services.AddSingleton(sp => new CursorCodec(sp.GetRequiredService<ArchiveStartup>().CursorSecretAsync().GetAwaiter().GetResult()));
+        services.AddSingleton(configuration.GetSection("Search").Get<OrderedSearch>() ?? new OrderedSearch());
         services.AddSingleton<CollectionReader>();
         services.AddSingleton<ResourceReader>();
         services.AddSingleton<Curation.ResourceWriter>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.FileProviders;
 using PerspectivesApi.Articles;
 using PerspectivesApi.Authors;
@@ -61,7 +62,7 @@ public static class ExplorerEndpoints
 
         return Render<HomePage>(http, new HomeModel(
             await CardsAsync(database, topics.Page!.Items, cancellationToken),
-            topics.Page.NextCursor is { } next ? PageQuery.From(QueryCollection.Empty).Next("/topics", next) : null,
+            topics.Page.NextCursor is { } next ? QueryHelpers.AddQueryString("/topics", "cursor", next) : null,
             latest.Page!.Items,
             [
                 new("the topics", "/v1/topics", "/v1/topics?format=csv"),
@@ -229,11 +230,22 @@ public static class ExplorerEndpoints
         return topics.Select(t => new TopicCard(t, positions[t.Id])).ToList();
     }
 
+    private static IResult Render<TPage>(HttpContext http, object model) where TPage : IComponent =>
+        Render<TPage>(http, new Dictionary<string, object?> { ["Model"] = model });
+
     /// <summary>A page, rendered on the server. Like every answer of the archive it may be kept but is
     /// revalidated, so a page read after a write is never stale.</summary>
-    private static IResult Render<TPage>(HttpContext http, object model) where TPage : IComponent
+    internal static IResult Render<TPage>(HttpContext http, IReadOnlyDictionary<string, object?> parameters) where TPage : IComponent
     {
-        http.Response.Headers.CacheControl = "no-cache";
-        return new RazorComponentResult<TPage>(new Dictionary<string, object?> { ["Model"] = model });
+        var response = http.Response;
+        response.Headers.CacheControl = "no-cache";
+        // The renderer tells Blazor's client script that it may navigate here; the explorer has no script,
+        // and a header that names the framework tells everyone else only what to try.
+        response.OnStarting(() =>
+        {
+            response.Headers.Remove("blazor-enhanced-nav");
+            return Task.CompletedTask;
+        });
+        return new RazorComponentResult<TPage>(parameters);
     }
 }

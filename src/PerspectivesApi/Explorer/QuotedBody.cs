@@ -1,5 +1,3 @@
-using PerspectivesApi.Data;
-
 namespace PerspectivesApi.Explorer;
 
 /// <summary>A paragraph of an article's body, with the quotes of its stances marked.</summary>

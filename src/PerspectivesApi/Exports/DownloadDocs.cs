@@ -10,7 +10,7 @@ namespace PerspectivesApi.Exports;
 /// <summary>Route metadata: the endpoint streams <paramref name="Table"/> (or a part of it) as CSV, NDJSON or Parquet.</summary>
 /// <param name="FileParameter">The format is the path's file extension (<c>{file}</c>).</param>
 /// <param name="LimitParameter">It takes <c>limit</c> (a sample).</param>
-/// <param name="FormatParameter">It answers JSON by default and the table with <c>format=</c> or Accept.</param>
+/// <param name="FormatParameter">It answers JSON by default and the table with <c>format=</c> or Accept (a collection declares its own format).</param>
 public sealed record TableDownloadDoc(TidyTable Table, bool FileParameter, bool LimitParameter, bool FormatParameter);
 
 /// <summary>Route metadata: a download with the archive revision's validators (ETag, Last-Modified).</summary>
@@ -30,7 +30,7 @@ public sealed class DownloadDocs : IOperationFilter
         operation.Parameters ??= [];
         operation.Responses ??= [];
 
-        if (table is not null) DescribeTable(operation, table, context.SchemaRepository);
+        if (table is not null) DescribeTable(operation, table, context.SchemaRepository, isCollection: metadata.OfType<CollectionDoc>().Any());
 
         var components = context.Document.Components ??= new OpenApiComponents();
         components.Headers ??= new Dictionary<string, IOpenApiHeader>();
@@ -54,30 +54,32 @@ public sealed class DownloadDocs : IOperationFilter
                 In = ParameterLocation.Header,
                 Description = "An HTTP date (the Last-Modified of a copy the client holds, or the file's time with `curl -z`): 304 when the archive " +
                               "has not changed since. Ignored when If-None-Match is sent, and when it is not a date. " +
-                              "For example `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, so that Swagger UI does not send it by itself).",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 64 },
+                              "Example: `Fri, 04 Jul 2025 10:29:00 GMT` (in the description, not `example`: Swagger UI would send it by default).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "http-date", MaxLength = 64 },
             });
     }
 
-    private static void DescribeTable(OpenApiOperation operation, TableDownloadDoc doc, SchemaRepository schemas)
+    private static void DescribeTable(OpenApiOperation operation, TableDownloadDoc doc, SchemaRepository schemas, bool isCollection)
     {
         var parameters = operation.Parameters!;
         if (doc.FileParameter)
             foreach (var parameter in parameters.OfType<OpenApiParameter>().Where(p => p.Name == "file"))
             {
                 parameter.Description = "The table and its format: `{table}.csv`, `{table}.ndjson` or `{table}.parquet`, for a table of GET /v1/export/tables.";
-                parameter.Schema = Enums.Reference("TableFile", TableDownloads.FileNames.ToList(), "A table of GET /v1/export/tables and its format: {table}.csv, {table}.ndjson or {table}.parquet.", schemas);
+                // A named enum, like every enum of the contract (OpenApi/Enums.cs), so no generator names it by position.
+                parameter.Schema = Enums.Reference("TableFile", TableDownloads.FileNames.ToList(), "A table download: the table's name and its format's extension.", schemas);
                 parameter.Example = JsonValue.Create("stances.parquet");
             }
-        if (doc.LimitParameter)
+        // Optional parameters carry no example: Swagger UI would fill it in, and send it, for whoever tries the operation.
+        if (doc.LimitParameter && !parameters.Any(p => p.Name == "limit"))
             parameters.Add(new OpenApiParameter
             {
                 Name = "limit",
                 In = ParameterLocation.Query,
-                Description = $"Only the table's first rows, from 1 to {ListRequest.MaxLimit}: a sample, to see the columns. Without it, every row.",
+                Description = $"Only the table's first rows, from 1 to {ListRequest.MaxLimit}: a sample, to see the columns. Without it, every row. Example: `5`.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = ListRequest.MaxLimit.ToString() },
             });
-        if (doc.FormatParameter)
+        if (doc.FormatParameter && !parameters.Any(p => p.Name == "format"))
             parameters.Add(new OpenApiParameter
             {
                 Name = "format",
@@ -95,7 +97,9 @@ public sealed class DownloadDocs : IOperationFilter
             TableContent.Add(response.Content, doc.Table.TableColumns, ExampleRows(doc.Table), doc.Table.Name + " row");
             response.Description = doc.FileParameter
                 ? "The table, streamed, with a strong ETag and Last-Modified."
-                : "The summary, with a strong ETag; or, with format=csv|ndjson|parquet, its counts as rows of the topic_summaries table, streamed.";
+                : isCollection
+                    ? "A page of summaries, with a strong ETag and, unless this is the last page, a Link header to the next; or, with format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table, streamed."
+                    : "The summary, with a strong ETag; or, with format=csv|ndjson|parquet, its counts as rows of the topic_summaries table, streamed.";
         }
         if (operation.Responses.TryGetValue("404", out var missing) && missing is OpenApiResponse notFound && doc.FileParameter)
             notFound.Description = "No table download has this name (GET /v1/export/tables lists them).";

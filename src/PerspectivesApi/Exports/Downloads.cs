@@ -85,8 +85,9 @@ public sealed class TableDownload(string fileName, IReadOnlyList<TableColumn> co
     /// download's read transaction).</summary>
     public delegate Task RowSource(DbConnection connection, ChannelWriter<IReadOnlyList<object?[]>> batches, CancellationToken cancellationToken);
 
-    /// <summary>Batches read ahead of the writer: enough to keep both sides busy, few enough to keep memory flat.</summary>
-    private const int BatchesInFlight = 2;
+    /// <summary>Batches read ahead of the writer: enough to keep both sides busy, few enough to keep memory flat.
+    /// Parquet writes a whole row group at once: its reader may read the next row group meanwhile.</summary>
+    private int BatchesInFlight => format == ListFormat.Parquet ? ParquetTableWriter.RowGroupRows / 256 + 1 : 2;
 
     public async Task ExecuteAsync(HttpContext http)
     {

@@ -34,6 +34,15 @@ public sealed record TableColumn(string Name, ColumnType Type, bool Nullable, st
         ColumnType.TextList => "list of text",
         _ => throw new ArgumentOutOfRangeException(nameof(Type)),
     };
+
+    /// <summary>The exact form of a number or a date, named as OpenAPI names formats; null for the other types.</summary>
+    public string? FormatName => Type switch
+    {
+        ColumnType.Integer => "int64",
+        ColumnType.Real => "double",
+        ColumnType.Date => "date",
+        _ => null,
+    };
 }
 
 /// <summary>The day range a date at a precision stands for: 2025-07 is 2025-07-01 to 2025-07-31. A date

@@ -12,7 +12,8 @@ public sealed record ColumnDescription(
     [property: Description("The column's name, the same in CSV, NDJSON, Parquet and the snapshot's view.")] string Name,
     [property: Description("text, integer, real, boolean, date (yyyy-MM-dd; a DATE in Parquet) or list of text.")] string Type,
     [property: Description("Whether the column may be null (an empty CSV cell).")] bool Nullable,
-    [property: Description("What the column holds.")] string Description);
+    [property: Description("What the column holds.")] string Description,
+    [property: Description("The exact form of a number or date, as OpenAPI names it: int64 (Parquet INT64), double, date; null for text, booleans and lists.")] string? Format);
 
 /// <summary>Where a table can be downloaded, one URL per format.</summary>
 public sealed record TableFiles(
@@ -28,9 +29,10 @@ public sealed record TableDescription(
     [property: Description("The view in the SQLite snapshot (GET /v1/export/archive.sqlite) with the same columns and rows.")] string SnapshotView,
     [property: Description("Its columns, in order.")] IReadOnlyList<ColumnDescription> Columns);
 
-/// <summary>Every table of the archive that can be downloaded on its own.</summary>
+/// <summary>Every table of the archive that can be downloaded on its own. A fixed document, not a paged
+/// collection, so its list is called <c>tables</c>, not <c>items</c>.</summary>
 public sealed record TablesIndex(
-    [property: Description("The tables, each with its files and columns.")] IReadOnlyList<TableDescription> Items);
+    [property: Description("The tables, each with its files and columns.")] IReadOnlyList<TableDescription> Tables);
 
 /// <summary>The tidy tables as downloads: <c>GET /v1/export/tables</c> lists them with their columns, and
 /// <c>GET /v1/export/tables/{name}.{csv|ndjson|parquet}</c> streams one (with <c>limit</c>, a sample).</summary>
@@ -44,7 +46,7 @@ public static class TableDownloads
         table.Name, table.Description,
         new TableFiles(FileUrl(table, ListFormat.Csv), FileUrl(table, ListFormat.Ndjson), FileUrl(table, ListFormat.Parquet)),
         table.ViewName,
-        table.TableColumns.Select(c => new ColumnDescription(c.Name, c.TypeName, c.Nullable, c.Description)).ToList());
+        table.TableColumns.Select(c => new ColumnDescription(c.Name, c.TypeName, c.Nullable, c.Description, c.FormatName)).ToList());
 
     private static string FileUrl(TidyTable table, ListFormat format) => $"{IndexPath}/{FileName(table, format)}";
 
@@ -125,29 +127,24 @@ public static class TableDownloads
     }
 
     /// <summary>A topic summary (or all of them) as rows of the topic_summaries table, when the request asks for
-    /// CSV, NDJSON or Parquet (<c>format=</c> or Accept); null when it asks for the JSON document. A summary takes no
-    /// other parameter.</summary>
+    /// CSV, NDJSON or Parquet (<c>format=</c> or Accept); null when it asks for JSON, which the summary's own reader
+    /// answers (a page of summaries, or one summary). The rows take <c>limit</c> (a sample) when they are every
+    /// topic's, and nothing else.</summary>
     public static async Task<IResult?> SummaryExportAsync(HttpContext http, string? topicId, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
-        var errors = new Dictionary<string, string[]>();
-        // The summaries' JSON is a collection whose reader checks its own parameters; one topic's takes only format.
-        var others = query.Keys.Where(k => k != "format").ToList();
-        if (topicId is not null)
-            foreach (var name in others)
-                errors[name] = ["is not a parameter of a summary; the only one is format (json, csv, ndjson or parquet)."];
         var formatValues = query["format"];
-        string? formatText = null;
-        if (formatValues.Count > 1) errors["format"] = ["may be given only once."];
-        else if (formatValues.Count == 1 && !ListFormats.Names.Contains(formatValues[0])) errors["format"] = [$"must be json, csv, ndjson or parquet; got '{formatValues[0]}'."];
-        else formatText = formatValues.Count == 1 ? formatValues[0] : null;
-        if (errors.Count > 0) return Problems.InvalidParameters(errors);
+        // A format= that is not one of the names, or repeated, is JSON's reader's to name (it checks every parameter at once).
+        if (formatValues.Count > 1 || (formatValues.Count == 1 && !ListFormats.Names.Contains(formatValues[0]))) return null;
+        var format = ListFormats.Negotiate(formatValues.Count == 1 ? formatValues[0] : null, http.Request.Headers.Accept);
+        if (format is ListFormat.Json or null) return null;
 
-        var format = ListFormats.Negotiate(formatText, http.Request.Headers.Accept);
-        if (format is null) return Problems.NotAcceptable(http.Request.Headers.Accept);
-        if (format is ListFormat.Json) return null;
-        if (others.Count > 0)
-            return Problems.InvalidParameters(others.ToDictionary(name => name, _ => new[] { "does not apply to the summaries as a table, whose only parameter is format." }));
+        var errors = new Dictionary<string, string[]>();
+        var accepted = topicId is null ? new[] { "format", "limit" } : ["format"];
+        foreach (var name in query.Keys.Where(k => !accepted.Contains(k)))
+            errors[name] = [$"is not a parameter of a summary's rows; {(topicId is null ? "they take format and limit" : "they take only format")}."];
+        var limit = topicId is null ? ParseLimit(query, errors) : null;
+        if (errors.Count > 0) return Problems.InvalidParameters(errors);
 
         if (topicId is not null)
         {
@@ -158,6 +155,6 @@ public static class TableDownloads
         }
         var table = TidyTables.TopicSummaries;
         return new TableDownload(topicId is null ? table.Name : $"{topicId}-summary", table.TableColumns, format.Value,
-            (connection, batches, token) => table.ReadAsync(connection, topicId, null, batches, token));
+            (connection, batches, token) => table.ReadAsync(connection, topicId, limit, batches, token));
     }
 }

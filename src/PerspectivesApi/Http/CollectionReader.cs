@@ -11,7 +11,7 @@ namespace PerspectivesApi.Http;
 /// <summary>The one mechanism that lists every collection: validates the query, reads one page with
 /// a keyset seek (never OFFSET, so page 10,000 costs what page 1 costs), signs the next cursor, counts
 /// on request and writes the Link header.</summary>
-public sealed class CollectionReader(Database database, CursorCodec cursors)
+public sealed class CollectionReader(Database database, CursorCodec cursors, OrderedSearch orderedSearch)
 {
     public delegate Task<IReadOnlyList<TItem>> Projection<TRow, TItem>(DbConnection connection, IReadOnlyList<TRow> rows, CancellationToken cancellationToken);
 
@@ -50,8 +50,12 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
 
         if (request.Format is not ListFormat.Json) return new(null, new CollectionExport<TRow, TItem>(request, pathValue, project));
 
-        var (sql, parameters) = PageQuery(request, pathValue, dialect);
-        var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        var rows = await orderedSearch.TryWalkAsync<TRow>(connection, request, pathValue, cancellationToken);
+        if (rows is null)
+        {
+            var (sql, parameters) = PageQuery(request, pathValue, dialect);
+            rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        }
         var hasMore = rows.Count > request.Limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
 
@@ -85,8 +89,10 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
     /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
     private static IResult Nothing<TItem>(ListRequest request) => request.Format switch
     {
+        // Facets asked for are there, empty, with nothing left out: the same shape as any page.
         ListFormat.Json or null => new CachedJson<Page<TItem>>(new Page<TItem>([], null, request.Count ? 0 : null,
-            request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => (IReadOnlyList<FacetCount>)[]))),
+            request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => (IReadOnlyList<FacetCount>)[]),
+            request.Facets.Count == 0 ? null : request.Facets.ToDictionary(f => f.Name, _ => new FacetOther(0, 0)))),
         // The table's header (or schema) and no rows.
         { } format => new TableDownload(request.Collection.Name.Replace(' ', '-'), FlatTable<TItem>.Columns, format, (_, _, _) => Task.CompletedTask),
     };
@@ -112,13 +118,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var sort = request.Sort;
         var tie = sort.TieBreak ?? collection.IdColumn;
         var (conditions, parameters) = Conditions(request, pathValue);
-        if (paged && request.After is { } after)
-        {
-            // A row-value comparison that SQLite answers with a seek in the (key, id) index.
-            conditions.Add($"({sort.Key}, {tie}) {(request.Descending ? "<" : ">")} (@__key, @__id)");
-            parameters.Add("__key", after.Key);
-            parameters.Add("__id", after.Id);
-        }
+        if (paged) AddSeek(request, conditions, parameters);
         var direction = request.Descending ? "DESC" : "ASC";
         var where = Where(conditions);
         var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
@@ -143,6 +143,51 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         var (columns, from) = !paged && collection.Export is { } export ? export : (collection.Columns, collection.From);
         return ($"SELECT {columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {from}{Joins(request)}{where}{order}" +
                 (paged || request.Sample is not null ? " LIMIT @__limit" : ""), parameters);
+    }
+
+    /// <summary>Past the cursor, if there is one: a row-value comparison that SQLite answers with a seek in the (key, id) index.</summary>
+    private static void AddSeek(ListRequest request, List<string> conditions, DynamicParameters parameters)
+    {
+        if (request.After is not { } after) return;
+        conditions.Add($"({request.Sort.Key}, {request.Sort.TieBreak ?? request.Collection.IdColumn}) {(request.Descending ? "<" : ">")} (@__key, @__id)");
+        parameters.Add("__key", after.Key);
+        parameters.Add("__id", after.Id);
+    }
+
+    /// <summary>The SQL that finds where a walk (<see cref="OrderedSearch"/>) stops: the sort key and id of the
+    /// <paramref name="rows"/>-th row of the page's order, past the cursor, with every filter but the search.</summary>
+    public static (string Sql, DynamicParameters Parameters) WalkBoundQuery(ListRequest request, string? pathValue, Filter search, int rows)
+    {
+        var (conditions, parameters) = Conditions(request, pathValue);
+        conditions.Remove(search.Condition);
+        AddSeek(request, conditions, parameters);
+        parameters.Add("__walk", rows - 1);
+        var (key, id, direction) = (request.Sort.Key, request.Collection.IdColumn, request.Descending ? "DESC" : "ASC");
+        return ($"SELECT {key} AS sort_key, {id} AS page_id FROM {request.Collection.From}{Joins(request, except: search)}{Where(conditions)} " +
+                $"ORDER BY {key} {direction}, {id} {direction} LIMIT 1 OFFSET @__walk", parameters);
+    }
+
+    /// <summary>The SQL of a walk (<see cref="OrderedSearch"/>): the page's keys in the page's order, read from the
+    /// sort's index up to <paramref name="bound"/> (null: to the end), each row tested against the full-text index
+    /// (<see cref="Filter.Probe"/>) instead of joined to every match; then the page's columns, as <see cref="PageQuery"/>.</summary>
+    public static (string Sql, DynamicParameters Parameters) WalkQuery(ListRequest request, string? pathValue, Filter search, OrderedSearch.WalkBound? bound)
+    {
+        var collection = request.Collection;
+        var (conditions, parameters) = Conditions(request, pathValue);
+        conditions[conditions.IndexOf(search.Condition)] = search.Probe!;
+        AddSeek(request, conditions, parameters);
+        var (key, id, direction) = (request.Sort.Key, collection.IdColumn, request.Descending ? "DESC" : "ASC");
+        if (bound is not null)
+        {
+            conditions.Add($"({key}, {id}) {(request.Descending ? ">=" : "<=")} (@__boundKey, @__boundId)");
+            parameters.Add("__boundKey", bound.SortKey);
+            parameters.Add("__boundId", bound.PageId);
+        }
+        parameters.Add("__limit", request.Limit + 1);
+        return ($"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
+                $"FROM (SELECT {id} AS page_id, {key} AS sort_key FROM {collection.From}{Joins(request, except: search)}{Where(conditions)} " +
+                $"ORDER BY {key} {direction}, {id} {direction} LIMIT @__limit) page, {collection.From} WHERE {id} = page.page_id " +
+                $"ORDER BY page.sort_key {direction}, page.page_id {direction}", parameters);
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>
@@ -206,10 +251,14 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         dialect ??= SqlDialect.Sqlite;
         var (conditions, parameters) = Conditions(request, pathValue);
         parameters.Add("__facetLimit", request.FacetLimit);
-        var counted = $"SELECT {facet.Value} AS value, {facet.Count} AS count " +
-                      $"FROM {request.Collection.CountFrom}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
-                      (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
-                      " GROUP BY 1";
+        var topic = facet.Tally is null ? null : TalliedTopic(request, pathValue);
+        if (topic is not null) parameters.Add("__topic", topic);
+        var counted = topic is not null
+            ? facet.Tally!
+            : $"SELECT {facet.Value} AS value, {facet.Count} AS count " +
+              $"FROM {request.Collection.CountFrom}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
+              (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
+              " GROUP BY 1";
         var sql = $"SELECT listed.value AS value, {facet.Label ?? "NULL"} AS label, listed.count AS count, listed.groups AS groups, listed.items AS items " +
                   $"FROM (SELECT value, count, count(*) OVER () AS groups, sum(count) OVER () AS items FROM ({counted}) counted " +
                   // NULLS FIRST: SQLite's order for the unknown value, said so that PostgreSQL (which puts NULL last) keeps it.
@@ -217,11 +266,18 @@ public sealed class CollectionReader(Database database, CursorCodec cursors)
         return (dialect.FullText(sql), WithSearchValues(request, parameters, dialect));
     }
 
+    /// <summary>The topic whose tallies hold a facet's counts (<see cref="Facet.Tally"/>): the request's one topic when it
+    /// filters by that alone, on the collection or in the path (a topic's stances); null otherwise.</summary>
+    private static string? TalliedTopic(ListRequest request, string? pathValue) =>
+        request.Collection.PathFilter is { } path
+            ? path.Name == "topic" && request.Filters.Count == 0 ? pathValue : null
+            : request.Filters.Count == 1 && request.Filters.TryGetValue("topic", out var topics) && topics.Length == 1 ? topics[0] : null;
+
     private static string Where(IEnumerable<string> conditions) =>
         conditions.Any() ? " WHERE " + string.Join(" AND ", conditions) : "";
 
-    private static string Joins(ListRequest request) =>
-        string.Concat(request.Collection.Filters.Where(f => f.Join is not null && request.Filters.ContainsKey(f.Name)).Select(f => " " + f.Join));
+    private static string Joins(ListRequest request, Filter? except = null) =>
+        string.Concat(request.Collection.Filters.Where(f => f.Join is not null && f != except && request.Filters.ContainsKey(f.Name)).Select(f => " " + f.Join));
 
     /// <summary>The filter conditions of a request, with their values as parameters.</summary>
     public static (List<string> Conditions, DynamicParameters Parameters) Conditions(ListRequest request, string? pathValue)

@@ -179,8 +179,6 @@ public sealed partial class ListRequest
     /// <returns>Why the value is not acceptable, or null when it is.</returns>
     public static string? CheckValue(Filter filter, string? value) => filter.Kind switch
     {
-        FilterKind.Search when value is { Length: > Bounds.Search } =>
-            $"is {value.Length} characters long; a search may be at most {Bounds.Search}.",
         FilterKind.Search when value is not null && !SearchText().IsMatch(value) =>
             "must be one line of text, without control characters.",
         FilterKind.Sequence when !long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _) =>

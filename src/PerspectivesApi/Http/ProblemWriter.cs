@@ -1,7 +1,6 @@
 using System.Text.Json;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PerspectivesApi.Explorer;
 
@@ -22,7 +21,7 @@ public sealed class ProblemWriter(IOptions<ProblemDetailsOptions> problemOptions
         problem.Status ??= http.Response.StatusCode;
         problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
         if (ExplorerPaths.Serves(http.Request.Path))
-            return new ValueTask(new RazorComponentResult<ErrorPage>(new Dictionary<string, object?> { ["Problem"] = problem, ["Path"] = http.Request.Path.Value })
+            return new ValueTask(ExplorerEndpoints.Render<ErrorPage>(http, new Dictionary<string, object?> { ["Problem"] = problem, ["Path"] = http.Request.Path.Value })
                 .ExecuteAsync(http));
         http.Response.ContentType = "application/problem+json";
         var type = problem is HttpValidationProblemDetails ? typeof(HttpValidationProblemDetails) : typeof(ProblemDetails);

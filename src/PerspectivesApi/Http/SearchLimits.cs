@@ -10,7 +10,8 @@ namespace PerspectivesApi.Http;
 /// articles; FTS5's own parser (which decides what is valid) runs after these checks.</summary>
 public static class SearchLimits
 {
-    public const int MaxLength = 256;
+    /// <summary>The contract's maxLength of q, with every other input's bounds (<see cref="Data.Bounds"/>).</summary>
+    public const int MaxLength = Data.Bounds.Search;
     public const int MaxTerms = 16;
     public const int MaxOperators = MaxTerms - 1;
     public const int MaxPrefixTerms = 8;

@@ -40,7 +40,7 @@ public static class ArchiveOpenApi
                     **Errors** are RFC 9457 `application/problem+json`; a 400 lists each bad parameter under `errors`.
                     **Caching:** responses carry a strong `ETag`; send it back in `If-None-Match` for a 304.
 
-                    **Access.** Reads are anonymous (`security: [{}]`); writes need a curator key (Authorize, then `Authorization: Bearer <key>`).
+                    **Access.** Reads are anonymous (`security: [{}]`), and a curator's key may come with them (it names the client's rate-limit budget); writes need a curator key (Authorize, then `Authorization: Bearer <key>`).
 
                     **Versions.** Within v1 the contract only grows: new operations, new optional parameters, new response members, new
                     enum values in responses (a client should tolerate members and values it does not know). A breaking change comes as
@@ -69,7 +69,7 @@ public static class ArchiveOpenApi
             });
             options.OperationFilter<ArchiveOperationFilter>();
             options.DocumentFilter<ContractDocumentFilter>();
-            options.SchemaFilter<NullableReferenceSchemaFilter>();
+            options.SchemaFilter<RecordSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
             options.CustomSchemaIds(SchemaName);

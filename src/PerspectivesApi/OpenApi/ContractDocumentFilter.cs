@@ -28,6 +28,10 @@ public sealed class ContractDocumentFilter : IDocumentFilter
         var schemas = document.Components!.Schemas!;
         foreach (var name in new[] { "ProblemDetails", "HttpValidationProblemDetails" })
             if (schemas.TryGetValue(name, out var problem) && problem is OpenApiSchema schema) DescribeProblem(schema);
+        // Route descriptions are written as wrapped raw strings; a line break inside a sentence is a space (Kiota, for
+        // one, joins the lines of a description without one).
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()))
+            if (operation.Description is { } description) operation.Description = description.ReplaceLineEndings(" ");
         foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations ?? []).Where(o => o.Key == HttpMethod.Patch).Select(o => o.Value))
         foreach (var media in operation.RequestBody?.Content?.Values ?? [])
             if (media.Schema is OpenApiSchemaReference { Reference.Id: { } written })

@@ -9,8 +9,8 @@ public sealed record ResourceDoc(ResourceName Resource);
 
 public sealed record ResponseExample(object Value);
 
-/// <summary>The document type a write endpoint accepts, for its request example.</summary>
-public sealed record WriteDoc(Type DocumentType);
+/// <summary>The document a write endpoint accepts, and its request example.</summary>
+public sealed record WriteDoc(Type DocumentType, object Example);
 
 /// <summary>A delete that takes <c>?cascade=true</c>.</summary>
 public sealed record CascadeDoc;
@@ -33,11 +33,12 @@ public static class EndpointDocs
     }
 
     /// <summary>A write: needs a curator key; answers the resource (with its new ETag) or a problem.</summary>
-    public static RouteHandlerBuilder Writes<TDocument>(this RouteHandlerBuilder endpoint, object representationExample, int success, params int[] problems)
+    public static RouteHandlerBuilder Writes<TDocument>(this RouteHandlerBuilder endpoint, TDocument documentExample, object representationExample, int success, params int[] problems)
+        where TDocument : class
     {
         endpoint
             .RequireAuthorization(Curation.CuratorAuthentication.Policy)
-            .WithMetadata(new ResponseExample(representationExample), new WriteDoc(typeof(TDocument)))
+            .WithMetadata(new ResponseExample(representationExample), new WriteDoc(typeof(TDocument), documentExample))
             .Accepts<TDocument>("application/json")
             .Produces(success, representationExample.GetType(), "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -115,21 +115,9 @@ public static class Examples
             new AttributionPositions("reported", new PositionCounts(0, 0, 0, 1)),
         ]);
 
-    /// <summary>A page of one revision of <paramref name="model"/>'s resource: its example document changed in one field.</summary>
-    public static Page<Curation.Revision<T>> RevisionsOf<T>(Curation.WriteModel<T> model) where T : class
-    {
-        var after = (T)DocumentOf(typeof(T));
-        var before = after switch
-        {
-            OutletDocument outlet => (T)(object)(outlet with { Url = null }),
-            AuthorDocument author => (T)(object)(author with { Affiliation = null }),
-            TopicDocument topic => (T)(object)(topic with { Description = null }),
-            Data.ArticleEntry article => (T)(object)(article with { RepublishedFrom = null }),
-            Data.StanceEntry stance => (T)(object)(stance with { Note = "The reading before the curator revised it." }),
-            _ => after,
-        };
-        return new([new(41, model.Collection, model.IdOf(after)!, Data.RevisionAction.Update, "alice", "2026-11-23T10:15:00.000Z", before, after, null)], null, null);
-    }
+    /// <summary>A page of one revision of <paramref name="model"/>'s resource: its creation.</summary>
+    public static Page<Curation.Revision<T>> RevisionsOf<T>(Curation.WriteModel<T> model, T document) where T : class =>
+        new([new(41, model.Collection, model.IdOf(document)!, Data.RevisionAction.Create, "alice", "2026-11-23T10:15:00.000Z", null, document, null)], null, null);
 
     public static readonly OutletDocument OutletDocument = new()
     {
@@ -158,18 +146,11 @@ public static class Examples
         [new Data.CreditEntry("vazha-tavberidze", "interviewer"), new Data.CreditEntry(Ismailov.Id, "interviewee")],
         new Data.RepublishedEntry("rfe-rl-georgian-service", null, "A conversation with Radio Free Europe’s Georgian Service."), null);
 
-    /// <summary>The request example for a write endpoint's document type.</summary>
-    public static object DocumentOf(Type type) =>
-        type == typeof(OutletDocument) ? OutletDocument
-        : type == typeof(AuthorDocument) ? AuthorDocument
-        : type == typeof(TopicDocument) ? TopicDocument
-        : type == typeof(Data.StanceEntry) ? StanceDocument
-        : type == typeof(Data.ArticleEntry) ? ArticleDocument
-        : type == typeof(Data.CorpusManifest) ? new Data.CorpusManifest(
-            [new OutletDocument { Id = "turan-information-agency", Name = "Turan Information Agency", Kind = "news-agency", Country = "AZ" }], [], [],
-            [ArticleDocument with { Id = "an-imported-article", Outlet = "turan-information-agency", RepublishedFrom = null }],
-            [StanceDocument with { Id = "an-imported-stance", Article = "an-imported-article", Quote = "an outspoken human rights defender" }])
-        : throw new InvalidOperationException($"No example document for {type.Name}: add one to Examples.");
+    /// <summary>A manifest for POST /v1/imports: a new outlet, with an article and a stance in it.</summary>
+    public static readonly Data.CorpusManifest Manifest = new(
+        [new OutletDocument { Id = "turan-information-agency", Name = "Turan Information Agency", Kind = "news-agency", Country = "AZ" }], [], [],
+        [ArticleDocument with { Id = "an-imported-article", Outlet = "turan-information-agency", RepublishedFrom = null }],
+        [StanceDocument with { Id = "an-imported-stance", Article = "an-imported-article", Quote = "an outspoken human rights defender" }]);
 
     public static readonly Page<Topic> TopicPage = new([Topic], null, 20);
 }

@@ -29,7 +29,7 @@ public static class OutletEndpoints
             .WithDescription("Articles this outlet published, newest first. Same filters and paging as GET /v1/articles, less `outlet`.")
             .ListsCollection<ArticleSummary>(ArticleQueries.OfOutlet, Examples.ArticlePage);
 
-        outlets.MapWrites(OutletWrites.Model, Examples.Outlet);
+        outlets.MapWrites(OutletWrites.Model, Examples.Outlet, Examples.OutletDocument);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

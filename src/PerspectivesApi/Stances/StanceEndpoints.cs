@@ -26,7 +26,7 @@ public static class StanceEndpoints
             .WithDescription("One stance with its topic, article, voice, position, quote (with code-point offsets into the article body) and paraphrase.")
             .FindsResource<Stance>(ResourceName.Stance, Examples.Stance);
 
-        stances.MapWrites(StanceWrites.Model, Examples.Stance);
+        stances.MapWrites(StanceWrites.Model, Examples.Stance, Examples.StanceDocument);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

@@ -63,6 +63,7 @@ public static class StanceQueries
             new("q", FilterKind.Search, "stances_fts MATCH @q", ArticleQueries.SearchDescription("stance quotes"), "diaspora")
             {
                 Join = "JOIN stances_fts ON stances_fts.rowid = s.rowid",
+                Probe = "EXISTS (SELECT 1 FROM stances_fts WHERE stances_fts MATCH @q AND stances_fts.rowid = s.rowid)",
                 SearchTables = ["stances_fts"],
             },
         ],
@@ -78,13 +79,25 @@ public static class StanceQueries
         CountSource = "stances s",
         Facets =
         [
-            new("position", "s.position", null, "Stances per position."),
+            new("position", "s.position", null, "Stances per position.")
+            {
+                // The tallies keep one column per position, named as the vocabulary names them (not from a request).
+                Tally = string.Join(" UNION ALL ", Vocabulary.Positions.Values.Select(position =>
+                    $"SELECT '{position}' AS value, {position} AS count FROM topic_tallies " +
+                    $"WHERE topic_id = @__topic AND dimension = 'all' AND group_key = '' AND {position} > 0")),
+            },
             new("topic", "s.topic_id", "(SELECT t.title FROM topics t WHERE t.id = listed.value)", "Stances per topic."),
-            new("author", "s.author_id", AuthorName, "Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice)."),
+            new("author", "s.author_id", AuthorName, "Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice).")
+            {
+                Tally = TallyGroups("author"),
+            },
             new("voiceKind", "au.kind", null, "Stances per kind of voice holding them (null: no voice named).") { Join = "LEFT JOIN authors au ON au.id = s.author_id" },
             new("attribution", "s.attribution_kind", null, "Stances per way their words reach us (null: not recorded)."),
             new("heldYear", "substr(s.held_date, 1, 4)", null, "Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective."),
-            new("outlet", "a.outlet_id", ArticleQueries.OutletName, "Stances per outlet of their article (null: outlet unknown).") { Join = ArticleJoin },
+            new("outlet", "a.outlet_id", ArticleQueries.OutletName, "Stances per outlet of their article (null: outlet unknown).")
+            {
+                Join = ArticleJoin, Tally = TallyGroups("outlet"),
+            },
             new("article", "s.article_id", "(SELECT a.title FROM articles a WHERE a.id = listed.value)", "Stances per article."),
             new("year", "substr(a.published_date, 1, 4)", null, "Stances per year their article was published (null: date unknown).") { Join = ArticleJoin },
             new("method", "s.method", null, "Stances per way they were read (null: not recorded)."),
@@ -94,6 +107,10 @@ public static class StanceQueries
     };
 
     private const string ArticleJoin = "JOIN articles a ON a.id = s.article_id";
+
+    /// <summary>A topic's tallied groups of one dimension as facet rows: '' is the tallies' key for an unknown author or outlet.</summary>
+    private static string TallyGroups(string dimension) =>
+        $"SELECT NULLIF(group_key, '') AS value, total AS count FROM topic_tallies WHERE topic_id = @__topic AND dimension = '{dimension}' AND total > 0";
 
     /// <summary>A facet value's label when it is an author id.</summary>
     private const string AuthorName = "(SELECT au.name FROM authors au WHERE au.id = listed.value)";

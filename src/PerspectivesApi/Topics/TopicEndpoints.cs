@@ -24,7 +24,9 @@ public static class TopicEndpoints
             .WithName("listTopicSummaries")
             .WithSummary("Summarize every topic")
             .WithDescription("For every topic, the positions of its stances counted overall, by outlet, by voice, by month of publication, by the time they were held, by kind of voice and by attribution, as GET /v1/topics/{id}/summary gives for one. Paged, filtered and sorted like GET /v1/topics. With format=csv|ndjson|parquet, every topic's counts as rows of the topic_summaries table (topic_id, dimension, group_value, group_name, position, count).")
-            .ListsCollection(TopicSummaryQueries.Collection, new Page<TopicSummary>([Examples.TopicSummary], null, null));
+            .ListsCollection(TopicSummaryQueries.Collection, new Page<TopicSummary>([Examples.TopicSummary], null, null))
+            // Its CSV, NDJSON and Parquet are topic_summaries rows, not flattened summaries.
+            .WithMetadata(new TableDownloadDoc(TidyTables.TopicSummaries, FileParameter: false, LimitParameter: false, FormatParameter: false));
 
         topics.MapGet("/{id}/summary", Summary)
             .WithName("getTopicSummary")
@@ -53,7 +55,7 @@ public static class TopicEndpoints
             .WithDescription("Every recorded position on one question, side by side: who, where, when, which way, in their own words. Filter by `position` to see one side. Same filters and paging as GET /v1/stances, less `topic`.")
             .ListsCollection<Stance>(StanceQueries.OfTopic, Examples.StancePage);
 
-        topics.MapWrites(TopicWrites.Model, Examples.Topic);
+        topics.MapWrites(TopicWrites.Model, Examples.Topic, Examples.TopicDocument);
     }
 
     private static Task<IResult> List(HttpContext http, CollectionReader reader, CancellationToken cancellationToken) =>

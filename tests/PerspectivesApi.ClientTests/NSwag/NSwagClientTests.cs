@@ -23,6 +23,7 @@ public sealed class NSwagClientTests(ArchiveServer archive) : IClassFixture<Arch
     {
         var types = GeneratedTypes.In(typeof(ArchiveClient).Assembly, typeof(ArchiveClient).Namespace!);
         Assert.True(types.Count > 50, "the generated client was not found");
+        Assert.True(types.Count(t => t.IsEnum) >= 10, "the contract's vocabularies did not become enums");
         var problems = GeneratedTypes.MembersTypedAsEmptyBags(types).Select(m => "typed as an empty bag: " + m)
             .Concat(GeneratedTypes.PositionalEnumNames(types).Select(e => "positional enum name: " + e))
             .Concat(GeneratedTypes.EnumsGeneratedMoreThanOnce(types).Select(e => "enum generated more than once: " + e))
@@ -170,6 +171,22 @@ public sealed class NSwagClientTests(ArchiveServer archive) : IClassFixture<Arch
             return new Page<TopicSummary>(page.Items, page.NextCursor, page.Total);
         }, s => s.Topic?.Id);
         Assert.Equal(topics.Select(t => t.Id).Order(), summaries.Select(s => s.Topic?.Id).Order());
+    }
+
+    [Fact]
+    public async Task Sends_back_what_it_read_to_ask_for_more_like_it()
+    {
+        // One enum type for a field and its filter: a stance's position is what the position filter takes.
+        var client = Reader();
+        var stance = (await client.ListStancesAsync(limit: 1)).Result.Items.Single();
+        var alike = (await client.ListStancesAsync(topic: [stance.Topic.Id], position: [stance.Position], limit: 100)).Result;
+        Assert.Contains(alike.Items, s => s.Id == stance.Id);
+        Assert.All(alike.Items, s => Assert.Equal((stance.Position, stance.Topic.Id), (s.Position, s.Topic.Id)));
+
+        var outlet = (await client.ListOutletsAsync(limit: 100)).Result.Items.First(o => o.Kind is not null);
+        var sameKind = (await client.ListOutletsAsync(kind: [outlet.Kind!.Value], limit: 100)).Result;
+        Assert.Contains(sameKind.Items, o => o.Id == outlet.Id);
+        Assert.All(sameKind.Items, o => Assert.Equal(outlet.Kind, o.Kind));
     }
 
     [Fact]

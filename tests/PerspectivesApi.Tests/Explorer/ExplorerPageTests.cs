@@ -389,6 +389,7 @@ public sealed class ExplorerPageTests(ArchiveApp app) : IClassFixture<ArchiveApp
         Assert.Equal(["/explorer.css"], page.QuerySelectorAll("link[rel=stylesheet]").Select(l => l.GetAttribute("href")));
         Assert.All(page.QuerySelectorAll("[src]"), e => Assert.StartsWith("/", e.GetAttribute("src")));
         Assert.False(response.Headers.Contains("Set-Cookie"));
+        Assert.False(response.Headers.Contains("blazor-enhanced-nav"));
     }
 
     [Fact]

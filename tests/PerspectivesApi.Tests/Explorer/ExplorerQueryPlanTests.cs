@@ -7,7 +7,7 @@ using PerspectivesApi.Stances;
 namespace PerspectivesApi.Tests.Explorer;
 
 /// <summary>A question's page and a voice's page list stances latest held first: each page of them is one
-/// seek in an index that holds the filter and the order (db/migrations/0008), never every stance of the
+/// seek in an index that holds the filter and the order (db/migrations/0009), never every stance of the
 /// topic sorted for each page.</summary>
 [Trait("Engine", "Sqlite")] // SQLite's planner: EXPLAIN QUERY PLAN
 public sealed class ExplorerQueryPlanTests(ArchiveApp app) : IClassFixture<ArchiveApp>

@@ -20,6 +20,14 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public string Description { get; set; }
 #endif
+        /// <summary>The exact form of a number or date, as OpenAPI names it: int64 (Parquet INT64), double, date; null for text, booleans and lists.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Format { get; set; }
+#nullable restore
+#else
+        public string Format { get; set; }
+#endif
         /// <summary>The column&apos;s name, the same in CSV, NDJSON, Parquet and the snapshot&apos;s view.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -57,6 +65,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "description", n => { Description = n.GetStringValue(); } },
+                { "format", n => { Format = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "nullable", n => { Nullable = n.GetBoolValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
@@ -70,6 +79,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("description", Description);
+            writer.WriteStringValue("format", Format);
             writer.WriteStringValue("name", Name);
             writer.WriteBoolValue("nullable", Nullable);
             writer.WriteStringValue("type", Type);

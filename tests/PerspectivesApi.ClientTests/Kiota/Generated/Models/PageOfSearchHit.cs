@@ -20,7 +20,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 #else
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfSearchHit_facetOther FacetOther { get; set; }
 #endif
-        /// <summary>For each facet= asked for, each value&apos;s count over the whole filtered collection, most frequent first; absent without facet=.</summary>
+        /// <summary>For each facet= asked for, its most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first; absent without facet=.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.SearchResultsFacets? Facets { get; set; }

@@ -8,7 +8,7 @@ using System;
 namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
 {
     /// <summary>
-    /// The counts asked for with facet=, one member per facet of stances, each value&apos;s count over the whole filtered collection, most frequent first.
+    /// The counts asked for with facet=, one member per facet of stances: the most frequent values (facetLimit) with their counts over the whole filtered collection, most frequent first.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class StancesFacets : IParsable

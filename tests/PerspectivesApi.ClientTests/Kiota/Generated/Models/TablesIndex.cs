@@ -15,10 +15,10 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         /// <summary>The tables, each with its files and columns.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription>? Items { get; set; }
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription>? Tables { get; set; }
 #nullable restore
 #else
-        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription> Items { get; set; }
+        public List<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription> Tables { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -38,7 +38,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "items", n => { Items = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "tables", n => { Tables = n.GetCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription>(global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -48,7 +48,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription>("items", Items);
+            writer.WriteCollectionOfObjectValues<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TableDescription>("tables", Tables);
         }
     }
 }

@@ -47,7 +47,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
         {
         }
         /// <summary>
-        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body.Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,repeated values of one filter with OR. Dates match only articles certainly published in the range.
+        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body. Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND, repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfArticleSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds an article. The id is the client&apos;s slug, or derived from the title when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds an article. The id is the client&apos;s slug, or derived from the title when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail"/></returns>
         /// <param name="body">The request body</param>
@@ -121,7 +121,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticleDetail.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body.Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,repeated values of one filter with OR. Dates match only articles certainly published in the range.
+        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body. Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND, repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -140,7 +140,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             return requestInfo;
         }
         /// <summary>
-        /// Adds an article. The id is the client&apos;s slug, or derived from the title when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds an article. The id is the client&apos;s slug, or derived from the title when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -171,7 +171,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles.ArticlesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body.Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND,repeated values of one filter with OR. Dates match only articles certainly published in the range.
+        /// Archived pieces, newest first by default, with their outlet, publication date, credits and the opening of their body. Filter by outlet, author, topic, language, genre and publication date; filters of different names combine with AND, repeated values of one filter with OR. Dates match only articles certainly published in the range.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ArticlesRequestBuilderGetQueryParameters 
@@ -251,7 +251,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             [QueryParameter("outlet")]
             public string[] Outlet { get; set; }
 #endif
-            /// <summary>Full-text search over the title and body (SQLite FTS5, or PostgreSQL&apos;s full text on a PostgreSQL archive; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries, in FTS5&apos;s syntax on both. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. When q is the only filter and matches more than 10,000 items, relevance ranks the 10,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match. Example: `Yekaterinburg`.</summary>
+            /// <summary>Full-text search over the title and body (SQLite FTS5, or PostgreSQL&apos;s full text on a PostgreSQL archive; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries, in FTS5&apos;s syntax on both. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. When q is the only filter and matches more than 2,000 items, relevance ranks the 2,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match. Example: `Yekaterinburg`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]
@@ -261,7 +261,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Articles
             [QueryParameter("q")]
             public string Q { get; set; }
 #endif
-            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25; ts_rank on a PostgreSQL archive), best first; only with q, and the default then. When q is the only filter and matches more than 10,000 items, relevance ranks the 10,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match.</summary>
+            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: -published, or relevance when q is given. `published`: By publication date (the start of its period); unknown dates sort first ascending, last descending. `title`: By title (binary order). `id`: By id. `relevance`: By how well the article matches q (bm25; ts_rank on a PostgreSQL archive), best first; only with q, and the default then. When q is the only filter and matches more than 2,000 items, relevance ranks the 2,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match.</summary>
             [QueryParameter("sort")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.ArticlesSort? Sort { get; set; }
             /// <summary>Only articles certainly published on or before this date (yyyy-MM-dd), inclusive. A month- or year-precise date matches when its whole period is in range; unknown dates never match. Example: `2025-07-31`.</summary>

@@ -78,7 +78,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfAuthor>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfAuthor.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds an author. The id is the client&apos;s slug, or derived from the name when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds an author. The id is the client&apos;s slug, or derived from the name when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Author"/></returns>
         /// <param name="body">The request body</param>
@@ -140,7 +140,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Authors
             return requestInfo;
         }
         /// <summary>
-        /// Adds an author. The id is the client&apos;s slug, or derived from the name when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds an author. The id is the client&apos;s slug, or derived from the name when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -34,7 +34,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes
         {
         }
         /// <summary>
-        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and theresource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and askingfor `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
+        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and the resource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking for `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection: follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfChange.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and theresource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and askingfor `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
+        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and the resource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking for `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection: follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +93,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Changes.ChangesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and theresource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and askingfor `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection:follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
+        /// The archive&apos;s history in order, from the seed corpus on: each change&apos;s seq, resource, action, curator, time and the resource&apos;s document after it (null for a deletion). Keep a mirror in sync by storing the last seq seen and asking for `since` it; replaying the whole feed into an empty store reproduces the archive. Paged like every collection: follow `nextCursor` (or the Link header) to the end; it is null when the feed is exhausted for now.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ChangesRequestBuilderGetQueryParameters 

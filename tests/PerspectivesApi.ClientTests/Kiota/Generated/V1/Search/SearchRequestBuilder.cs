@@ -34,7 +34,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
         {
         }
         /// <summary>
-        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matchedterms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
+        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says what matched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;. Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfSearchHit"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfSearchHit>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfSearchHit.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matchedterms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
+        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says what matched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;. Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +93,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Search
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Search.SearchRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says whatmatched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matchedterms wrapped in &lt;mark&gt;…&lt;/mark&gt;.Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
+        /// Full-text search across article titles and bodies and stance quotes at once, best matches first. Each hit says what matched (an article or a stance), its rank (bm25, or ts_rank on a PostgreSQL archive), and a snippet with the matched terms wrapped in &lt;mark&gt;…&lt;/mark&gt;. Narrow to one kind with `kind`; for filters by outlet, topic or date, use `q` on /v1/articles or /v1/stances.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class SearchRequestBuilderGetQueryParameters 

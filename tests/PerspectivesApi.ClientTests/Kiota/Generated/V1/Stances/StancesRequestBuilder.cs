@@ -47,7 +47,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
         {
         }
         /// <summary>
-        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quoteand its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different namescombine with AND, repeated values of one filter with OR.
+        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names combine with AND, repeated values of one filter with OR.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -78,7 +78,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.PageOfStance.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Adds a stance. The id is the client&apos;s slug, or derived from the author (or article) and topic when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds a stance. The id is the client&apos;s slug, or derived from the author (or article) and topic when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance"/></returns>
         /// <param name="body">The request body</param>
@@ -121,7 +121,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Stance.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quoteand its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different namescombine with AND, repeated values of one filter with OR.
+        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names combine with AND, repeated values of one filter with OR.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -140,7 +140,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             return requestInfo;
         }
         /// <summary>
-        /// Adds a stance. The id is the client&apos;s slug, or derived from the author (or article) and topic when left out.Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused.Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote.Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key withanother body is a 422. The change is recorded as a revision.
+        /// Adds a stance. The id is the client&apos;s slug, or derived from the author (or article) and topic when left out. Every field is checked before anything is written and every error is listed at once (422); unknown fields are refused. Text is plain text: control characters are refused, and line breaks and tabs belong only in an article&apos;s body and a stance&apos;s quote. Send an Idempotency-Key to make retries safe: a repeat replays the first answer and creates nothing; the same key with another body is a 422. The change is recorded as a revision.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
@@ -171,7 +171,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances.StancesRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quoteand its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different namescombine with AND, repeated values of one filter with OR.
+        /// Every recorded position: which voice, on which topic, in which article (with its outlet and date), with the exact quote and its offsets in the article body. Filter by topic, article, author, position and outlet; filters of different names combine with AND, repeated values of one filter with OR.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class StancesRequestBuilderGetQueryParameters 
@@ -304,7 +304,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             [QueryParameter("position")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.Position[] Position { get; set; }
 #endif
-            /// <summary>Full-text search over the stance quotes (SQLite FTS5, or PostgreSQL&apos;s full text on a PostgreSQL archive; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries, in FTS5&apos;s syntax on both. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. When q is the only filter and matches more than 10,000 items, relevance ranks the 10,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match. Example: `diaspora`.</summary>
+            /// <summary>Full-text search over the stance quotes (SQLite FTS5, or PostgreSQL&apos;s full text on a PostgreSQL archive; case- and accent-insensitive, English stemming). Words must all match (AND); also &quot;exact phrases&quot;, OR, NOT, parentheses and prefix* queries, in FTS5&apos;s syntax on both. A query FTS5 cannot parse is a 400 naming q. A query may be at most 256 characters long and have at most 16 terms (each word, prefix* or &quot;quoted phrase&quot; counts as one) joined by at most 15 operators (AND, OR, NOT, NEAR); at most 8 of the terms may be prefixes, each with at least 3 letters or digits before the *. A query past these limits is a 400 naming q. With q, the default sort is relevance. When q is the only filter and matches more than 2,000 items, relevance ranks the 2,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match. Example: `diaspora`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("q")]
@@ -314,7 +314,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Stances
             [QueryParameter("q")]
             public string Q { get; set; }
 #endif
-            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25; ts_rank on a PostgreSQL archive), best first; only with q, and the default then. When q is the only filter and matches more than 10,000 items, relevance ranks the 10,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match.</summary>
+            /// <summary>The order of the list: a field name, with &apos;-&apos; in front for descending. Default: id, or relevance when q is given. `id`: By id. `held`: By when the position was held (the start of its period); unknown times sort first ascending, last descending. `relevance`: By how well the quote matches q (bm25; ts_rank on a PostgreSQL archive), best first; only with q, and the default then. When q is the only filter and matches more than 2,000 items, relevance ranks the 2,000 matches most recently added to the archive, so that a common word costs what a rare one does; with any other filter, every match is ranked. sort=-published (or another field) orders every match.</summary>
             [QueryParameter("sort")]
             public global::PerspectivesApi.ClientTests.Kiota.Generated.Models.StancesSort? Sort { get; set; }
             /// <summary>Only stances on this topic (a topic id). Repeat for several. Example: `baku-moscow-rift-is-permanent`. At most 50 values.</summary>

@@ -47,7 +47,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables
         {
         }
         /// <summary>
-        /// The archive&apos;s tables, tidy, for data analysis: articles, authors, outlets, topics, stances, credits, and the topicsummaries as a long table. One row per thing and one column per fact; references are `…_id` columns that join onthe other tables&apos; `id`; every date at a precision has the first and last day of its period; booleans are booleans.Each table downloads as CSV, NDJSON or Parquet (GET /v1/export/tables/{file}), and is a `tidy_…` view of the SQLitesnapshot. This document lists each table&apos;s files and columns, with their types and meanings.
+        /// The archive&apos;s tables, tidy, for data analysis: articles, authors, outlets, topics, stances, credits, and the topic summaries as a long table. One row per thing and one column per fact; references are `…_id` columns that join on the other tables&apos; `id`; every date at a precision has the first and last day of its period; booleans are booleans. Each table downloads as CSV, NDJSON or Parquet (GET /v1/export/tables/{file}), and is a `tidy_…` view of the SQLite snapshot. This document lists each table&apos;s files and columns, with their types and meanings.
         /// </summary>
         /// <returns>A <see cref="global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TablesIndex"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -76,7 +76,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables
             return await RequestAdapter.SendAsync<global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TablesIndex>(requestInfo, global::PerspectivesApi.ClientTests.Kiota.Generated.Models.TablesIndex.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The archive&apos;s tables, tidy, for data analysis: articles, authors, outlets, topics, stances, credits, and the topicsummaries as a long table. One row per thing and one column per fact; references are `…_id` columns that join onthe other tables&apos; `id`; every date at a precision has the first and last day of its period; booleans are booleans.Each table downloads as CSV, NDJSON or Parquet (GET /v1/export/tables/{file}), and is a `tidy_…` view of the SQLitesnapshot. This document lists each table&apos;s files and columns, with their types and meanings.
+        /// The archive&apos;s tables, tidy, for data analysis: articles, authors, outlets, topics, stances, credits, and the topic summaries as a long table. One row per thing and one column per fact; references are `…_id` columns that join on the other tables&apos; `id`; every date at a precision has the first and last day of its period; booleans are booleans. Each table downloads as CSV, NDJSON or Parquet (GET /v1/export/tables/{file}), and is a `tidy_…` view of the SQLite snapshot. This document lists each table&apos;s files and columns, with their types and meanings.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -34,7 +34,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables.Item
         {
         }
         /// <summary>
-        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet(`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id:`stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`.The strong ETag names the archive revision and the request, Last-Modified the revision&apos;s time: If-None-Match orIf-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
+        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet (`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id: `stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`. The strong ETag names the archive revision and the request, Last-Modified the revision&apos;s time: If-None-Match or If-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -64,7 +64,7 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet(`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id:`stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`.The strong ETag names the archive revision and the request, Last-Modified the revision&apos;s time: If-None-Match orIf-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
+        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet (`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id: `stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`. The strong ETag names the archive revision and the request, Last-Modified the revision&apos;s time: If-None-Match or If-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -92,12 +92,12 @@ namespace PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables.Item
             return new global::PerspectivesApi.ClientTests.Kiota.Generated.V1.Export.Tables.Item.WithFileItemRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet(`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id:`stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`.The strong ETag names the archive revision and the request, Last-Modified the revision&apos;s time: If-None-Match orIf-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
+        /// One tidy table of the archive, whole (or its first `limit` rows), as CSV (`.csv`), NDJSON (`.ndjson`) or Parquet (`.parquet`), ordered by its key. GET /v1/export/tables lists the tables and their columns. The tables join by id: `stances.article_id` = `articles.id`, `credits.author_id` = `authors.id`, `topic_summaries.topic_id` = `topics.id`. The strong ETag names the archive revision and the request, Last-Modified the revision&apos;s time: If-None-Match or If-Modified-Since (`curl -z`) answer 304 while the archive has not changed.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class WithFileItemRequestBuilderGetQueryParameters 
         {
-            /// <summary>Only the table&apos;s first rows, from 1 to 100: a sample, to see the columns. Without it, every row.</summary>
+            /// <summary>Only the table&apos;s first rows, from 1 to 100: a sample, to see the columns. Without it, every row. Example: `5`.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
         }
