@@ -26,6 +26,11 @@ public sealed class ExplorerBrowserTests(Chromium chromium, ExplorerBrowserTests
     /// <summary>The background of the quote a link leads to (explorer.css, mark.quote:target).</summary>
     private const string TargetBackground = "rgb(255, 212, 59)";
 
+    /// <summary>How a step waits for the page a link or a form led to: until the network is idle (page, stylesheet and
+    /// icon in), for up to a minute. In two full CI runs, with every other test class loading both cores, waiting for
+    /// the load event after the address had changed timed out at 30 s although Playwright had seen the network go idle.</summary>
+    private static readonly PageWaitForURLOptions Arrived = new() { WaitUntil = WaitUntilState.NetworkIdle, Timeout = 60_000 };
+
     private string Url(string path) => new Uri(service.Server.BaseAddress, path).ToString();
 
     [Fact]
@@ -48,7 +53,7 @@ public sealed class ExplorerBrowserTests(Chromium chromium, ExplorerBrowserTests
         await LookAtAsync("explorer-home");
 
         await page.GetByRole(AriaRole.Link, new() { Name = Topic, Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(Url("/topics/baku-moscow-rift-is-permanent"));
+        await page.WaitForURLAsync(Url("/topics/baku-moscow-rift-is-permanent"), Arrived);
         Assert.Equal(Topic, await page.Locator("h1").InnerTextAsync());
         foreach (var position in new[] { "supports", "mixed", "neutral", "opposes" })
             Assert.True(await page.Locator($"#position-{position}").IsVisibleAsync(), $"the {position} column is not shown");
@@ -69,7 +74,7 @@ public sealed class ExplorerBrowserTests(Chromium chromium, ExplorerBrowserTests
         var href = (await link.GetAttributeAsync("href"))!;
         var stance = href[(href.IndexOf("#quote-", StringComparison.Ordinal) + "#quote-".Length)..];
         await link.ClickAsync();
-        await page.WaitForURLAsync(Url(href));
+        await page.WaitForURLAsync(Url(href), Arrived);
         var mark = page.Locator($"#quote-{stance}");
         Assert.True(await mark.EvaluateAsync<bool>("m => m.tagName === 'MARK' && m.matches(':target')"), $"#quote-{stance} is not the target mark");
         Assert.Equal(TargetBackground, await mark.EvaluateAsync<string>("m => getComputedStyle(m).backgroundColor"));
@@ -81,12 +86,10 @@ public sealed class ExplorerBrowserTests(Chromium chromium, ExplorerBrowserTests
         await LookAtAsync("explorer-article");
 
         // A search from the box in the header.
-        // Submitted with its button, as a reader does. In one full CI run an Enter pressed here never navigated (the page
-        // stayed on the article for 30 s while the other test classes loaded both cores); the button submits the same
-        // form, and the wait allows for a loaded machine.
+        // Submitted with its button, as a reader does.
         await page.Locator("#site-q").FillAsync("diaspora");
         await page.Locator("form.site-search").GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync(Url("/search?q=diaspora"), new() { Timeout = 60_000 });
+        await page.WaitForURLAsync(Url("/search?q=diaspora"), Arrived);
         var results = page.Locator("ol.results > li");
         Assert.True(await results.CountAsync() > 0);
         foreach (var term in await page.Locator("ol.results .snippet mark").AllTextContentsAsync())
@@ -96,7 +99,7 @@ public sealed class ExplorerBrowserTests(Chromium chromium, ExplorerBrowserTests
         // A voice's page, by its link on the article's card.
         await page.GoBackAsync();
         await page.Locator($"#stance-{stance} h3 a").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/authors/"));
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/authors/"), Arrived);
         await LookAtAsync("explorer-voice");
         Assert.Empty(browser.ConsoleErrors);
 
