@@ -195,7 +195,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
     {
         dialect ??= SqlDialect.Sqlite;
         var (conditions, parameters) = Conditions(request, pathValue);
-        var sql = $"SELECT count(*) FROM {request.Collection.CountFrom}{Joins(request)}" + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "");
+        var sql = $"SELECT count(*) FROM {request.Collection.CountFrom}{Joins(request)}" + Where(conditions);
         return (dialect.FullText(sql), WithSearchValues(request, parameters, dialect));
     }
 
@@ -257,7 +257,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
             ? facet.Tally!
             : $"SELECT {facet.Value} AS value, {facet.Count} AS count " +
               $"FROM {request.Collection.CountFrom}{Joins(request)}{(facet.Join is null ? "" : " " + facet.Join)}" +
-              (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "") +
+              Where(conditions) +
               " GROUP BY 1";
         var sql = $"SELECT listed.value AS value, {facet.Label ?? "NULL"} AS label, listed.count AS count, listed.groups AS groups, listed.items AS items " +
                   $"FROM (SELECT value, count, count(*) OVER () AS groups, sum(count) OVER () AS items FROM ({counted}) counted " +
