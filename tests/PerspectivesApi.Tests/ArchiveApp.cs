@@ -106,14 +106,15 @@ public sealed class TestPostgres : IDisposable
     public string Name { get; }
     public string ConnectionString { get; }
 
-    public static TestPostgres Create()
+    /// <param name="template">A test database to copy (a generated archive), instead of an empty one.</param>
+    public static TestPostgres Create(string? template = null)
     {
         var name = $"archive_test_{Guid.NewGuid():N}";
         using (var admin = new NpgsqlConnection(Server))
         {
             admin.Open();
-            // The name is made above, never taken from outside.
-            admin.Execute($"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'");
+            // The names are made here, never taken from outside.
+            admin.Execute($"CREATE DATABASE {name} TEMPLATE {template ?? "template0"} ENCODING 'UTF8'");
         }
         return new TestPostgres(name, new NpgsqlConnectionStringBuilder(Server) { Database = name }.ToString());
     }

@@ -1,31 +1,44 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Data.Common;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using PerspectivesApi.Curation;
 using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Tests;
 
 /// <summary>The real service binary on real Kestrel at 127.0.0.1, in its own process over its own SQLite
-/// file. For what TestServer cannot show: body size limits, request timeouts, slow clients, connections
+/// file, or, when the tests run on PostgreSQL (ARCHIVE_TEST_PROVIDER), over its own new PostgreSQL database.
+/// For what TestServer cannot show: body size limits, request timeouts, slow clients, connections
 /// dropped mid-request, and the process being killed.</summary>
 public sealed class RealServer : IAsyncDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("perspectives-kestrel-").FullName;
     private readonly Dictionary<string, string> settings;
+    private readonly TestPostgres? postgres;
+    private Database? archive;
     private readonly StringBuilder output = new();
     private Process? process;
 
     /// <param name="settings">Configuration as environment variables (<c>RateLimiting__Enabled</c>), beside the defaults below.</param>
-    private RealServer(Dictionary<string, string> settings)
+    private RealServer(Dictionary<string, string> settings, TestPostgres? postgres)
     {
         this.settings = settings;
+        this.postgres = postgres;
         Port = FreePort();
     }
 
+    /// <summary>The SQLite file the server serves (when it is not on PostgreSQL).</summary>
     public string DatabasePath => Path.Combine(directory, "archive.db");
+
+    /// <summary>Whether the server is on PostgreSQL.</summary>
+    public bool OnPostgres => postgres is not null;
+
+    /// <summary>The archive the server serves, for the test's own connections (created on first use).</summary>
+    public Database Archive => archive ??= postgres is null ? new Database(DatabasePath, pooling: false) : Database.ForPostgres(postgres.ConnectionString);
 
     public int Port { get; }
 
@@ -50,23 +63,25 @@ public sealed class RealServer : IAsyncDisposable
 
     public bool HasExited => process?.HasExited ?? true;
 
-    /// <param name="archive">An archive file to serve a copy of (one made by <see cref="GenerateArchiveAsync"/>),
-    /// instead of a new file that the service seeds with the curated corpus.</param>
-    public static async Task<RealServer> StartAsync(IDictionary<string, string>? settings = null, string? archive = null)
+    /// <param name="archive">A generated archive to serve a copy of, instead of a new one that the service
+    /// seeds with the curated corpus: a copy of its file, or on PostgreSQL a new database made from its template.</param>
+    public static async Task<RealServer> StartAsync(IDictionary<string, string>? settings = null, GeneratedArchive? archive = null)
     {
-        var server = new RealServer(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()));
-        if (archive is not null)
+        var postgres = TestPostgres.Enabled ? TestPostgres.Create(archive?.PostgresTemplate) : null;
+        var server = new RealServer(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()), postgres);
+        if (archive is not null && postgres is null)
         {
             SqliteConnection.ClearAllPools(); // the generator's connections must not hold the file being copied
-            File.Copy(archive, server.DatabasePath);
+            File.Copy(archive.Path, server.DatabasePath);
         }
         await server.StartProcessAsync();
         return server;
     }
 
-    /// <summary>A synthetic archive of <paramref name="articles"/> articles at <paramref name="path"/>, made by the
-    /// binary's own <c>generate</c> command (about 1 s per 1,000 articles), as one self-contained file.</summary>
-    public static async Task GenerateArchiveAsync(string path, int articles, int seed = 1)
+    /// <summary>A synthetic archive of <paramref name="articles"/> articles, made by the binary's own <c>generate</c>
+    /// command (about 1 s per 1,000 articles): at <paramref name="path"/>, as one self-contained SQLite file, or, with
+    /// <paramref name="postgresConnectionString"/>, in that (empty) PostgreSQL database.</summary>
+    public static async Task GenerateArchiveAsync(string path, int articles, int seed = 1, string? postgresConnectionString = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -79,11 +94,17 @@ public sealed class RealServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment[DatabaseOptions.EnvironmentVariable] = path;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        if (postgresConnectionString is not null)
+        {
+            start.Environment["Database__Provider"] = "PostgreSQL";
+            start.Environment["Database__ConnectionString"] = postgresConnectionString;
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"generate exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        if (postgresConnectionString is not null) return;
         // Fold the write-ahead log into the file, so that copying the file alone copies the archive.
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
@@ -140,20 +161,15 @@ public sealed class RealServer : IAsyncDisposable
     /// <summary>A socket to the server, for requests written by hand (trickled, chunked, malformed).</summary>
     public Task<RawHttp> ConnectAsync() => RawHttp.ConnectAsync(BaseAddress);
 
-    /// <summary>A curator key, written straight into the archive's file.</summary>
+    /// <summary>A curator key, written straight into the archive.</summary>
     public async Task<string> CreateCuratorKeyAsync(string name)
     {
-        var (_, secret) = await new ApiKeys(new Database(DatabasePath)).CreateAsync($"{name}-{Guid.NewGuid():N}"[..24]);
+        var (_, secret) = await new ApiKeys(Archive).CreateAsync($"{name}-{Guid.NewGuid():N}"[..24]);
         return secret;
     }
 
-    /// <summary>A connection to the server's file, for checking what it wrote.</summary>
-    public async Task<SqliteConnection> OpenDatabaseAsync()
-    {
-        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        return connection;
-    }
+    /// <summary>A connection to the server's archive, for checking what it wrote.</summary>
+    public Task<DbConnection> OpenDatabaseAsync() => Archive.OpenAsync();
 
     /// <summary>SIGKILL: the process ends at once, mid-write if it was writing.</summary>
     public async Task KillAsync()
@@ -186,6 +202,11 @@ public sealed class RealServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment[DatabaseOptions.EnvironmentVariable] = DatabasePath;
+        if (postgres is not null)
+        {
+            start.Environment["Database__Provider"] = "PostgreSQL";
+            start.Environment["Database__ConnectionString"] = postgres.ConnectionString;
+        }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         // The tests of limits share one client address: the rate limiter has its own tests.
         start.Environment["RateLimiting__Enabled"] = "false";
@@ -243,7 +264,9 @@ public sealed class RealServer : IAsyncDisposable
             await process.WaitForExitAsync();
         }
         process?.Dispose();
+        archive?.Dispose();
         SqliteConnection.ClearAllPools();
+        postgres?.Dispose();
         try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
     }
 }

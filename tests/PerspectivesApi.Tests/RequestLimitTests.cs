@@ -244,7 +244,7 @@ public sealed class RequestLimitTests(LimitedServer fixture) : IClassFixture<Lim
     public async Task A_write_locked_out_past_the_busy_timeout_is_a_503_problem_with_retry_after_and_writes_nothing()
     {
         using var curator = fixture.Curator();
-        using var response = await WhileLockedAsync("BEGIN IMMEDIATE", () =>
+        using var response = await WhileLockedAsync(() =>
             curator.PostAsJsonAsync("/v1/outlets", new { id = "written-after-the-lock", name = "After the lock", kind = "blog" }));
 
         var problem = await ProblemAssert.IsProblemAsync(response, 503);
@@ -255,14 +255,14 @@ public sealed class RequestLimitTests(LimitedServer fixture) : IClassFixture<Lim
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode); // nothing was left behind by the refused one
     }
 
-    /// <summary>Sends a request while a connection of the test holds a lock on the archive's file for
-    /// longer than the server's busy timeout, then releases it.</summary>
-    private async Task<HttpResponseMessage> WhileLockedAsync(string takeLock, Func<Task<HttpResponseMessage>> send)
+    /// <summary>Sends a request while a connection of the test holds the archive's write lock (SQLite's on the
+    /// file, PostgreSQL's advisory lock) for longer than the server's busy timeout, then releases it.</summary>
+    private async Task<HttpResponseMessage> WhileLockedAsync(Func<Task<HttpResponseMessage>> send)
     {
         await using var locker = await Server.OpenDatabaseAsync();
         using (var command = locker.CreateCommand())
         {
-            command.CommandText = takeLock;
+            command.CommandText = Server.Archive.Dialect.BeginWrite;
             await command.ExecuteNonQueryAsync();
         }
         var clock = Stopwatch.StartNew();

@@ -17,7 +17,7 @@ public sealed class ShutdownTests(TwentyThousandArticles archive) : IClassFixtur
     [Fact]
     public async Task A_sigterm_lets_an_export_in_flight_finish_its_stream()
     {
-        await using var server = await RealServer.StartAsync(archive: archive.Path);
+        await using var server = await RealServer.StartAsync(archive: archive);
         int stances;
         await using (var connection = await server.OpenDatabaseAsync())
             stances = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM stances");
@@ -50,7 +50,7 @@ public sealed class ShutdownTests(TwentyThousandArticles archive) : IClassFixtur
     [Fact]
     public async Task A_sigterm_ends_an_export_that_outlasts_the_shutdown_timeout_so_that_the_client_can_tell()
     {
-        await using var server = await RealServer.StartAsync(new Dictionary<string, string> { ["shutdownTimeoutSeconds"] = "2" }, archive.Path);
+        await using var server = await RealServer.StartAsync(new Dictionary<string, string> { ["shutdownTimeoutSeconds"] = "2" }, archive);
         using var client = server.CreateClient(TimeSpan.FromMinutes(5));
         using var response = await client.GetAsync(Export, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
