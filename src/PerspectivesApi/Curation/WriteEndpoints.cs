@@ -52,7 +52,7 @@ public static class WriteEndpoints
 
         group.MapGet("/{id}/revisions", async (string id, HttpContext http, CollectionReader reader, Data.Database database, CancellationToken ct) =>
             {
-                await using (var connection = await database.OpenAsync(ct))
+                await using (var connection = await database.OpenReadAsync(ct))
                     if (!await RevisionQueries.KnownAsync(connection, name.Collection, name.Table, id, ct)) return Problems.NotFound(resource, id);
                 return await reader.ListAsync<RevisionQueries.Row, Revision<T>>(http, revisions, RevisionQueries.RevisionsAsync<T>, ct, pathValue: id);
             })

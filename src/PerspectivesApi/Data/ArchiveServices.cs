@@ -19,7 +19,7 @@ public static class ArchiveServices
         {
             if (string.IsNullOrWhiteSpace(options.ConnectionString))
                 throw new InvalidOperationException("Database:Provider is PostgreSQL but Database:ConnectionString is not set.");
-            services.AddSingleton(Database.ForPostgres(options.ConnectionString, options.BusyTimeoutSeconds));
+            services.AddSingleton(Database.ForPostgres(options.ConnectionString, options.BusyTimeoutSeconds, options.Reads));
         }
         else
         {

@@ -14,6 +14,15 @@ public enum DatabaseProvider
     PostgreSQL,
 }
 
+/// <summary>Which PostgreSQL server answers the public reads (Npgsql's target session attributes).</summary>
+public enum ReadTarget
+{
+    /// <summary>The primary, like the writes: every read sees every write already answered.</summary>
+    Primary,
+    /// <summary>A standby while one is up, else the primary: a read may be older than a write already answered, by the standby's lag.</summary>
+    PreferStandby,
+}
+
 /// <summary>Where the archive lives. By default a SQLite file, set with <c>Database:Path</c> or the
 /// <c>PERSPECTIVES_DB</c> environment variable (relative paths are relative to the content root); with
 /// <c>Database:Provider</c> = PostgreSQL, the database <c>Database:ConnectionString</c> names.</summary>
@@ -23,9 +32,13 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>For PostgreSQL: an Npgsql connection string (Host=…;Database=…;Username=…). Several hosts
-    /// with a Target Session Attributes setting send reads and writes as Npgsql decides; see README.</summary>
+    /// <summary>For PostgreSQL: an Npgsql connection string (Host=…;Database=…;Username=…). It may name several
+    /// hosts (<c>Host=primary:5432,standby:5432</c>): writes always go to the one that is the primary.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>For PostgreSQL: where the public reads go. <see cref="ReadTarget.Primary"/> by default;
+    /// <see cref="ReadTarget.PreferStandby"/> sends them to a standby among the connection string's hosts while one is up.</summary>
+    public ReadTarget Reads { get; set; } = ReadTarget.Primary;
 
     public string Path { get; set; } = "data/perspectives.db";
 
@@ -78,19 +91,32 @@ public sealed class Database : IDisposable
         Dialect = SqlDialect.Sqlite;
     }
 
-    /// <summary>The archive on a PostgreSQL server.</summary>
-    public static Database ForPostgres(string connectionString, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds) =>
-        new(connectionString, busyTimeoutSeconds, DatabaseProvider.PostgreSQL);
+    /// <summary>The archive on a PostgreSQL server, or on a primary and its standbys.</summary>
+    public static Database ForPostgres(string connectionString, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, ReadTarget reads = ReadTarget.Primary) =>
+        new(connectionString, busyTimeoutSeconds, reads);
 
-    private Database(string connectionString, int busyTimeoutSeconds, DatabaseProvider provider)
+    private Database(string connectionString, int busyTimeoutSeconds, ReadTarget reads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(busyTimeoutSeconds, 1);
-        Provider = provider;
+        Provider = DatabaseProvider.PostgreSQL;
         BusyTimeout = TimeSpan.FromSeconds(busyTimeoutSeconds);
         FilePath = "";
         ConnectionString = connectionString;
         Dialect = new PostgresDialect(BusyTimeout);
-        dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (reads == ReadTarget.Primary && !builder.ConnectionStringBuilder.Host!.Contains(','))
+        {
+            dataSource = builder.Build();
+            readSource = dataSource;
+            return;
+        }
+        // Several hosts: one pool per host, and each connection asks its server whether it is the primary
+        // (Npgsql caches the answer). Writes, and everything that must see them at once (keys, idempotency,
+        // migrations), go to the primary; public reads where Reads says.
+        var hosts = builder.BuildMultiHost();
+        ownedSource = hosts;
+        dataSource = hosts.WithTargetSession(TargetSessionAttributes.Primary);
+        readSource = reads == ReadTarget.PreferStandby ? hosts.WithTargetSession(TargetSessionAttributes.PreferStandby) : dataSource;
     }
 
     public DatabaseProvider Provider { get; } = DatabaseProvider.Sqlite;
@@ -98,7 +124,14 @@ public sealed class Database : IDisposable
     /// <summary>The SQL fragments that differ between the providers.</summary>
     public SqlDialect Dialect { get; }
 
+    /// <summary>PostgreSQL's connections for writes and for everything that must see them (the primary).</summary>
     private readonly NpgsqlDataSource? dataSource;
+
+    /// <summary>PostgreSQL's connections for public reads: the primary's, or a standby's (<see cref="ReadTarget"/>).</summary>
+    private readonly NpgsqlDataSource? readSource;
+
+    /// <summary>The multi-host source <see cref="dataSource"/> and <see cref="readSource"/> are views of, when there is one.</summary>
+    private readonly NpgsqlMultiHostDataSource? ownedSource;
 
     /// <summary>The SQLite file; empty for PostgreSQL.</summary>
     public string FilePath { get; }
@@ -110,11 +143,17 @@ public sealed class Database : IDisposable
 
     /// <summary>A configured connection. During a read request it is bound to the request's
     /// <see cref="QueryBudget"/>: its statements are stopped when the budget runs out or the client leaves.</summary>
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(dataSource, cancellationToken);
+
+    /// <summary>A connection for a public read, which may be answered by a PostgreSQL standby (<see cref="ReadTarget"/>):
+    /// never for a read that a write depends on. On SQLite, the same as <see cref="OpenAsync(CancellationToken)"/>.</summary>
+    public Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default) => OpenAsync(readSource, cancellationToken);
+
+    private async Task<DbConnection> OpenAsync(NpgsqlDataSource? source, CancellationToken cancellationToken)
     {
-        if (dataSource is not null)
+        if (source is not null)
         {
-            var postgres = new PostgresConnection(dataSource.CreateConnection(), Dialect, QueryBudget.Current);
+            var postgres = new PostgresConnection(source.CreateConnection(), Dialect, QueryBudget.Current);
             await postgres.OpenAsync(cancellationToken);
             return postgres;
         }
@@ -131,12 +170,14 @@ public sealed class Database : IDisposable
     }
 
     /// <summary>For the few callers that cannot await (the response cache's revision check, which keeps its
-    /// connection across requests and reads one row by key, so it is bound to no request's budget).</summary>
-    public DbConnection Open()
+    /// connection across requests and reads one row by key, so it is bound to no request's budget). A public
+    /// read's connection (<see cref="OpenReadAsync"/>): the revision the cache keys by comes from the server the
+    /// cached answers are read from.</summary>
+    public DbConnection OpenRead()
     {
-        if (dataSource is not null)
+        if (readSource is not null)
         {
-            var postgres = new PostgresConnection(dataSource.CreateConnection(), Dialect, budget: null);
+            var postgres = new PostgresConnection(readSource.CreateConnection(), Dialect, budget: null);
             postgres.Open();
             return postgres;
         }
@@ -183,7 +224,11 @@ public sealed class Database : IDisposable
         }
     }
 
-    public void Dispose() => dataSource?.Dispose();
+    public void Dispose()
+    {
+        if (ownedSource is not null) ownedSource.Dispose();
+        else dataSource?.Dispose();
+    }
 
     private static readonly object Configured = new();
 

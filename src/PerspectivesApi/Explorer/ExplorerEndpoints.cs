@@ -97,7 +97,7 @@ public static class ExplorerEndpoints
         var stances = await reader.ReadAsync<StanceQueries.Row, Stance>(query.AsQuery(), [], StanceQueries.OfTopic, StanceQueries.ItemsAsync, cancellationToken, pathValue: id);
         if (stances.Answer is { } problem) return problem;
         TopicSummary? summary;
-        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var connection = await database.OpenReadAsync(cancellationToken))
             summary = await TopicSummaryQueries.FindAsync(connection, id, cancellationToken);
         if (summary is null) return Problems.NotFound("topic", id); // deleted in between
 
@@ -225,7 +225,7 @@ public static class ExplorerEndpoints
     /// <summary>Each topic with its positions, as its summary counts them (the tallies the database keeps).</summary>
     private static async Task<List<TopicCard>> CardsAsync(Database database, IReadOnlyList<Topic> topics, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var positions = await TopicSummaryQueries.PositionsAsync(connection, topics.Select(t => t.Id).ToList(), cancellationToken);
         return topics.Select(t => new TopicCard(t, positions[t.Id])).ToList();
     }

@@ -40,7 +40,7 @@ public static class ArchiveSnapshot
     private static async Task<IResult> GetAsync(HttpContext http, Database database, CancellationToken cancellationToken)
     {
         ArchiveStamp stamp;
-        await using (var source = await database.OpenAsync(cancellationToken))
+        await using (var source = await database.OpenReadAsync(cancellationToken))
             stamp = await ArchiveStamp.ReadAsync(source, cancellationToken);
         var etag = ETagOf(stamp.Revision);
         if (DownloadValidators.NotModified(http, etag, stamp))

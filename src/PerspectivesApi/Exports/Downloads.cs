@@ -93,7 +93,7 @@ public sealed class TableDownload(string fileName, IReadOnlyList<TableColumn> co
     {
         var response = http.Response;
         var database = http.RequestServices.GetRequiredService<Database>();
-        await using var connection = await database.OpenAsync(http.RequestAborted);
+        await using var connection = await database.OpenReadAsync(http.RequestAborted);
         // BEGIN as text: the provider would otherwise ask every command for its transaction object.
         await connection.ExecuteAsync(new CommandDefinition(database.Dialect.BeginRead, commandType: System.Data.CommandType.Text, cancellationToken: http.RequestAborted));
         try

@@ -149,7 +149,7 @@ public static class TableDownloads
         if (topicId is not null)
         {
             var database = http.RequestServices.GetRequiredService<Database>();
-            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var connection = await database.OpenReadAsync(cancellationToken);
             if (await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM topics WHERE id = @topicId", new { topicId }, cancellationToken: cancellationToken)) == 0)
                 return Problems.NotFound("topic", topicId);
         }

@@ -39,7 +39,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         if (request.Format is null) return new(null, Problems.NotAcceptable(accept));
         if (collection.EmptyWithout is { } needed && !request.Filters.ContainsKey(needed)) return new(null, Nothing<TItem>(request));
 
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         if (collection.Parent is { } parent && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 // The table name comes from the collection's fixed definition, never from the request.
                 $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) == 0)

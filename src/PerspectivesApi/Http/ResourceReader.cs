@@ -13,7 +13,7 @@ public sealed class ResourceReader(Database database)
         ResourceName resource, string id, Func<DbConnection, string, CancellationToken, Task<T?>> find, CancellationToken cancellationToken)
         where T : class
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenReadAsync(cancellationToken);
         var value = await find(connection, id, cancellationToken);
         if (value is not null) return new CachedJson<T>(value);
         // A deleted resource is a tombstone: say so, and where its history is.

@@ -35,7 +35,7 @@ public sealed class ArchiveRevision(Database database) : IDisposable
             {
                 if (read is null)
                 {
-                    connection = database.Open();
+                    connection = database.OpenRead();
                     read = connection.CreateCommand();
                     read.CommandText = Query;
                     read.Prepare();
