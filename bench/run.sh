@@ -19,6 +19,12 @@
 # Run:   bash bench/run.sh [N] [seconds per scenario]          e.g. bash bench/run.sh 1000000 10
 #        PEER=off bash bench/run.sh ...    the archive alone (no Python needed)
 #        PEER=only bash bench/run.sh ...   the peer alone (the service still runs once, to find the mixes)
+#        PROVIDER=PostgreSQL PG_CONNECTION="Host=…;Database=…;Username=…" PEER=off bash bench/run.sh ...
+#                                          the same scenarios with the service on PostgreSQL (issue 16), results in
+#                                          bench/out/results-postgresql.txt. The database must already hold the
+#                                          archive: copy the generated file into it with
+#                                          PERSPECTIVES_DB=bench/out/archive-N.db src/PerspectivesApi/bin/Release/net10.0/PerspectivesApi copy --to-postgres "$PG_CONNECTION"
+#                                          (27 min for the million), then VACUUM (ANALYZE) it.
 # Needs: the .NET SDK, wrk (apt-get install wrk), curl, python3, bc; for the peer, Debian's own Python 3
 # with the packages that ../shared/peers/README.md lists (checked before anything runs, with the
 # apt-get line to install them). PEERS_DIR (default: ../shared/peers next to the repository) holds
@@ -33,7 +39,18 @@ duration=${2:-10}
 peer_mode=${PEER:-on}
 peers_dir=${PEERS_DIR:-$(dirname "$repo")/shared/peers}
 peer_python=${PEER_PYTHON:-/usr/bin/python3}
+provider=${PROVIDER:-Sqlite}
 out=bench/out; mkdir -p "$out/peer"
+results_file="$out/results.txt"
+db_env=()
+case "$provider" in
+  Sqlite) ;;
+  PostgreSQL)
+    [ -n "${PG_CONNECTION:-}" ] || { echo "PROVIDER=PostgreSQL needs PG_CONNECTION, the connection string of the database holding the archive"; exit 1; }
+    db_env=(Database__Provider=PostgreSQL "Database__ConnectionString=$PG_CONNECTION")
+    results_file="$out/results-postgresql.txt" ;;
+  *) echo "PROVIDER must be Sqlite or PostgreSQL (was '$provider')"; exit 1 ;;
+esac
 db="$out/archive-$articles.db"
 port=5197; ceiling_port=5196; peer_port=5199
 base="http://127.0.0.1:$port"
@@ -69,7 +86,7 @@ dotnet build -c Release bench/Ceiling -v quiet -nologo >/dev/null
 app=src/PerspectivesApi/bin/Release/net10.0/PerspectivesApi
 ceiling=bench/Ceiling/bin/Release/net10.0/Ceiling
 
-if [ ! -f "$db" ]; then
+if [ "$provider" = Sqlite ] && [ ! -f "$db" ]; then
   echo "generating $articles articles into $db"
   /usr/bin/time -f "generation: %e s, peak RSS %M KB" env PERSPECTIVES_DB="$db" "$app" generate --articles "$articles" --seed 1 | grep -v '^{'
 fi
@@ -90,7 +107,7 @@ stop() { # pid -> stops it, waiting at most 10 s before SIGKILL
 start_service() { # extra env assignments... -> starts the service, sets $pid; waits until ready
   # RateLimiting__Enabled=false: the hardening issue's rate limiter is on by default and would refuse
   # 32 connections from one address; the benchmark measures the service, not its refusals.
-  PERSPECTIVES_DB="$db" Logging__LogLevel__Default=Warning RateLimiting__Enabled=false env "$@" "$app" --urls "$base" >"$out/service.log" 2>&1 & pid=$!
+  PERSPECTIVES_DB="$db" Logging__LogLevel__Default=Warning RateLimiting__Enabled=false env "${db_env[@]}" "$@" "$app" --urls "$base" >"$out/service.log" 2>&1 & pid=$!
   # A first start on an older file migrates it (34.6 s for schema 6 on the million-article file).
   wait_until 600 "$base/health/ready" "$pid" "the service" || { cat "$out/service.log"; exit 1; }
 }
@@ -200,13 +217,13 @@ print(lines, size, int(b"CSV contains more than" in tail))')
   kill "$sampler" 2>/dev/null || true; sampler=""
   export_rows=$(( lines - $4 )); export_rate=$(echo "$export_rows / $seconds" | bc -l)
   printf '%-20s %10.0f rows/s  (%d rows, %d MB, in %.1f s%s)  peak RSS %d MB\n' "$2" "$export_rate" "$export_rows" $(( bytes / 1048576 )) "$seconds" \
-    "$([ "$export_capped" = 1 ] && echo ', stopped at the max_csv_mb cap')" $(( $(cat "$out/rss.max") / 1024 )) | tee -a "$out/results.txt"
+    "$([ "$export_capped" = 1 ] && echo ', stopped at the max_csv_mb cap')" $(( $(cat "$out/rss.max") / 1024 )) | tee -a "$results_file"
 }
 
 scenarios="by-id first-page filtered deep-page stances-of-topic fts-rare fts-common topic-summary facets"
 declare -A result ceiling_rps hwm
-: >"$out/results.txt"
-echo "bash bench/run.sh $articles $duration (PEER=$peer_mode), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores" | tee -a "$out/results.txt"
+: >"$results_file"
+echo "bash bench/run.sh $articles $duration (PEER=$peer_mode, PROVIDER=$provider), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores" | tee -a "$results_file"
 
 if [ "$peer_mode" != only ]; then
   # Start-up: process start to /health/ready answering 200, on the existing archive.
@@ -221,8 +238,8 @@ if [ "$peer_mode" != only ]; then
       stop "$pid"
       start_service ResponseCache__Enabled=false
     fi
-    echo "pass: $pass" | tee -a "$out/results.txt"
-    printf '%-20s %10s %9s %9s %8s %12s %9s %6s\n' scenario "req/s" "p50 ms" "p99 ms" "RSS MB" "ceiling r/s" "fraction" "bytes" | tee -a "$out/results.txt"
+    echo "pass: $pass" | tee -a "$results_file"
+    printf '%-20s %10s %9s %9s %8s %12s %9s %6s\n' scenario "req/s" "p50 ms" "p99 ms" "RSS MB" "ceiling r/s" "fraction" "bytes" | tee -a "$results_file"
     for scenario in $scenarios; do
       size=$(curl -s --max-time 60 -o /dev/null -w '%{size_download}' "$base$(head -1 "$out/$scenario.paths")")
       read -r rps p50 p99 bad errors rss < <(measure "$out/$scenario.paths" "$base" "$pid")
@@ -234,7 +251,7 @@ if [ "$peer_mode" != only ]; then
       fi
       crps=${ceiling_rps[$scenario]}
       printf '%-20s %10.0f %9s %9s %8s %12.0f %9.2f %6s%s\n' "$scenario" "$rps" "$p50" "$p99" "$rss" "$crps" "$(echo "$rps / $crps" | bc -l)" "$size" \
-        "$(problems "$bad" "$errors")" | tee -a "$out/results.txt"
+        "$(problems "$bad" "$errors")" | tee -a "$results_file"
     done
     hwm[$pass]=$(hwm_mb "$pid")
   done
@@ -246,7 +263,7 @@ if [ "$peer_mode" != only ]; then
   result[computed:export-csv]="$export_rate $export_rows"
   hwm[computed]=$(hwm_mb "$pid")
   printf 'start-up to ready: %d ms;  server peak RSS over each whole pass (VmHWM): cached %d MB, computed (with the exports) %d MB\n' \
-    "$startup_ms" "${hwm[cached]}" "${hwm[computed]}" | tee -a "$out/results.txt"
+    "$startup_ms" "${hwm[cached]}" "${hwm[computed]}" | tee -a "$results_file"
   stop "$pid"; pid=""
 fi
 
@@ -261,22 +278,22 @@ if [ "$peer_mode" != off ]; then
     --setting suggest_facets off --setting sql_time_limit_ms 30000 --setting facet_time_limit_ms 30000 >"$out/peer.log" 2>&1 & peer_pid=$!
   wait_until 600 "$peer_base/archive/topics.json?_size=1&_nocount=1" "$peer_pid" "Datasette" || { cat "$out/peer.log"; exit 1; }
   peer_startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
-  echo "pass: peer (Datasette 0.64.8, same file, immutable)" | tee -a "$out/results.txt"
-  printf '%-20s %10s %9s %9s %8s %6s\n' scenario "req/s" "p50 ms" "p99 ms" "RSS MB" "bytes" | tee -a "$out/results.txt"
+  echo "pass: peer (Datasette 0.64.8, same file, immutable)" | tee -a "$results_file"
+  printf '%-20s %10s %9s %9s %8s %6s\n' scenario "req/s" "p50 ms" "p99 ms" "RSS MB" "bytes" | tee -a "$results_file"
   for scenario in $scenarios; do
     if [ ! -f "$out/peer/$scenario.paths" ]; then
-      printf '%-20s %10s\n' "$scenario" "n/a (no equivalent request)" | tee -a "$out/results.txt"; continue
+      printf '%-20s %10s\n' "$scenario" "n/a (no equivalent request)" | tee -a "$results_file"; continue
     fi
     size=$(curl -s --max-time 60 -o /dev/null -w '%{size_download}' "$peer_base$(head -1 "$out/peer/$scenario.paths")")
     read -r rps p50 p99 bad errors rss < <(measure "$out/peer/$scenario.paths" "$peer_base" "$peer_pid")
     result[peer:$scenario]="$rps $p50 $p99"
-    printf '%-20s %10.0f %9s %9s %8s %6s%s\n' "$scenario" "$rps" "$p50" "$p99" "$rss" "$size" "$(problems "$bad" "$errors")" | tee -a "$out/results.txt"
+    printf '%-20s %10.0f %9s %9s %8s %6s%s\n' "$scenario" "$rps" "$p50" "$p99" "$rss" "$size" "$(problems "$bad" "$errors")" | tee -a "$results_file"
   done
   export_run "$peer_base/archive/stances.csv?_stream=on&_size=max" export-csv "$peer_pid" 1
   result[peer:export-csv]="$export_rate $export_rows $export_capped"
   hwm[peer]=$(hwm_mb "$peer_pid")
   printf 'Datasette start-up to ready: %d ms;  peak RSS over the whole pass (VmHWM, with the export): %d MB\n' \
-    "$peer_startup_ms" "${hwm[peer]}" | tee -a "$out/results.txt"
+    "$peer_startup_ms" "${hwm[peer]}" | tee -a "$results_file"
   stop "$peer_pid"; peer_pid=""
 fi
 
@@ -306,4 +323,4 @@ fi
   echo "| export-csv | (never cached) | $archive_export | $peer_export | $(ratio "computed:export-csv" "peer:export-csv") | |"
   echo
   echo "peak RSS (VmHWM): archive cached ${hwm[cached]:-n/a} MB, computed with the exports ${hwm[computed]:-n/a} MB; Datasette ${hwm[peer]:-n/a} MB"
-} | tee -a "$out/results.txt"
+} | tee -a "$results_file"
