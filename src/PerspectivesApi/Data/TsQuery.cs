@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using static PerspectivesApi.Data.Fts5Query;
 
 namespace PerspectivesApi.Data;
 
@@ -27,50 +28,6 @@ public static class TsQuery
         // A query of nothing but punctuation has no lexemes: it matches nothing, as in FTS5.
         return expression.Length == 0 ? "!''" : expression;
     }
-
-    private enum Kind { Word, Phrase, Open, Close, Star, Colon, Plus, Caret, Comma, OpenBrace, CloseBrace, Minus }
-
-    private sealed record Token(Kind Kind, string Text);
-
-    private static List<Token> Tokenize(string query)
-    {
-        var tokens = new List<Token>();
-        for (var i = 0; i < query.Length;)
-        {
-            var c = query[i];
-            if (char.IsWhiteSpace(c)) { i++; continue; }
-            if (c == '"')
-            {
-                var text = new StringBuilder();
-                for (i++; i < query.Length; i++)
-                {
-                    if (query[i] != '"') text.Append(query[i]);
-                    else if (i + 1 < query.Length && query[i + 1] == '"') text.Append(query[++i]);
-                    else { i++; break; }
-                }
-                tokens.Add(new Token(Kind.Phrase, text.ToString()));
-                continue;
-            }
-            if (IsBareword(c))
-            {
-                var start = i;
-                while (i < query.Length && IsBareword(query[i])) i++;
-                tokens.Add(new Token(Kind.Word, query[start..i]));
-                continue;
-            }
-            tokens.Add(new Token(c switch
-            {
-                '(' => Kind.Open, ')' => Kind.Close, '*' => Kind.Star, ':' => Kind.Colon, '+' => Kind.Plus, '^' => Kind.Caret,
-                ',' => Kind.Comma, '{' => Kind.OpenBrace, '}' => Kind.CloseBrace, '-' => Kind.Minus,
-                _ => Kind.Comma, // FTS5 accepts nothing else outside a string: never reached for a valid query
-            }, c.ToString()));
-            i++;
-        }
-        return tokens;
-    }
-
-    /// <summary>FTS5's bareword characters: letters and digits of any script, _ and every non-ASCII character.</summary>
-    private static bool IsBareword(char c) => c > 127 || char.IsAsciiLetterOrDigit(c) || c == '_' || c == '\u001A';
 
     /// <summary>The words of a string as FTS5's unicode61 tokenizer splits it: runs of letters, digits and marks.</summary>
     private static List<string> Words(string text)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Http;
 
@@ -36,50 +37,36 @@ public static class SearchLimits
         string? shortPrefix = null;
         var inColumnList = false;
         var afterComma = false;
-        for (var i = 0; i < query.Length;)
+        var tokens = Fts5Query.Tokenize(query);
+        for (var t = 0; t < tokens.Count; t++)
         {
-            var c = query[i];
-            if (char.IsWhiteSpace(c)) { i++; continue; }
-            if (c == '"')
+            var (kind, text) = tokens[t];
+            switch (kind)
             {
-                // A phrase; "" inside it is a literal quote. An unclosed one is left to FTS5's parser.
-                var text = new StringBuilder();
-                for (i++; i < query.Length; i++)
-                {
-                    if (query[i] != '"') text.Append(query[i]);
-                    else if (i + 1 < query.Length && query[i + 1] == '"') text.Append(query[++i]);
-                    else { i++; break; }
-                }
-                terms++;
-                lastTerm = text.ToString();
-                afterComma = false;
-                continue;
-            }
-            if (IsBareword(c))
-            {
-                var start = i;
-                while (i < query.Length && IsBareword(query[i])) i++;
-                var word = query[start..i];
-                var next = i;
-                while (next < query.Length && char.IsWhiteSpace(query[next])) next++;
-                if (word is "AND" or "OR" or "NOT" or "NEAR") { operators++; lastTerm = null; }
+                case Fts5Query.Kind.Phrase:
+                    terms++;
+                    lastTerm = text;
+                    break;
+                case Fts5Query.Kind.Word when text is "AND" or "OR" or "NOT" or "NEAR":
+                    operators++;
+                    lastTerm = null;
+                    break;
                 // Column names (title: …, {title body}: …) and NEAR's distance (NEAR(a b, 5)) are not terms.
-                else if (inColumnList || (next < query.Length && query[next] == ':') || afterComma) lastTerm = null;
-                else { terms++; lastTerm = word; }
-                afterComma = false;
-                continue;
-            }
-            switch (c)
-            {
-                case '*':
+                case Fts5Query.Kind.Word when inColumnList || afterComma || (t + 1 < tokens.Count && tokens[t + 1].Kind == Fts5Query.Kind.Colon):
+                    lastTerm = null;
+                    break;
+                case Fts5Query.Kind.Word:
+                    terms++;
+                    lastTerm = text;
+                    break;
+                case Fts5Query.Kind.Star:
                     prefixes++;
                     if (lastTerm is not null && LettersBeforeStar(lastTerm) < MinPrefixLetters) shortPrefix ??= lastTerm;
                     break;
-                case '{': inColumnList = true; break;
-                case '}': inColumnList = false; break;
+                case Fts5Query.Kind.OpenBrace: inColumnList = true; break;
+                case Fts5Query.Kind.CloseBrace: inColumnList = false; break;
             }
-            afterComma = c == ',';
-            i++;
+            afterComma = kind == Fts5Query.Kind.Comma;
         }
 
         if (terms > MaxTerms)
@@ -92,9 +79,6 @@ public static class SearchLimits
             return $"has the prefix '{shortPrefix.Trim()}*', with fewer than {MinPrefixLetters} letters before the *; a prefix needs at least {MinPrefixLetters}.";
         return null;
     }
-
-    /// <summary>FTS5's bareword characters: ASCII letters, digits and underscore, and anything non-ASCII.</summary>
-    private static bool IsBareword(char c) => c > 127 || char.IsAsciiLetterOrDigit(c) || c == '_' || c == '\x1A';
 
     /// <summary>The length of the word the * extends: the last run of letters and digits (what the
     /// tokenizer keeps), counting accented letters once whether composed or not.</summary>
