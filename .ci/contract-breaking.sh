@@ -18,17 +18,8 @@ for file in "$baseline" "$contract"; do
   [ -f "$file" ] || { echo "contract-breaking: $file does not exist"; exit 2; }
 done
 
-tools=.ci/contract-tools
-cache=${CONTRACT_TOOLS_CACHE:-${HOME:-/tmp}/.cache/perspectives-contract-tools}
-stamp=$(sha256sum "$tools/package-lock.json" | cut -c1-16)
-if [ ! -x "$cache/$stamp/node_modules/.bin/optic" ]; then
-  echo "contract-breaking: installing the pinned checker into $cache/$stamp"
-  rm -rf "$cache/$stamp"
-  mkdir -p "$cache/$stamp"
-  cp "$tools/package.json" "$tools/package-lock.json" "$cache/$stamp/"
-  (cd "$cache/$stamp" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-fi
-optic="$cache/$stamp/node_modules/.bin/optic"
+bin=$(bash .ci/contract-tools/install.sh contract-breaking)
+optic="$bin/optic"
 
 # Optic needs no account, and telemetry is off. It runs in a scratch directory: under CI=true it leaves a
 # ci-run-details.json in its working directory, which does not belong in the checkout.

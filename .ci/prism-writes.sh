@@ -41,19 +41,9 @@ budget=${PRISM_WRITES_BUDGET_S:-240}
 command -v curl >/dev/null || { echo "prism-writes: curl is needed"; exit 2; }
 command -v node >/dev/null || { echo "prism-writes: Node.js is needed"; exit 2; }
 
-# The same install as .ci/contract-breaking.sh: one lock file pins Optic and Prism, so whichever script
-# runs first installs both.
-tools=.ci/contract-tools
-cache=${CONTRACT_TOOLS_CACHE:-${HOME:-/tmp}/.cache/perspectives-contract-tools}
-stamp=$(sha256sum "$tools/package-lock.json" | cut -c1-16)
-if [ ! -x "$cache/$stamp/node_modules/.bin/prism" ]; then
-  echo "prism-writes: installing the pinned tools into $cache/$stamp"
-  rm -rf "$cache/$stamp"
-  mkdir -p "$cache/$stamp"
-  cp "$tools/package.json" "$tools/package-lock.json" "$cache/$stamp/"
-  (cd "$cache/$stamp" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || { echo "prism-writes: npm ci failed"; exit 1; }
-fi
-prism="$cache/$stamp/node_modules/.bin/prism"
+# The pinned tools, installed once for this script and .ci/contract-breaking.sh.
+bin=$(bash .ci/contract-tools/install.sh prism-writes) || exit 1
+prism="$bin/prism"
 
 work=$(mktemp -d /tmp/prism-writes.XXXXXX)
 service=""; proxy=""

@@ -54,11 +54,7 @@ public static class CollectionParameters
             In = ParameterLocation.Query,
             Description = $"How many items a page holds, from 1 to {collection.MaxLimit} (default {collection.DefaultLimit}); with format=csv|ndjson|parquet, " +
                           "the export's first rows only (a sample; without limit, every row). Out-of-range values are a 400, never clamped.",
-            Schema = new OpenApiSchema
-            {
-                Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = collection.MaxLimit.ToString(),
-                Default = JsonValue.Create(collection.DefaultLimit),
-            },
+            Schema = Count(collection.MaxLimit, collection.DefaultLimit),
         });
         parameters.Add(new OpenApiParameter
         {
@@ -94,11 +90,7 @@ public static class CollectionParameters
                 In = ParameterLocation.Query,
                 Description = $"How many values each facet lists, from 1 to {Facet.MaxLimit} (default {Facet.DefaultLimit}); without facet it limits nothing. " +
                               "Out-of-range values are a 400, never clamped.",
-                Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = Facet.MaxLimit.ToString(),
-                    Default = JsonValue.Create(Facet.DefaultLimit),
-                },
+                Schema = Count(Facet.MaxLimit, Facet.DefaultLimit),
             });
         }
         parameters.Add(new OpenApiParameter
@@ -121,6 +113,13 @@ public static class CollectionParameters
     }
 
     /// <summary>The schema of one value of a filter, with the bounds its validation (ListRequest.CheckValue) enforces.</summary>
+    /// <summary>A count a client chooses (a page's limit, a facet's): 1 to <paramref name="max"/>, <paramref name="defaultValue"/> when absent.</summary>
+    private static OpenApiSchema Count(int max, int defaultValue) => new()
+    {
+        Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = max.ToString(),
+        Default = JsonValue.Create(defaultValue),
+    };
+
     private static IOpenApiSchema ValueSchema(Filter filter, SchemaRepository schemas) => filter.Kind switch
     {
         FilterKind.Id => ArchiveOperationFilter.SlugSchema(),
