@@ -129,18 +129,34 @@ public sealed class StandbyArchive : ArchiveApp
         builder.UseSetting("Database:Reads", "PreferStandby");
     }
 
-    /// <summary>Waits until the standby has applied everything the primary has written so far.</summary>
+    /// <summary>Waits until the standby has applied every write the primary has committed so far: until the archive's
+    /// revision (which every write moves, in its own transaction) reads the same on both. Not by comparing WAL positions:
+    /// the test cluster commits asynchronously, so the primary's write position can still be short of a commit record.</summary>
     public async Task StandbyCaughtUpAsync()
     {
-        string written;
+        _ = Services; // start-up (migrations, seed) has run on the primary
+        long revision;
         await using (var primary = new NpgsqlConnection(Primary.ConnectionString))
-            written = await primary.ExecuteScalarAsync<string>("SELECT pg_current_wal_lsn()::text") ?? "";
-        await using var standby = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(StandbyServer) { Pooling = false }.ConnectionString);
+            revision = await primary.ExecuteScalarAsync<long>(PerspectivesApi.Http.ArchiveRevision.Query);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await standby.ExecuteScalarAsync<bool>("SELECT pg_last_wal_replay_lsn() >= @written::pg_lsn", new { written }))
+        while (await StandbyRevisionAsync() < revision)
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"the standby did not replay up to {written} within 60 s");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"the standby did not reach the primary's revision {revision} within 60 s");
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The archive's revision on the standby; -1 while the standby has not yet replayed the database or its schema.</summary>
+    private async Task<long> StandbyRevisionAsync()
+    {
+        try
+        {
+            await using var standby = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Standby.ConnectionString) { Pooling = false }.ConnectionString);
+            return await standby.ExecuteScalarAsync<long>(PerspectivesApi.Http.ArchiveRevision.Query);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.UndefinedTable)
+        {
+            return -1;
         }
     }
 
