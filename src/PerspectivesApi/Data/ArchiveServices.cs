@@ -19,12 +19,13 @@ public static class ArchiveServices
         {
             if (string.IsNullOrWhiteSpace(options.ConnectionString))
                 throw new InvalidOperationException("Database:Provider is PostgreSQL but Database:ConnectionString is not set.");
-            services.AddSingleton(Database.ForPostgres(options.ConnectionString, options.BusyTimeoutSeconds, options.Reads));
+            services.AddSingleton(_ => Database.ForPostgres(options.ConnectionString, options.BusyTimeoutSeconds, options.Reads));
         }
         else
         {
             var path = Path.IsPathRooted(options.Path) ? options.Path : Path.Combine(environment.ContentRootPath, options.Path);
-            services.AddSingleton(new Database(path, options.BusyTimeoutSeconds));
+            // Made by the container, so that it is disposed with the application (its kept connections closed).
+            services.AddSingleton(_ => new Database(path, options.BusyTimeoutSeconds, keepStatements: true));
         }
         services.AddSingleton<Migrator>();
         services.AddSingleton<ArchiveStartup>();

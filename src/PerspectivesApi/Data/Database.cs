@@ -71,7 +71,10 @@ public sealed class Database : IDisposable
     }
 
     /// <param name="pooling">Off for a file opened once (a snapshot's scratch copy), so no pooled connection outlives it.</param>
-    public Database(string path, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, bool pooling = true)
+    /// <param name="keepStatements">For the service's archive: connections stay open between requests with their
+    /// statements compiled (<see cref="SqliteSessions"/>) until the Database is disposed. Off for the command line's
+    /// and the tools' files, whose connections close (and checkpoint) as soon as they are done.</param>
+    public Database(string path, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, bool pooling = true, bool keepStatements = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(busyTimeoutSeconds, 1); // 0 would make Microsoft.Data.Sqlite wait forever
         BusyTimeout = TimeSpan.FromSeconds(busyTimeoutSeconds);
@@ -79,7 +82,7 @@ public sealed class Database : IDisposable
         // Once, here: opening a connection is on every request's path.
         var directory = System.IO.Path.GetDirectoryName(FilePath);
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        ConnectionString = new SqliteConnectionStringBuilder
+        var builder = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
@@ -87,9 +90,18 @@ public sealed class Database : IDisposable
             Pooling = pooling,
             ForeignKeys = true,
             DefaultTimeout = busyTimeoutSeconds,
-        }.ToString();
+        };
+        ConnectionString = builder.ToString();
         Dialect = SqlDialect.Sqlite;
+        if (!keepStatements) return;
+        // The sessions are the pool: a session closed is closed, not handed to Microsoft.Data.Sqlite's pool.
+        builder.Pooling = false;
+        var sessionConnectionString = builder.ToString();
+        sessions = new SqliteSessions(() => OpenConfigured(sessionConnectionString));
     }
+
+    /// <summary>The service's open SQLite connections and their compiled statements, when kept.</summary>
+    private readonly SqliteSessions? sessions;
 
     /// <summary>The archive on a PostgreSQL server, or on a primary and its standbys.</summary>
     public static Database ForPostgres(string connectionString, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, ReadTarget reads = ReadTarget.Primary) =>
@@ -157,6 +169,7 @@ public sealed class Database : IDisposable
             await postgres.OpenAsync(cancellationToken);
             return postgres;
         }
+        if (sessions is not null) return sessions.Rent(QueryBudget.Current);
         return await OpenSqliteAsync(cancellationToken);
     }
 
@@ -181,7 +194,12 @@ public sealed class Database : IDisposable
             postgres.Open();
             return postgres;
         }
-        var connection = new SqliteConnection(ConnectionString);
+        return OpenConfigured(ConnectionString);
+    }
+
+    private SqliteConnection OpenConfigured(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
         connection.Open();
         return Configure(connection);
     }
@@ -226,6 +244,7 @@ public sealed class Database : IDisposable
 
     public void Dispose()
     {
+        sessions?.Dispose();
         if (ownedSource is not null) ownedSource.Dispose();
         else dataSource?.Dispose();
     }

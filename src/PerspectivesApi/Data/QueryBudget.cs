@@ -125,40 +125,57 @@ public sealed class QueryBudget : IDisposable
         stop.Dispose();
     }
 
-    /// <summary>Stops its statements in two ways, for as long as it is open. When the budget fires,
-    /// <c>sqlite3_interrupt</c> stops the statement running at that moment at its next step. A statement
-    /// started after that would not see the interrupt (SQLite forgets one that arrives between statements),
-    /// so a progress handler, which SQLite calls every <see cref="Instructions"/> virtual-machine
-    /// instructions, stops those. SQLite rolls back what a stopped statement did. Both are removed before
-    /// the connection goes back to the pool (disposing the registration waits for a running callback), so
-    /// neither can ever stop the next request's statements.</summary>
+    /// <summary>Binds a SQLite connection's statements to this budget until the returned binding is disposed:
+    /// what <see cref="Connect"/> does for a connection it opens, and the statement sessions of
+    /// <see cref="SqliteSessions"/> for each request that borrows one.
+    /// Two ways stop the statements. When the budget fires, <c>sqlite3_interrupt</c> stops the statement
+    /// running at that moment at its next step. A statement started after that would not see the interrupt
+    /// (SQLite forgets one that arrives between statements), so a progress handler, which SQLite calls every
+    /// <see cref="Instructions"/> virtual-machine instructions, stops those. SQLite rolls back what a stopped
+    /// statement did. Disposing the binding removes both (disposing the registration waits for a running
+    /// callback), so neither can ever stop the next request's statements.</summary>
+    internal Binding Bind(SQLitePCL.sqlite3 handle)
+    {
+        SQLitePCL.raw.sqlite3_progress_handler(handle, Instructions, Check, this);
+        var interrupt = stop.Token.UnsafeRegister(static state => SQLitePCL.raw.sqlite3_interrupt((SQLitePCL.sqlite3)state!), handle);
+        return new Binding(handle, interrupt);
+    }
+
+    // Tens of microseconds of work between checks: too rare to cost anything measurable.
+    private const int Instructions = 1000;
+
+    private static readonly SQLitePCL.delegate_progress Check =
+        static state => ((QueryBudget)state).stop.IsCancellationRequested ? 1 : 0;
+
+    internal sealed class Binding(SQLitePCL.sqlite3 handle, CancellationTokenRegistration interrupt) : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            interrupt.Dispose();
+            SQLitePCL.raw.sqlite3_progress_handler(handle, 0, null, null);
+        }
+    }
+
+    /// <summary>A connection bound to its budget for as long as it is open (<see cref="Bind"/>).</summary>
     private sealed class BudgetedConnection(string connectionString, QueryBudget budget) : SqliteConnection(connectionString)
     {
-        // Tens of microseconds of work between checks: too rare to cost anything measurable.
-        private const int Instructions = 1000;
-
-        private static readonly SQLitePCL.delegate_progress Check =
-            static state => ((QueryBudget)state).stop.IsCancellationRequested ? 1 : 0;
-
-        private CancellationTokenRegistration interrupt;
+        private Binding? binding;
 
         public QueryBudget Budget => budget;
 
         public override void Open()
         {
             base.Open();
-            var handle = Handle!;
-            SQLitePCL.raw.sqlite3_progress_handler(handle, Instructions, Check, budget);
-            interrupt = budget.stop.Token.UnsafeRegister(static state => SQLitePCL.raw.sqlite3_interrupt((SQLitePCL.sqlite3)state!), handle);
+            binding = budget.Bind(Handle!);
         }
 
         public override void Close()
         {
-            if (State == ConnectionState.Open)
-            {
-                interrupt.Dispose();
-                SQLitePCL.raw.sqlite3_progress_handler(Handle, 0, null, null);
-            }
+            if (State == ConnectionState.Open) binding?.Dispose();
             base.Close();
         }
     }
