@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using PerspectivesApi.Data;
 
 namespace PerspectivesApi.Tests;
@@ -135,6 +136,59 @@ public sealed class SqliteSessionTests : IDisposable
         using var reopened = Unpooled();
         Assert.Equal(5, reopened.ExecuteScalar<long>("SELECT count(*) FROM t"));
     }
+
+    [Fact]
+    public async Task A_limit_written_into_the_SQL_keeps_the_statement_compiled_where_a_bound_one_does_not()
+    {
+        // Why SqlDialect.Limit writes LIMIT into the text: SQLite's planner reads a bound LIMIT, and then compiles the
+        // statement again each time the parameter is bound.
+        await using var connection = await database.OpenAsync();
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            Assert.Equal(n, (await connection.QueryAsync<long>("SELECT x FROM t ORDER BY x LIMIT @n", new { n })).Count());
+            Assert.Single(await connection.QueryAsync<long>("SELECT x FROM t ORDER BY x " + SqlDialect.Limit(1)));
+        }
+        Assert.Equal(3, Recompilations(Session(connection).Kept("SELECT x FROM t ORDER BY x LIMIT @n")!)); // on each of its runs
+        Assert.Equal(0, Recompilations(Session(connection).Kept("SELECT x FROM t ORDER BY x LIMIT 1")!));
+    }
+
+    [Fact]
+    public async Task The_service_compiles_each_statement_of_its_reads_once()
+    {
+        await using var archive = new ArchiveApp();
+        var article = (await archive.GetJsonAsync("/v1/articles?limit=1")).GetProperty("items")[0];
+        var topic = (await archive.GetJsonAsync("/v1/topics?limit=1")).GetProperty("items")[0].GetProperty("id").GetString();
+        var outlet = (await archive.GetJsonAsync("/v1/outlets?limit=1")).GetProperty("items")[0].GetProperty("id").GetString();
+        string[] reads =
+        [
+            $"/v1/articles/{article.GetProperty("id").GetString()}", "/v1/articles?limit=5", "/v1/articles?limit=7&count=true",
+            $"/v1/articles?outlet={outlet}&from=2020-01-01&to=2026-01-01&limit=3", $"/v1/stances?topic={topic}&limit=4",
+            $"/v1/stances?topic={topic}&facet=position&facet=author&facetLimit=3&limit=1", "/v1/articles?q=russia&limit=2",
+            "/v1/articles?q=russia&sort=-published&limit=2", $"/v1/topics/{topic}/summary", "/v1/outlets?limit=2", "/v1/authors?limit=2",
+        ];
+        foreach (var read in reads.Concat(reads).Concat(reads)) await archive.GetJsonAsync(read);
+
+        var kept = archive.Services.GetRequiredService<Database>().Sessions!.Idle.SelectMany(s => s.KeptStatements).ToList();
+        Assert.NotEmpty(kept);
+        Assert.All(kept, command => Assert.True(Recompilations(command) == 0, $"compiled again: {command.CommandText}"));
+        Assert.Contains(kept, command => Runs(command) >= 3);
+    }
+
+    // sqlite3_stmt_status counters (sqlite3.h), which SQLitePCL.raw does not name.
+    private const int StatusReprepare = 5, StatusRun = 6;
+
+    /// <summary>SQLite's own count of the times a command's statements were compiled again after their first time.</summary>
+    private static int Recompilations(SqliteCommand command) =>
+        Statements(command).Sum(s => SQLitePCL.raw.sqlite3_stmt_status(s, StatusReprepare, 0));
+
+    private static int Runs(SqliteCommand command) =>
+        Statements(command).Sum(s => SQLitePCL.raw.sqlite3_stmt_status(s, StatusRun, 0));
+
+    // Microsoft.Data.Sqlite does not show a command's native statements; the test reads its private list.
+    private static IEnumerable<SQLitePCL.sqlite3_stmt> Statements(SqliteCommand command) =>
+        ((List<(SQLitePCL.sqlite3_stmt Statement, int Parameters)>)typeof(SqliteCommand)
+            .GetField("_preparedStatements", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(command)!)
+        .Select(s => s.Statement);
 
     private static SqliteSessions.Session Session(DbConnection connection) => ((SqliteSession)connection).Session;
 

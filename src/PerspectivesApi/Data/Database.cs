@@ -103,6 +103,8 @@ public sealed class Database : IDisposable
     /// <summary>The service's open SQLite connections and their compiled statements, when kept.</summary>
     private readonly SqliteSessions? sessions;
 
+    internal SqliteSessions? Sessions => sessions;
+
     /// <summary>The archive on a PostgreSQL server, or on a primary and its standbys.</summary>
     public static Database ForPostgres(string connectionString, int busyTimeoutSeconds = DefaultBusyTimeoutSeconds, ReadTarget reads = ReadTarget.Primary) =>
         new(connectionString, busyTimeoutSeconds, reads);

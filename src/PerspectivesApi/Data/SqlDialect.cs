@@ -19,6 +19,15 @@ public abstract class SqlDialect
 
     public abstract DatabaseProvider Provider { get; }
 
+    /// <summary><c>LIMIT n</c> (and <c>OFFSET m</c>), written into the SQL rather than bound. SQLite's planner reads a
+    /// bound LIMIT's value, and a statement whose plan read a bound value is compiled again whenever that parameter is
+    /// bound anew (sqlite3_step re-prepares it): on a kept statement (<see cref="SqliteSessions"/>), every request.
+    /// Only ever a C# integer, so the text can carry nothing from a request but digits.</summary>
+    public static string Limit(int rows, int? offset = null) =>
+        offset is { } skip
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"LIMIT {rows} OFFSET {skip}")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"LIMIT {rows}");
+
     /// <summary>Begins a write transaction that holds the archive's one write lock: writers, in every process,
     /// take turns, so a check (If-Match, an idempotency key, a unique id) and the write it allows cannot interleave
     /// with another writer's.</summary>

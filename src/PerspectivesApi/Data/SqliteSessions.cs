@@ -20,6 +20,9 @@ internal sealed class SqliteSessions(Func<SqliteConnection> open) : IDisposable
     private readonly ConcurrentStack<Session> idle = new();
     private volatile bool disposed;
 
+    /// <summary>The sessions waiting for a request (for the tests).</summary>
+    internal IEnumerable<Session> Idle => idle;
+
     /// <summary>A session for one request, bound to its budget if it has one. Dispose it to give it back.</summary>
     public DbConnection Rent(QueryBudget? budget)
     {
@@ -65,6 +68,9 @@ internal sealed class SqliteSessions(Func<SqliteConnection> open) : IDisposable
 
         /// <summary>The statement kept for a text, if any.</summary>
         internal SqliteCommand? Kept(string sql) => statements.GetValueOrDefault(sql);
+
+        /// <summary>Every statement kept (for the tests).</summary>
+        internal IEnumerable<SqliteCommand> KeptStatements => statements.Values;
 
         /// <summary>Whether no statement is running and no transaction is open.</summary>
         public bool IsAtRest =>

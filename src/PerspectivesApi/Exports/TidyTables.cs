@@ -47,8 +47,7 @@ public sealed record TidyTable(string Name, string Description, string From, str
         var sql = $"SELECT {string.Join(", ", Columns.Select(c => c.Sql))} FROM {From}{where} ORDER BY {OrderBy}";
         if (limit is { } n)
         {
-            sql += " LIMIT @limit";
-            parameters.Add("limit", n);
+            sql += " " + Data.SqlDialect.Limit(n);
         }
         return (sql, parameters);
     }

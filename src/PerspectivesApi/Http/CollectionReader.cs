@@ -122,8 +122,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         var direction = request.Descending ? "DESC" : "ASC";
         var where = Where(conditions);
         var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
-        if (paged) parameters.Add("__limit", request.Limit + 1);
-        else if (request.Sample is { } sample) parameters.Add("__limit", sample);
+        var limit = paged ? SqlDialect.Limit(request.Limit + 1) : request.Sample is { } sample ? SqlDialect.Limit(sample) : null;
 
         if (paged && collection.TwoPhase)
         {
@@ -135,14 +134,14 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
             var source = onlyItsFilter ? sort.Source : collection.From + Joins(request);
             if (onlyItsFilter) where = Where(conditions.Where(c => c != collection.Filters.Single(f => f.Name == sort.Requires).Condition));
             var sql = $"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
-                      $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key FROM {source}{where}{order} LIMIT @__limit) page, " +
+                      $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key FROM {source}{where}{order} {limit}) page, " +
                       $"{collection.From} WHERE {(sort.TieBreak is null ? collection.IdColumn : sort.SourceMatch)} = page.page_id " +
                       $"ORDER BY page.sort_key {direction}, page.page_id {direction}";
             return (sql, parameters);
         }
         var (columns, from) = !paged && collection.Export is { } export ? export : (collection.Columns, collection.From);
         return ($"SELECT {columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {from}{Joins(request)}{where}{order}" +
-                (paged || request.Sample is not null ? " LIMIT @__limit" : ""), parameters);
+                (limit is null ? "" : " " + limit), parameters);
     }
 
     /// <summary>Past the cursor, if there is one: a row-value comparison that SQLite answers with a seek in the (key, id) index.</summary>
@@ -161,10 +160,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         var (conditions, parameters) = Conditions(request, pathValue);
         conditions.Remove(search.Condition);
         AddSeek(request, conditions, parameters);
-        parameters.Add("__walk", rows - 1);
         var (key, id, direction) = (request.Sort.Key, request.Collection.IdColumn, request.Descending ? "DESC" : "ASC");
         return ($"SELECT {key} AS sort_key, {id} AS page_id FROM {request.Collection.From}{Joins(request, except: search)}{Where(conditions)} " +
-                $"ORDER BY {key} {direction}, {id} {direction} LIMIT 1 OFFSET @__walk", parameters);
+                $"ORDER BY {key} {direction}, {id} {direction} {SqlDialect.Limit(1, offset: rows - 1)}", parameters);
     }
 
     /// <summary>The SQL of a walk (<see cref="OrderedSearch"/>): the page's keys in the page's order, read from the
@@ -183,10 +181,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
             parameters.Add("__boundKey", bound.SortKey);
             parameters.Add("__boundId", bound.PageId);
         }
-        parameters.Add("__limit", request.Limit + 1);
         return ($"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
                 $"FROM (SELECT {id} AS page_id, {key} AS sort_key FROM {collection.From}{Joins(request, except: search)}{Where(conditions)} " +
-                $"ORDER BY {key} {direction}, {id} {direction} LIMIT @__limit) page, {collection.From} WHERE {id} = page.page_id " +
+                $"ORDER BY {key} {direction}, {id} {direction} {SqlDialect.Limit(request.Limit + 1)}) page, {collection.From} WHERE {id} = page.page_id " +
                 $"ORDER BY page.sort_key {direction}, page.page_id {direction}", parameters);
     }
 
@@ -250,7 +247,6 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
     {
         dialect ??= SqlDialect.Sqlite;
         var (conditions, parameters) = Conditions(request, pathValue);
-        parameters.Add("__facetLimit", request.FacetLimit);
         var topic = facet.Tally is null ? null : TalliedTopic(request, pathValue);
         if (topic is not null) parameters.Add("__topic", topic);
         var counted = topic is not null
@@ -262,7 +258,7 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         var sql = $"SELECT listed.value AS value, {facet.Label ?? "NULL"} AS label, listed.count AS count, listed.groups AS groups, listed.items AS items " +
                   $"FROM (SELECT value, count, count(*) OVER () AS groups, sum(count) OVER () AS items FROM ({counted}) counted " +
                   // NULLS FIRST: SQLite's order for the unknown value, said so that PostgreSQL (which puts NULL last) keeps it.
-                  "ORDER BY count DESC, value NULLS FIRST LIMIT @__facetLimit) listed ORDER BY listed.count DESC, listed.value NULLS FIRST";
+                  $"ORDER BY count DESC, value NULLS FIRST {SqlDialect.Limit(request.FacetLimit)}) listed ORDER BY listed.count DESC, listed.value NULLS FIRST";
         return (dialect.FullText(sql), WithSearchValues(request, parameters, dialect));
     }
 

@@ -40,8 +40,8 @@ public sealed class OrderedSearch
         foreach (var table in search.SearchTables)
             // The table name comes from the collection's fixed definition, never from the request.
             common |= await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                $"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH @q LIMIT @cap)",
-                new { q, cap = WalkFromMatches }, cancellationToken: cancellationToken)) >= WalkFromMatches;
+                $"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH @q {Data.SqlDialect.Limit(WalkFromMatches)})",
+                new { q }, cancellationToken: cancellationToken)) >= WalkFromMatches;
         if (!common) return null;
 
         var (boundSql, boundParameters) = CollectionReader.WalkBoundQuery(request, pathValue, search, WalkRows);

@@ -155,7 +155,7 @@ public static class TopicSummaryQueries
         FROM topic_tallies t INDEXED BY ix_topic_tallies_rank LEFT JOIN {namesTable} n ON n.id = t.group_key
         WHERE t.topic_id = @topic AND t.dimension = '{dimension}' AND t.total > 0
         ORDER BY t.total DESC, t.group_key
-        LIMIT @limit
+        {SqlDialect.Limit(ListedGroups)}
         """;
 
     /// <summary>The query with SQLite's index hint, or without it where the provider takes none.</summary>
@@ -214,7 +214,7 @@ public static class TopicSummaryQueries
     {
         var dialect = SqlDialect.Of(connection);
         async Task<List<TallyRow>> ReadAsync(string sql) => (await connection.QueryAsync<TallyRow>(
-            new CommandDefinition(Hinted(dialect, sql), new { topic = topic.Id, limit = ListedGroups }, cancellationToken: cancellationToken))).ToList();
+            new CommandDefinition(Hinted(dialect, sql), new { topic = topic.Id }, cancellationToken: cancellationToken))).ToList();
         var listed = (await ReadAsync(Listed)).ToLookup(r => r.Dimension);
         var outlets = await ReadAsync(TopOutlets);
         var voices = await ReadAsync(TopVoices);
