@@ -78,7 +78,7 @@ internal sealed class CsvTableWriter(IReadOnlyList<TableColumn> columns, PipeWri
         null => null,
         string text => text,
         bool flag => flag ? "true" : "false",
-        DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateOnly day => IsoDate.Format(day),
         double number => number.ToString("R", CultureInfo.InvariantCulture),
         IReadOnlyList<string> list => string.Join("; ", list),
         IFormattable other => other.ToString(null, CultureInfo.InvariantCulture),
@@ -123,6 +123,7 @@ internal sealed class NdjsonTableWriter(IReadOnlyList<TableColumn> columns, Pipe
 
     private static void WriteRow(Utf8JsonWriter writer, JsonEncodedText[] names, object?[] row)
     {
+        Span<byte> date = stackalloc byte[10];
         writer.WriteStartObject();
         for (var i = 0; i < names.Length; i++)
         {
@@ -134,7 +135,10 @@ internal sealed class NdjsonTableWriter(IReadOnlyList<TableColumn> columns, Pipe
                 case long number: writer.WriteNumberValue(number); break;
                 case double number: writer.WriteNumberValue(number); break;
                 case bool flag: writer.WriteBooleanValue(flag); break;
-                case DateOnly day: writer.WriteStringValue(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+                case DateOnly day:
+                    IsoDate.Write(day, date);
+                    writer.WriteStringValue(date);
+                    break;
                 case IReadOnlyList<string> list:
                     writer.WriteStartArray();
                     foreach (var item in list) writer.WriteStringValue(item);

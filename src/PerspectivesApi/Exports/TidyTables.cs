@@ -70,7 +70,7 @@ public sealed record TidyTable(string Name, string Description, string From, str
                     ColumnType.Real => reader.GetDouble(i),
                     // 0 or 1 from SQLite, a boolean from PostgreSQL (a comparison such as condition IS NOT NULL).
                     ColumnType.Boolean => Convert.ToBoolean(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture),
-                    ColumnType.Date => DateOnly.ParseExact(reader.GetString(i), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    ColumnType.Date => IsoDate.TryParse(reader.GetString(i), out var day) ? day : throw new FormatException($"not a yyyy-MM-dd date: {reader.GetString(i)}"),
                     _ => reader.GetString(i),
                 };
             }
