@@ -27,6 +27,9 @@ public sealed partial class SearchEquivalenceTests(ArchiveApp app) : IClassFixtu
         "russia AND azerbaijan", "russia OR pipeline", "azerbaijan NOT russia", "(baku OR moscow) AND arrest*",
         "\"foreign ministry\"", "\"russian house\"", "aliyev putin", "Россия", "azərbaycan", "AZERBAIJAN", "kremlin*",
         "relations NOT (war OR crash)", "\"plane crash\" OR detained",
+        // Words of no letters or digits (an emoji, punctuation in a phrase) have no tokens: the contract fuzz found the
+        // first answered 500 on PostgreSQL.
+        "😀", "\"…\"", "(😀)", "😀 OR russia", "russia NOT 😀", "😀 russia",
     ];
 
     [Fact]

@@ -25,8 +25,9 @@ public static class TsQuery
     {
         var parser = new Parser(Tokenize(query));
         var expression = parser.Or(weights: "");
-        // A query of nothing but punctuation has no lexemes: it matches nothing, as in FTS5.
-        return expression.Length == 0 ? "!''" : expression;
+        // A query of nothing but punctuation or symbols (an emoji) has no lexemes: the empty tsquery, which matches
+        // nothing, as in FTS5. ("!''" was a syntax error in tsquery: such a query was answered 500.)
+        return expression;
     }
 
     /// <summary>The words of a string as FTS5's unicode61 tokenizer splits it: runs of letters, digits and marks.</summary>
