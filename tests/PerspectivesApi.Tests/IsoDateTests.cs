@@ -1,3 +1,4 @@
+using PerspectivesApi.Data;
 using System.Globalization;
 using PerspectivesApi.Exports;
 

@@ -229,18 +229,14 @@ public static class ArticleQueries
         await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT count(*) FROM articles WHERE id = @id", new { id }, cancellationToken: cancellationToken)) > 0;
 
-    private const string CreditsSql = """
-        SELECT c.article_id, c.author_id, au.name AS author_name, au.kind AS author_kind, c.role
-        FROM credits c JOIN authors au ON au.id = c.author_id
-        """;
-
     private static async Task<ILookup<string, Credit>> CreditsAsync(DbConnection connection, string[] articleIds, CancellationToken cancellationToken)
     {
-        // One article (GET by id) reads its credits in key order: with IN, SQLite sorts them in a temporary B-tree, and
-        // Dapper rewrites the SQL for the list's length.
-        var rows = await connection.QueryAsync<CreditRow>(articleIds.Length == 1
-            ? new CommandDefinition(CreditsSql + " WHERE c.article_id = @id ORDER BY c.ordinal", new { id = articleIds[0] }, cancellationToken: cancellationToken)
-            : new CommandDefinition(CreditsSql + " WHERE c.article_id IN @articleIds ORDER BY c.article_id, c.ordinal", new { articleIds }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<CreditRow>(new CommandDefinition("""
+            SELECT c.article_id, c.author_id, au.name AS author_name, au.kind AS author_kind, c.role
+            FROM credits c JOIN authors au ON au.id = c.author_id
+            WHERE c.article_id IN @articleIds
+            ORDER BY c.article_id, c.ordinal
+            """, new { articleIds }, cancellationToken: cancellationToken));
         return rows.ToLookup(r => r.ArticleId, r => new Credit(new AuthorRef(r.AuthorId, r.AuthorName, r.AuthorKind), r.Role));
     }
 }

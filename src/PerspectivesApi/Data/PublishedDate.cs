@@ -7,8 +7,8 @@ public static class PublishedDate
 {
     public static bool IsValid(string? date, string? precision) => precision switch
     {
-        "day" => DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
-        "month" => DateOnly.TryParseExact(date + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) && date!.Length == 7,
+        "day" => IsoDate.TryParse(date, out _),
+        "month" => IsoDate.TryParseMonth(date, out _),
         "year" => date is { Length: 4 } && int.TryParse(date, NumberStyles.None, CultureInfo.InvariantCulture, out _),
         _ => false,
     };

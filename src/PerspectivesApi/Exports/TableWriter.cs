@@ -1,3 +1,4 @@
+using PerspectivesApi.Data;
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;

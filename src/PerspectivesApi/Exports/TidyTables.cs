@@ -1,3 +1,4 @@
+using PerspectivesApi.Data;
 using System.Data.Common;
 using System.Threading.Channels;
 using Dapper;

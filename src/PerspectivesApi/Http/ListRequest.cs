@@ -194,7 +194,7 @@ public sealed partial class ListRequest
         FilterKind.Search when string.IsNullOrWhiteSpace(value) =>
             "must not be empty: give words to search for, a \"quoted phrase\", AND/OR/NOT, or a prefix*.",
         FilterKind.Search when SearchLimits.Check(value!) is { } limit => limit,
-        FilterKind.Date when !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) =>
+        FilterKind.Date when !IsoDate.TryParse(value, out _) =>
             $"must be a date written yyyy-MM-dd, such as 2025-07-04; got '{value}'.",
         _ => null,
     };
