@@ -20,7 +20,7 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(0, before);
         await using var connection = await database.OpenAsync();
         Assert.Equal(Migrator.LatestVersion, await Migrator.CurrentVersionAsync(connection));
-        var tables = (await connection.QueryAsync<string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '%fts_%' ORDER BY name")).ToList();
+        var tables = (await connection.QueryAsync<string>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '%fts_%' AND name NOT LIKE 'sqlite_%' ORDER BY name")).ToList();
         Assert.Equal(["api_keys", "articles", "articles_fts", "authors", "credits", "idempotency", "meta", "outlets", "revisions", "stances", "stances_fts", "topic_tallies", "topics"], tables);
         Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
     }
