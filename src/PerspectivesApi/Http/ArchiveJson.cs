@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -22,24 +23,26 @@ internal sealed partial class ArchiveJsonContext : JsonSerializerContext;
 /// <summary>The generated writers, with the HTTP options' settings.</summary>
 internal static class ArchiveJson
 {
-    private static (JsonSerializerOptions For, ArchiveJsonContext Context)? bound;
-
-    /// <summary>The generated writer of <typeparamref name="T"/> (null when the context does not list it), for the
-    /// HTTP options <paramref name="http"/>. The HTTP options reach the context through a resolver chain, and through
-    /// a chain System.Text.Json walks the generated metadata as it walks reflection's; only a context that owns its
-    /// options runs the code the generator wrote to write each type directly ("fast path", about twice as fast).
-    /// That context gets a copy of the HTTP options, so it writes the same bytes: the same escaping (ASP.NET Core's
-    /// relaxed encoder) and naming (ArchiveJsonTests compare it with the reflection serializer).</summary>
-    public static JsonTypeInfo<T>? Writer<T>(JsonSerializerOptions http)
+    /// <summary><paramref name="value"/> as JSON, written by the code the generator wrote for <typeparamref name="T"/>;
+    /// null when <see cref="ArchiveJsonContext"/> does not list it. System.Text.Json runs that code (its "fast path")
+    /// only for a context whose options are the generated ones; the HTTP options reach the context through a resolver
+    /// chain, and differ in their encoder (ASP.NET Core's relaxed one), so the serializer walks the generated metadata
+    /// property by property instead, as it walks reflection's. Here the generated code is called directly, with a writer
+    /// that has the HTTP options' encoder: the same bytes (ArchiveJsonTests compare them with the reflection
+    /// serializer's), written about twice as fast (bench/PERF.md).</summary>
+    public static ReadOnlyMemory<byte>? Write<T>(T value, JsonSerializerOptions http)
     {
-        var current = bound;
-        if (current is not { } pair || !ReferenceEquals(pair.For, http))
+        if (Generated<T>.Handler is not { } write) return null;
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = http.Encoder, Indented = http.WriteIndented, SkipValidation = true }))
         {
-            var options = new JsonSerializerOptions(http) { TypeInfoResolver = null };
-            options.TypeInfoResolverChain.Clear();
-            current = (http, new ArchiveJsonContext(options));
-            bound = current;
+            write(writer, value);
         }
-        return current.Value.Context.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>;
+        return buffer.WrittenMemory;
+    }
+
+    private static class Generated<T>
+    {
+        public static readonly Action<Utf8JsonWriter, T>? Handler = (ArchiveJsonContext.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>)?.SerializeHandler;
     }
 }

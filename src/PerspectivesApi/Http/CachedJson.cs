@@ -16,10 +16,8 @@ public sealed class CachedJson<T>(T value, int statusCode = StatusCodes.Status20
     public async Task ExecuteAsync(HttpContext http)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var body = ArchiveJson.Writer<T>(options) is { } generated
-            ? JsonSerializer.SerializeToUtf8Bytes(value, generated)
-            : JsonSerializer.SerializeToUtf8Bytes(value, options);
-        var etag = CachedJson.ETagOf(body);
+        var body = ArchiveJson.Write(value, options) ?? JsonSerializer.SerializeToUtf8Bytes(value, options);
+        var etag = CachedJson.ETagOf(body.Span);
 
         var response = http.Response;
         response.Headers.ETag = etag;
