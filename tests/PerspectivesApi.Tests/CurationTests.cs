@@ -102,6 +102,26 @@ public sealed class CurationTests(ArchiveWithLogs app) : IClassFixture<ArchiveWi
     }
 
     [Fact]
+    public async Task Credits_are_listed_in_the_order_they_were_written_not_in_key_order()
+    {
+        // The credits are read in key order (article, author, role) and put in their written order in code:
+        // written here against both the author ids' order and the roles'.
+        var client = await CuratorAsync("credits");
+        var written = new[] { ("vladimir-putin", "interviewee"), ("aslan-ismailov", "interviewer"), ("vazha-tavberidze", "author"), ("dmitry-peskov", "translator") };
+        (await client.PostAsync("/v1/articles", Json(new
+        {
+            id = "credit-order-test", title = "Credit order", genre = "interview", language = "en", body = "Questions and answers.",
+            credits = written.Select(c => new { author = c.Item1, role = c.Item2 }),
+        }))).EnsureSuccessStatusCode();
+
+        static List<(string, string)> Credits(JsonElement article) =>
+            article.GetProperty("credits").EnumerateArray().Select(c => (c.GetProperty("author").GetProperty("id").GetString()!, c.GetProperty("role").GetString()!)).ToList();
+        Assert.Equal(written, Credits(await app.GetJsonAsync("/v1/articles/credit-order-test")));
+        var listed = (await app.GetJsonAsync("/v1/articles?language=en&limit=100")).GetProperty("items").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "credit-order-test");
+        Assert.Equal(written, Credits(listed));
+    }
+
+    [Fact]
     public async Task A_created_resource_gets_a_derived_id_a_location_and_the_etag_a_get_returns()
     {
         var client = await CuratorAsync("alice");
