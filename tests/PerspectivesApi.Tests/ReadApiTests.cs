@@ -58,6 +58,36 @@ public sealed class ReadApiTests(ArchiveApp app) : IClassFixture<ArchiveApp>
         Assert.Equal($"/v1/{collection}/no-such-thing", problem.GetProperty("instance").GetString());
     }
 
+    public static TheoryData<string, string, string, string> NestedLists => new()
+    {
+        // list, an existing parent, the parent's resource name, a filter its list has no item for
+        { "topics/{0}/stances", "baku-moscow-rift-is-permanent", "topic", "author=no-such-voice" },
+        { "articles/{0}/stances", "point-of-no-return-aslan-ismailov", "article", "position=neutral&position=mixed&author=no-such-voice" },
+        { "authors/{0}/stances", "aslan-ismailov", "author", "topic=no-such-topic" },
+        { "authors/{0}/articles", "aslan-ismailov", "author", "language=xx" },
+        { "outlets/{0}/articles", "georgia-today", "outlet", "language=xx" },
+    };
+
+    [Theory, MemberData(nameof(NestedLists))]
+    public async Task A_nested_list_of_an_unknown_parent_is_a_404_and_an_empty_page_of_a_known_one_is_a_200(string list, string parent, string resource, string nothing)
+    {
+        // The parent is looked up only when a page comes back empty: every way of asking for an empty page of a
+        // missing parent must still be a 404, and an empty page of one that exists a 200.
+        var client = app.CreateClient();
+        foreach (var query in new[] { "", "?limit=1", "?" + nothing, "?count=true&facet=" + (list.EndsWith("stances") ? "position" : "language"), "?q=russia", "?format=csv" })
+        {
+            var missing = "/v1/" + string.Format(list, "no-such-parent") + query;
+            using var response = await client.GetAsync(missing);
+            var problem = await ProblemAssert.IsProblemAsync(response, 404);
+            Assert.Contains(resource, problem.GetProperty("detail").GetString());
+            Assert.Contains("no-such-parent", problem.GetProperty("detail").GetString());
+        }
+        var empty = await app.GetJsonAsync("/v1/" + string.Format(list, parent) + "?" + nothing + "&count=true");
+        Assert.Empty(empty.Ids());
+        Assert.Equal(0, empty.GetProperty("total").GetInt64());
+        Assert.NotEmpty((await app.GetJsonAsync("/v1/" + string.Format(list, parent))).Ids());
+    }
+
     [Theory, MemberData(nameof(Resources))]
     public async Task List_holds_every_stored_row_once(string collection, string id, string _)
     {

@@ -17,7 +17,7 @@ public sealed class CachedJson<T>(T value, int statusCode = StatusCodes.Status20
     {
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var body = ArchiveJson.Write(value, options) ?? JsonSerializer.SerializeToUtf8Bytes(value, options);
-        var etag = CachedJson.ETagOf(body.Span);
+        var etag = CachedJson.ETagOf(body);
 
         var response = http.Response;
         response.Headers.ETag = etag;

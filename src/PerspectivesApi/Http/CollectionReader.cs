@@ -40,10 +40,13 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         if (collection.EmptyWithout is { } needed && !request.Filters.ContainsKey(needed)) return new(null, Nothing<TItem>(request));
 
         await using var connection = await database.OpenReadAsync(cancellationToken);
-        if (collection.Parent is { } parent && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                // The table name comes from the collection's fixed definition, never from the request.
-                $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) == 0)
-            return new(null, Problems.NotFound(parent.Name, pathValue ?? ""));
+        // A page of a parent's items that has items needs no check that the parent exists: its items name it, and the
+        // foreign keys make it exist. So a plain page is read first and the parent looked up only when the page is
+        // empty, one statement fewer for every page that is not (bench/PERF.md). A search is checked, and an export
+        // starts, only for a parent that exists, as before.
+        var checkParentFirst = request.Format is not ListFormat.Json || collection.Filters.Any(f => f.Kind == FilterKind.Search && request.Filters.ContainsKey(f.Name));
+        if (checkParentFirst && !await ParentExistsAsync(connection, collection, pathValue, cancellationToken))
+            return new(null, Problems.NotFound(collection.Parent!.Name, pathValue ?? ""));
 
         if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return new(null, searchProblem);
         var dialect = database.Dialect;
@@ -56,6 +59,8 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
             var (sql, parameters) = PageQuery(request, pathValue, dialect);
             rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
         }
+        if (!checkParentFirst && rows.Count == 0 && !await ParentExistsAsync(connection, collection, pathValue, cancellationToken))
+            return new(null, Problems.NotFound(collection.Parent!.Name, pathValue ?? ""));
         var hasMore = rows.Count > request.Limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
 
@@ -85,6 +90,12 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         var items = await project(connection, rows, cancellationToken);
         return new(new Page<TItem>(items, next, total, facets, facetOther), null);
     }
+
+    /// <summary>Whether the resource a nested collection lists the items of exists (true for a collection with no parent).</summary>
+    private static async Task<bool> ParentExistsAsync(DbConnection connection, Collection collection, string? pathValue, CancellationToken cancellationToken) =>
+        collection.Parent is not { } parent || await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            // The table name comes from the collection's fixed definition, never from the request.
+            $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) > 0;
 
     /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
     private static IResult Nothing<TItem>(ListRequest request) => request.Format switch
