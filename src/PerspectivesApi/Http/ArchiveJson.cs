@@ -36,7 +36,7 @@ internal static class ArchiveJson
         // One buffer and writer per thread, as the serializer's own pooled buffers: the page is copied out once.
         var scratch = Scratch;
         if (scratch is null || scratch.Options.Encoder != http.Encoder || scratch.Options.Indented != http.WriteIndented)
-            Scratch = scratch = new ScratchWriter(new JsonWriterOptions { Encoder = http.Encoder, Indented = http.WriteIndented, SkipValidation = true }).Init();
+            Scratch = scratch = new ScratchWriter(new JsonWriterOptions { Encoder = http.Encoder, Indented = http.WriteIndented, SkipValidation = true });
         try
         {
             write(scratch.Writer, value);
@@ -51,27 +51,29 @@ internal static class ArchiveJson
 
     [ThreadStatic] private static ScratchWriter? Scratch;
 
-    private sealed class ScratchWriter(JsonWriterOptions options)
+    private sealed class ScratchWriter
     {
         /// <summary>Past this, a buffer grown for one large answer is let go rather than kept for the thread.</summary>
         private const int KeptCapacity = 1 << 20;
 
-        public JsonWriterOptions Options => options;
-        public ArrayBufferWriter<byte> Buffer { get; private set; } = new(64 * 1024);
-        public Utf8JsonWriter Writer { get; private set; } = null!;
-
-        public ScratchWriter Init()
+        public ScratchWriter(JsonWriterOptions options)
         {
+            Options = options;
+            Buffer = new ArrayBufferWriter<byte>(64 * 1024);
             Writer = new Utf8JsonWriter(Buffer, options);
-            return this;
         }
 
+        public JsonWriterOptions Options { get; }
+        public ArrayBufferWriter<byte> Buffer { get; private set; }
+        public Utf8JsonWriter Writer { get; private set; }
+
+        /// <summary>Empty again for the thread's next answer, whether this one was written or failed halfway.</summary>
         public void Reset()
         {
             if (Buffer.Capacity > KeptCapacity)
             {
                 Buffer = new ArrayBufferWriter<byte>(64 * 1024);
-                Writer = new Utf8JsonWriter(Buffer, options);
+                Writer = new Utf8JsonWriter(Buffer, Options);
                 return;
             }
             Buffer.ResetWrittenCount();
