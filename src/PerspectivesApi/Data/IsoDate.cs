@@ -23,12 +23,12 @@ public static class IsoDate
                && Assign(out first, new DateOnly(century * 100 + years, month, 1));
     }
 
-    public static string Format(DateOnly day) => string.Create(10, day, static (chars, d) =>
+    public static string Format(DateOnly day)
     {
-        Span<byte> utf8 = stackalloc byte[10];
-        Write(d, utf8);
-        for (var i = 0; i < 10; i++) chars[i] = (char)utf8[i];
-    });
+        Span<byte> ascii = stackalloc byte[10];
+        Write(day, ascii);
+        return System.Text.Encoding.ASCII.GetString(ascii);
+    }
 
     /// <summary>Writes the day's 10 ASCII bytes.</summary>
     public static void Write(DateOnly day, Span<byte> utf8)

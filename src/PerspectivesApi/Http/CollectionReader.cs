@@ -44,9 +44,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         // foreign keys make it exist. So a plain page is read first and the parent looked up only when the page is
         // empty, one statement fewer for every page that is not (bench/PERF.md). A search is checked, and an export
         // starts, only for a parent that exists, as before.
-        var checkParentFirst = request.Format is not ListFormat.Json || collection.Filters.Any(f => f.Kind == FilterKind.Search && request.Filters.ContainsKey(f.Name));
-        if (checkParentFirst && !await ParentExistsAsync(connection, collection, pathValue, cancellationToken))
-            return new(null, Problems.NotFound(collection.Parent!.Name, pathValue ?? ""));
+        var checkParentFirst = request.Format is not ListFormat.Json || request.Searching;
+        if (checkParentFirst && await MissingParentAsync(connection, collection, pathValue, cancellationToken) is { } missing)
+            return new(null, missing);
 
         if (await CheckSearchAsync(connection, request, cancellationToken) is { } searchProblem) return new(null, searchProblem);
         var dialect = database.Dialect;
@@ -59,8 +59,8 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
             var (sql, parameters) = PageQuery(request, pathValue, dialect);
             rows = (await connection.QueryAsync<TRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
         }
-        if (!checkParentFirst && rows.Count == 0 && !await ParentExistsAsync(connection, collection, pathValue, cancellationToken))
-            return new(null, Problems.NotFound(collection.Parent!.Name, pathValue ?? ""));
+        if (!checkParentFirst && rows.Count == 0 && await MissingParentAsync(connection, collection, pathValue, cancellationToken) is { } missingParent)
+            return new(null, missingParent);
         var hasMore = rows.Count > request.Limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
 
@@ -91,11 +91,14 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         return new(new Page<TItem>(items, next, total, facets, facetOther), null);
     }
 
-    /// <summary>Whether the resource a nested collection lists the items of exists (true for a collection with no parent).</summary>
-    private static async Task<bool> ParentExistsAsync(DbConnection connection, Collection collection, string? pathValue, CancellationToken cancellationToken) =>
-        collection.Parent is not { } parent || await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+    /// <summary>The 404 of a nested collection whose parent (the resource it lists the items of) does not exist;
+    /// null when it does, or when the collection has no parent.</summary>
+    private static async Task<IResult?> MissingParentAsync(DbConnection connection, Collection collection, string? pathValue, CancellationToken cancellationToken) =>
+        collection.Parent is { } parent && await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             // The table name comes from the collection's fixed definition, never from the request.
-            $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) > 0;
+            $"SELECT count(*) FROM {parent.Table} WHERE id = @id", new { id = pathValue }, cancellationToken: cancellationToken)) == 0
+            ? Problems.NotFound(parent.Name, pathValue ?? "")
+            : null;
 
     /// <summary>What a collection that needs a filter (<see cref="Collection.EmptyWithout"/>) answers without it.</summary>
     private static IResult Nothing<TItem>(ListRequest request) => request.Format switch

@@ -43,6 +43,9 @@ public sealed partial class ListRequest
     /// <summary>For an export given <c>limit</c>: stream only that many rows, the first of the list (a sample).</summary>
     public int? Sample { get; init; }
 
+    /// <summary>Whether a full-text filter (<c>q</c>) was given.</summary>
+    public bool Searching { get; init; }
+
     public static ListRequest Parse(
         IQueryCollection query, Collection collection, string? pathValue, CursorCodec cursors, out Dictionary<string, string[]> errors,
         IList<string>? accept = null)
@@ -172,7 +175,7 @@ public sealed partial class ListRequest
         {
             Collection = collection, Limit = limit, Count = count, Sort = sort, Descending = descending,
             Filters = filters, QueryFingerprint = fingerprint, After = after, Format = format, Facets = facets, FacetLimit = facetLimit,
-            Sample = exporting && query.ContainsKey("limit") ? limit : null,
+            Sample = exporting && query.ContainsKey("limit") ? limit : null, Searching = searching,
         };
     }
 
