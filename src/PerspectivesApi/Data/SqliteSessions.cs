@@ -54,7 +54,8 @@ internal sealed class SqliteSessions(Func<SqliteConnection> open) : IDisposable
         while (idle.TryPop(out var session)) session.Close();
     }
 
-    /// <summary>One open connection and its compiled statements, by SQL text.</summary>
+    /// <summary>One open connection and its compiled statements, by SQL text: the reads' own
+    /// (<see cref="NativeStatement"/>), and Microsoft.Data.Sqlite's commands for the rest (writes, scripts).</summary>
     internal sealed class Session(SqliteConnection connection)
     {
         /// <summary>Statements kept per session. A list filter repeated n times is its own SQL text (Dapper
@@ -64,20 +65,57 @@ internal sealed class SqliteSessions(Func<SqliteConnection> open) : IDisposable
 
         private readonly Dictionary<string, ReusableCommand> statements = new(StringComparer.Ordinal);
 
+        /// <summary>Null for a text that is not one statement with named parameters (Microsoft.Data.Sqlite runs it).</summary>
+        private readonly Dictionary<string, NativeStatement?> natives = new(StringComparer.Ordinal);
+
         public SqliteConnection Connection => connection;
 
         /// <summary>The statement kept for a text, if any.</summary>
-        internal SqliteCommand? Kept(string sql) => statements.GetValueOrDefault(sql);
+        internal NativeStatement? Kept(string sql) => natives.GetValueOrDefault(sql);
 
         /// <summary>Every statement kept (for the tests).</summary>
-        internal IEnumerable<SqliteCommand> KeptStatements => statements.Values;
+        internal IEnumerable<NativeStatement> KeptStatements => natives.Values.OfType<NativeStatement>();
 
         /// <summary>Whether no statement is running and no transaction is open.</summary>
         public bool IsAtRest =>
-            SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0 && statements.Values.All(s => !s.IsBusy);
+            SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0
+            && statements.Values.All(s => !s.IsBusy) && natives.Values.All(s => s is not { Busy: true });
 
-        /// <summary>The session's compiled statement for <paramref name="sql"/>, or, while that one is still
-        /// being read (the same query nested in itself), a new command the caller disposes (<paramref name="owned"/>).</summary>
+        /// <summary>The session's compiled statement for <paramref name="sql"/>, or, while that one is still being
+        /// read (the same query nested in itself), a new one for this run alone (<paramref name="owned"/>); null when
+        /// the text is not one statement with named parameters.</summary>
+        public NativeStatement? Native(string sql, out bool owned)
+        {
+            owned = false;
+            if (natives.TryGetValue(sql, out var statement))
+            {
+                if (statement is not { Busy: true }) return statement;
+                owned = true;
+                return NativeStatement.Prepare(connection, sql);
+            }
+            if (natives.Count >= MaxStatements)
+            {
+                foreach (var (text, old) in natives.Where(s => s.Value is not { Busy: true }).ToList())
+                {
+                    natives.Remove(text);
+                    old?.Dispose();
+                }
+            }
+            statement = NativeStatement.Prepare(connection, sql);
+            natives[sql] = statement;
+            return statement;
+        }
+
+        /// <summary>A run of a statement is over: its read transaction ends (reset), and a statement of its own is finalized.</summary>
+        public void Release(NativeStatement statement, bool owned)
+        {
+            statement.Busy = false;
+            if (owned || statement.Handle == IntPtr.Zero) statement.Dispose();
+            else SqliteNative.sqlite3_reset(statement.Handle);
+        }
+
+        /// <summary>Microsoft.Data.Sqlite's command for <paramref name="sql"/>, or, while that one is still
+        /// being read, a new command the caller disposes (<paramref name="owned"/>).</summary>
         public SqliteCommand Statement(string sql, out bool owned)
         {
             owned = false;
@@ -106,6 +144,9 @@ internal sealed class SqliteSessions(Func<SqliteConnection> open) : IDisposable
 
         public void Close()
         {
+            // Before the connection: SQLite closes a connection for good only once its statements are finalized.
+            foreach (var statement in natives.Values) statement?.Dispose();
+            natives.Clear();
             foreach (var statement in statements.Values) statement.Dispose();
             statements.Clear();
             connection.Dispose();
@@ -212,11 +253,34 @@ internal sealed class SqliteSessionCommand(SqliteSession connection) : DbCommand
 
     public override int ExecuteNonQuery() => Statement().ExecuteNonQuery();
 
-    public override object? ExecuteScalar() => Statement().ExecuteScalar();
+    public override object? ExecuteScalar()
+    {
+        if (Native() is not { } reader) return Statement().ExecuteScalar();
+        using (reader) return reader.Read() ? reader.GetValue(0) : null;
+    }
 
     // The session stays open however the reader ends: it is the request's, not the reader's, to give back.
     protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) =>
-        Statement().ExecuteReader(behavior & ~CommandBehavior.CloseConnection);
+        (DbDataReader?)Native() ?? Statement().ExecuteReader(behavior & ~CommandBehavior.CloseConnection);
+
+    /// <summary>A run of the session's own compiled statement for the text, positioned before its first row; null when
+    /// the text or a parameter's type is one only Microsoft.Data.Sqlite's command takes.</summary>
+    private NativeReader? Native()
+    {
+        if (!NativeStatement.CanBind(parameters)) return null;
+        var session = connection.Session;
+        if (session.Native(CommandText, out var isOwned) is not { } statement) return null;
+        try
+        {
+            statement.Bind(parameters);
+        }
+        catch
+        {
+            session.Release(statement, isOwned);
+            throw;
+        }
+        return new NativeReader(statement, session, CommandTimeout, isOwned);
+    }
 
     private SqliteCommand Statement()
     {
