@@ -72,8 +72,6 @@ app.UseQueryBudget();
 // After CORS, so answers served from the cache carry its headers too.
 app.UseArchiveResponseCache();
 
-// Built once and kept: Swashbuckle would build the document again for every request.
-app.UseMiddleware<OpenApiDocumentCache>(ArchiveOpenApi.DocumentPath);
 app.UseArchiveOpenApi();
 app.MapArchiveHealth();
 app.MapV1();

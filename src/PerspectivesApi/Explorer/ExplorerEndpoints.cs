@@ -31,13 +31,20 @@ public static class ExplorerEndpoints
         return services;
     }
 
-    /// <summary>The stylesheet and the icon, from the assembly: the service finds them wherever it runs from.</summary>
-    public static IApplicationBuilder UseExplorerFiles(this IApplicationBuilder app) => app.UseStaticFiles(new StaticFileOptions
+    /// <summary>The stylesheet and the icon, from the assembly: the service finds them wherever it runs from. Only their
+    /// own paths reach the static-file middleware, which would otherwise look every API request up among the assembly's
+    /// resources (bench/PERF.md).</summary>
+    public static IApplicationBuilder UseExplorerFiles(this IApplicationBuilder app)
     {
-        FileProvider = new EmbeddedFileProvider(typeof(ExplorerEndpoints).Assembly, "PerspectivesApi.wwwroot"),
-        // Kept, but revalidated (by ETag), like every answer of the archive: a new stylesheet is seen at once.
-        OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
-    });
+        var files = new EmbeddedFileProvider(typeof(ExplorerEndpoints).Assembly, "PerspectivesApi.wwwroot");
+        var paths = files.GetDirectoryContents("").Select(file => "/" + file.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return app.UseWhen(http => http.Request.Path.Value is { } path && paths.Contains(path), branch => branch.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            // Kept, but revalidated (by ETag), like every answer of the archive: a new stylesheet is seen at once.
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+        }));
+    }
 
     public static void MapExplorer(this IEndpointRouteBuilder app)
     {

@@ -95,16 +95,22 @@ public static class ArchiveOpenApi
             : type.Name;
     }
 
-    /// <summary>The document at /swagger/v1/swagger.json and Swagger UI at /swagger, in every
-    /// environment: exploring the archive in Swagger UI is one of its main uses.</summary>
-    public static void UseArchiveOpenApi(this WebApplication app)
-    {
-        app.UseSwagger(options => options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
-        app.UseSwaggerUI(options =>
+    /// <summary>The document at /swagger/v1/swagger.json (built once and kept, <see cref="Http.OpenApiDocumentCache"/>) and
+    /// Swagger UI at /swagger, in every environment: exploring the archive in Swagger UI is one of its main uses. Only
+    /// paths under /swagger reach Swashbuckle's middleware, which otherwise matches every request against its routes with
+    /// regular expressions and looks it up among its embedded files (bench/PERF.md).</summary>
+    public static IApplicationBuilder UseArchiveOpenApi(this IApplicationBuilder app) =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(RoutePrefix), branch =>
         {
-            options.SwaggerEndpoint(DocumentPath, "Perspectives Archive API v1");
-            options.RoutePrefix = "swagger";
-            options.DocumentTitle = "Perspectives Archive API";
+            branch.UseMiddleware<Http.OpenApiDocumentCache>(DocumentPath);
+            branch.UseSwagger(options => options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
+            branch.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint(DocumentPath, "Perspectives Archive API v1");
+                options.RoutePrefix = RoutePrefix.TrimStart('/');
+                options.DocumentTitle = "Perspectives Archive API";
+            });
         });
-    }
+
+    private const string RoutePrefix = "/swagger";
 }
