@@ -160,7 +160,7 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
           ('stances', 'sqlite_autoindex_stances_1', '3000653 1'), ('stances', 'ix_stances_topic', '3000653 10003 1'),
           ('stances', 'ix_stances_topic_held', '3000653 10003 4 1'), ('stances', 'ix_stances_author_held', '3000653 750 4 1'),
           ('stances', 'ix_stances_article', '3000653 4 1'), ('stances', 'ix_stances_position', '3000653 750164 1'),
-          ('stances', 'ix_stances_topic_article', '3000653 10003 1 1'),
+          ('stances', 'ix_stances_topic_article', '3000653 10003 1 1'), ('stances', 'ix_stances_topic_author', '3000653 10003 3 2'),
           ('topics', 'sqlite_autoindex_topics_1', '300 1'), ('topics', 'ix_topics_title', '300 1 1'),
           ('articles', 'sqlite_autoindex_articles_1', '1000000 1'), ('articles', 'ix_articles_card', '1000000 1 1 1 1 1 1 1'),
           ('articles', 'ix_articles_outlet', '1000000 2494 2 1'),
@@ -190,6 +190,12 @@ public sealed partial class QueryPlanTests(ArchiveApp app) : IClassFixture<Archi
         if (millionArticleStatistics) await connection.ExecuteAsync(MillionArticleStatistics);
         var plan = await PlanAsync(connection, sql, parameters);
         Assert.Contains("SEARCH a USING COVERING INDEX ix_articles_card (id=?)", plan);
+        // The page's stances are chosen from the topic's index entries alone, in id order (no sort, no join to their
+        // topic or article), then found again by rowid: one seek in the table, not one in the id index and one in the table.
+        Assert.Contains("SEARCH s USING COVERING INDEX ix_stances_topic (topic_id=?)", plan);
+        Assert.Contains("SEARCH s USING INTEGER PRIMARY KEY (rowid=?)", plan);
+        Assert.DoesNotContain(plan, step => step.Contains("sqlite_autoindex_stances_1"));
+        Assert.DoesNotContain(plan, step => step.Contains("LAST TERM OF ORDER BY") || step.Contains("RIGHT PART OF ORDER BY"));
     }
 
     [Trait("Engine", "Sqlite")] // SQLite's planner: EXPLAIN QUERY PLAN

@@ -51,6 +51,7 @@ public static class ArticleQueries
     {
         DefaultSortWithSearch = "relevance",
         CountSource = "articles a",
+        RowKey = "a.rowid",
         Facets =
         [
             new("outlet", "a.outlet_id", OutletName, "Articles per outlet (null: outlet unknown)."),

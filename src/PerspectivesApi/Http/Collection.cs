@@ -162,6 +162,11 @@ public sealed record Collection(
     /// <summary>What counts and facets read: <see cref="CountSource"/>, or the whole FROM.</summary>
     public string CountFrom => CountSource ?? From;
 
+    /// <summary>The rowid of the collection's own table (<c>s.rowid</c>), when it has one on every provider: a page's
+    /// rows, once chosen, are found again by it, one seek in the table where the id costs a seek in its index and then
+    /// one in the table (bench/PERF.md).</summary>
+    public string? RowKey { get; init; }
+
     /// <summary>Whether a page is read in two steps (the page's ids first, then their columns);
     /// false when the FROM is itself a computed set (the search's union) that must not be evaluated twice.</summary>
     public bool TwoPhase { get; init; } = true;

@@ -135,28 +135,38 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         if (paged) AddSeek(request, conditions, parameters);
         var direction = request.Descending ? "DESC" : "ASC";
         var where = Where(conditions);
-        var order = $" ORDER BY {sort.Key} {direction}, {tie} {direction}";
+        var order = OrderBy(sort.Key, tie, direction);
         var limit = paged ? SqlDialect.Limit(request.Limit + 1) : request.Sample is { } sample ? SqlDialect.Limit(sample) : null;
 
         if (paged && collection.TwoPhase)
         {
             // Two steps: the page's keys in order, with nothing else computed (a search may match
             // 100,000 rows, which must not each get their correlated counts and joins); then the
-            // full columns for those rows only. A sort with its own source (relevance) reads the
-            // keys from the full-text index alone when nothing else filters.
+            // full columns for those rows only. The keys come from the narrow FROM the filters are written
+            // over (a topic's stances from its index alone, not joined to their topic and article to be
+            // counted out), and the rows are found again by rowid where the table has one. A sort with its
+            // own source (relevance) reads the keys from the full-text index alone when nothing else filters.
             var onlyItsFilter = sort.Source is not null && request.Filters.Keys.All(k => k == sort.Requires) && collection.PathFilter is null;
-            var source = onlyItsFilter ? sort.Source : collection.From + Joins(request);
+            var source = onlyItsFilter ? sort.Source : collection.CountFrom + Joins(request);
             if (onlyItsFilter) where = Where(conditions.Where(c => c != collection.Filters.Single(f => f.Name == sort.Requires).Condition));
+            var rowKey = sort.TieBreak is null ? collection.RowKey : null;
+            var found = rowKey is not null ? $"{rowKey} = page.row_key"
+                : $"{(sort.TieBreak is null ? collection.IdColumn : sort.SourceMatch)} = page.page_id";
             var sql = $"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
-                      $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key FROM {source}{where}{order} {limit}) page, " +
-                      $"{collection.From} WHERE {(sort.TieBreak is null ? collection.IdColumn : sort.SourceMatch)} = page.page_id " +
-                      $"ORDER BY page.sort_key {direction}, page.page_id {direction}";
+                      $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key{(rowKey is null ? "" : $", {rowKey} AS row_key")} FROM {source}{where}{order} {limit}) page, " +
+                      $"{collection.From} WHERE {found}" +
+                      OrderBy("page.sort_key", sort.Key == tie ? "page.sort_key" : "page.page_id", direction);
             return (sql, parameters);
         }
         var (columns, from) = !paged && collection.Export is { } export ? export : (collection.Columns, collection.From);
         return ($"SELECT {columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {from}{Joins(request)}{where}{order}" +
                 (limit is null ? "" : " " + limit), parameters);
     }
+
+    /// <summary>A page's order: the sort key, then the tie-breaker, which is left out when it is the key itself (by id):
+    /// SQLite then reads the order from the index, where a repeated term made it sort the page's candidates.</summary>
+    private static string OrderBy(string key, string tie, string direction) =>
+        key == tie ? $" ORDER BY {key} {direction}" : $" ORDER BY {key} {direction}, {tie} {direction}";
 
     /// <summary>Past the cursor, if there is one: a row-value comparison that SQLite answers with a seek in the (key, id) index.</summary>
     private static void AddSeek(ListRequest request, List<string> conditions, DynamicParameters parameters)
@@ -175,8 +185,8 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         conditions.Remove(search.Condition);
         AddSeek(request, conditions, parameters);
         var (key, id, direction) = (request.Sort.Key, request.Collection.IdColumn, request.Descending ? "DESC" : "ASC");
-        return ($"SELECT {key} AS sort_key, {id} AS page_id FROM {request.Collection.From}{Joins(request, except: search)}{Where(conditions)} " +
-                $"ORDER BY {key} {direction}, {id} {direction} {SqlDialect.Limit(1, offset: rows - 1)}", parameters);
+        return ($"SELECT {key} AS sort_key, {id} AS page_id FROM {request.Collection.From}{Joins(request, except: search)}{Where(conditions)}" +
+                $"{OrderBy(key, id, direction)} {SqlDialect.Limit(1, offset: rows - 1)}", parameters);
     }
 
     /// <summary>The SQL of a walk (<see cref="OrderedSearch"/>): the page's keys in the page's order, read from the
@@ -196,8 +206,8 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
             parameters.Add("__boundId", bound.PageId);
         }
         return ($"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
-                $"FROM (SELECT {id} AS page_id, {key} AS sort_key FROM {collection.From}{Joins(request, except: search)}{Where(conditions)} " +
-                $"ORDER BY {key} {direction}, {id} {direction} {SqlDialect.Limit(request.Limit + 1)}) page, {collection.From} WHERE {id} = page.page_id " +
+                $"FROM (SELECT {id} AS page_id, {key} AS sort_key FROM {collection.From}{Joins(request, except: search)}{Where(conditions)}" +
+                $"{OrderBy(key, id, direction)} {SqlDialect.Limit(request.Limit + 1)}) page, {collection.From} WHERE {id} = page.page_id " +
                 $"ORDER BY page.sort_key {direction}, page.page_id {direction}", parameters);
     }
 

@@ -77,6 +77,7 @@ public static class StanceQueries
     {
         DefaultSortWithSearch = "relevance",
         CountSource = "stances s",
+        RowKey = "s.rowid",
         Facets =
         [
             new("position", "s.position", null, "Stances per position.")
