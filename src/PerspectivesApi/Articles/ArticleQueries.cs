@@ -14,7 +14,7 @@ public static class ArticleQueries
         Columns: """
             a.id, a.title, a.genre, a.language, a.outlet_id, o.name AS outlet_name, a.url,
             a.published_date, a.published_precision, a.published_inferred, a.published_reasoning, a.excerpt,
-            (SELECT count(*) FROM stances s WHERE s.article_id = a.id) AS stance_count
+            a.stance_count
             """,
         From: "articles a LEFT JOIN outlets o ON o.id = a.outlet_id",
         IdColumn: "a.id",

@@ -80,6 +80,8 @@ public static partial class ArchiveGenerator
             INSERT INTO articles (id, title, genre, language, outlet_id, published_date, published_precision, published_inferred, published_reasoning, excerpt, body)
             VALUES ($id, $title, $genre, $language, $outlet, $date, $precision, $inferred, $reasoning, $excerpt, $body)
             """);
+        // The triggers that keep an article's stance count are set aside with the others: it is written once its stances are in.
+        using var countStances = Prepare(connection, transaction, "UPDATE articles SET stance_count = $count WHERE id = $id");
         using var insertCredit = Prepare(connection, transaction, "INSERT OR IGNORE INTO credits (article_id, author_id, role, ordinal) VALUES ($article, $author, $role, $ordinal)");
         using var insertStance = Prepare(connection, transaction, """
             INSERT INTO stances (id, topic_id, article_id, author_id, position, quote, quote_start, quote_end, summary, condition,
@@ -151,6 +153,8 @@ public static partial class ArchiveGenerator
                 await insertStance.ExecuteNonQueryAsync(cancellationToken);
                 stances++;
             }
+            Bind(countStances, ("$count", (long)count), ("$id", id));
+            await countStances.ExecuteNonQueryAsync(cancellationToken);
             if ((i + 1) % 100_000 == 0) await log.WriteLineAsync($"articles {i + 1:N0}, stances {stances:N0} ({clock.Elapsed.TotalSeconds:F1} s)");
         }
 

@@ -78,6 +78,7 @@ public static class SnapshotContent
             new("republished_from_inferred", ColumnType.Boolean, "0 (false) when the document states that date, 1 (true) when it was worked out; NULL when not known"),
             new("republished_from_reasoning", ColumnType.Text, "the evidence for that date, or NULL"),
             new("capture_notes", ColumnType.Text, "a JSON array of notes on the capture itself (e.g. a spliced sentence kept verbatim, with its code-point range)"),
+            new("stance_count", ColumnType.Integer, "derived: how many stances the archive records in the article (rows of `stances` naming it), kept by triggers"),
         ], KeepRowids: true),
         new("credits", "Who is credited on an article, and in what role.",
         [
