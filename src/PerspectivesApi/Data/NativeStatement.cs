@@ -57,15 +57,13 @@ internal sealed unsafe class NativeStatement : IDisposable
             Encoding.UTF8.GetBytes(sql, rented);
             rented[length] = 0;
             IntPtr handle;
-            byte* tail;
-            int rc;
-            fixed (byte* text = rented) rc = sqlite3_prepare_v3(db, text, length + 1, PreparePersistent, out handle, out tail);
-            // An error in the SQL is the code's own: Microsoft.Data.Sqlite's command reports it (the same exception) from there.
-            if (rc != Ok || handle == IntPtr.Zero) return FinalizedNull(handle);
             fixed (byte* text = rented)
             {
-                var rest = new ReadOnlySpan<byte>(tail, length - (int)(tail - text));
-                if (rest.TrimStart(" \t\r\n;"u8).Length > 0) return FinalizedNull(handle);
+                var rc = sqlite3_prepare_v3(db, text, length + 1, PreparePersistent, out handle, out var tail);
+                // An error in the SQL is the code's own: Microsoft.Data.Sqlite's command reports it (the same exception) from there.
+                if (rc != Ok || handle == IntPtr.Zero) return FinalizedNull(handle);
+                // A second statement after the first: a script, which Microsoft.Data.Sqlite's command runs whole.
+                if (new ReadOnlySpan<byte>(tail, length - (int)(tail - text)).TrimStart(" \t\r\n;"u8).Length > 0) return FinalizedNull(handle);
             }
             var count = sqlite3_bind_parameter_count(handle);
             for (var i = 1; i <= count; i++)

@@ -84,27 +84,8 @@ internal sealed class SqliteSessions(Func<SqliteConnection> open) : IDisposable
         /// <summary>The session's compiled statement for <paramref name="sql"/>, or, while that one is still being
         /// read (the same query nested in itself), a new one for this run alone (<paramref name="owned"/>); null when
         /// the text is not one statement with named parameters.</summary>
-        public NativeStatement? Native(string sql, out bool owned)
-        {
-            owned = false;
-            if (natives.TryGetValue(sql, out var statement))
-            {
-                if (statement is not { Busy: true }) return statement;
-                owned = true;
-                return NativeStatement.Prepare(connection, sql);
-            }
-            if (natives.Count >= MaxStatements)
-            {
-                foreach (var (text, old) in natives.Where(s => s.Value is not { Busy: true }).ToList())
-                {
-                    natives.Remove(text);
-                    old?.Dispose();
-                }
-            }
-            statement = NativeStatement.Prepare(connection, sql);
-            natives[sql] = statement;
-            return statement;
-        }
+        public NativeStatement? Native(string sql, out bool owned) =>
+            Keep(natives, sql, s => s is { Busy: true }, () => NativeStatement.Prepare(connection, sql), s => s?.Dispose(), out owned);
 
         /// <summary>A run of a statement is over: its read transaction ends (reset), and a statement of its own is finalized.</summary>
         public void Release(NativeStatement statement, bool owned)
@@ -118,27 +99,33 @@ internal sealed class SqliteSessions(Func<SqliteConnection> open) : IDisposable
         /// being read, a new command the caller disposes (<paramref name="owned"/>).</summary>
         public SqliteCommand Statement(string sql, out bool owned)
         {
+            var statement = Keep(statements, sql, s => s.IsBusy, () => new ReusableCommand { Connection = connection, CommandText = sql }, s => s.Dispose(), out owned);
+            if (!owned) statement.Parameters.Clear();
+            return statement;
+        }
+
+        /// <summary>The statement kept for <paramref name="sql"/> in <paramref name="kept"/>, compiled and kept on first use;
+        /// while that one is still being read (the same query nested in itself), a new one for this run alone
+        /// (<paramref name="owned"/>). Past <see cref="MaxStatements"/> texts, the idle ones are dropped first.</summary>
+        private static T Keep<T>(Dictionary<string, T> kept, string sql, Func<T, bool> busy, Func<T> compile, Action<T> dispose, out bool owned)
+        {
             owned = false;
-            if (statements.TryGetValue(sql, out var statement))
+            if (kept.TryGetValue(sql, out var statement))
             {
-                if (!statement.IsBusy)
-                {
-                    statement.Parameters.Clear();
-                    return statement;
-                }
+                if (!busy(statement)) return statement;
                 owned = true;
-                return new ReusableCommand { Connection = connection, CommandText = sql };
+                return compile();
             }
-            if (statements.Count >= MaxStatements)
+            if (kept.Count >= MaxStatements)
             {
-                foreach (var (text, old) in statements.Where(s => !s.Value.IsBusy).ToList())
+                foreach (var (text, old) in kept.Where(s => !busy(s.Value)).ToList())
                 {
-                    statements.Remove(text);
-                    old.Dispose();
+                    kept.Remove(text);
+                    dispose(old);
                 }
             }
-            statement = new ReusableCommand { Connection = connection, CommandText = sql };
-            statements[sql] = statement;
+            statement = compile();
+            kept[sql] = statement;
             return statement;
         }
 

@@ -149,11 +149,9 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
             var onlyItsFilter = sort.Source is not null && request.Filters.Keys.All(k => k == sort.Requires) && collection.PathFilter is null;
             var source = onlyItsFilter ? sort.Source : collection.CountFrom + Joins(request);
             if (onlyItsFilter) where = Where(conditions.Where(c => c != collection.Filters.Single(f => f.Name == sort.Requires).Condition));
-            var rowKey = sort.TieBreak is null ? collection.RowKey : null;
-            var found = rowKey is not null ? $"{rowKey} = page.row_key"
-                : $"{(sort.TieBreak is null ? collection.IdColumn : sort.SourceMatch)} = page.page_id";
+            var (rowKey, found) = Refind(collection, sort);
             var sql = $"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
-                      $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key{(rowKey is null ? "" : $", {rowKey} AS row_key")} FROM {source}{where}{order} {limit}) page, " +
+                      $"FROM (SELECT {tie} AS page_id, {sort.Key} AS sort_key{rowKey} FROM {source}{where}{order} {limit}) page, " +
                       $"{collection.From} WHERE {found}" +
                       OrderBy("page.sort_key", sort.Key == tie ? "page.sort_key" : "page.page_id", direction);
             return (sql, parameters);
@@ -162,6 +160,13 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
         return ($"SELECT {columns}, {sort.Key} AS sort_key, {tie} AS page_id FROM {from}{Joins(request)}{where}{order}" +
                 (limit is null ? "" : " " + limit), parameters);
     }
+
+    /// <summary>How the second step of a page finds the rows its first step chose: by rowid where the collection's table has
+    /// one (the extra column the first step returns, and the condition), else by the tie-breaker it returned as page_id.</summary>
+    private static (string RowKeyColumn, string Condition) Refind(Collection collection, Sort sort) =>
+        sort.TieBreak is null && collection.RowKey is { } rowKey
+            ? ($", {rowKey} AS row_key", $"{rowKey} = page.row_key")
+            : ("", $"{(sort.TieBreak is null ? collection.IdColumn : sort.SourceMatch)} = page.page_id");
 
     /// <summary>A page's order: the sort key, then the tie-breaker, which is left out when it is the key itself (by id):
     /// SQLite then reads the order from the index, where a repeated term made it sort the page's candidates.</summary>
@@ -205,10 +210,11 @@ public sealed class CollectionReader(Database database, CursorCodec cursors, Ord
             parameters.Add("__boundKey", bound.SortKey);
             parameters.Add("__boundId", bound.PageId);
         }
+        var (rowKey, found) = Refind(collection, request.Sort);
         return ($"SELECT {collection.Columns}, page.sort_key AS sort_key, page.page_id AS page_id " +
-                $"FROM (SELECT {id} AS page_id, {key} AS sort_key FROM {collection.From}{Joins(request, except: search)}{Where(conditions)}" +
-                $"{OrderBy(key, id, direction)} {SqlDialect.Limit(request.Limit + 1)}) page, {collection.From} WHERE {id} = page.page_id " +
-                $"ORDER BY page.sort_key {direction}, page.page_id {direction}", parameters);
+                $"FROM (SELECT {id} AS page_id, {key} AS sort_key{rowKey} FROM {collection.From}{Joins(request, except: search)}{Where(conditions)}" +
+                $"{OrderBy(key, id, direction)} {SqlDialect.Limit(request.Limit + 1)}) page, {collection.From} WHERE {found}" +
+                OrderBy("page.sort_key", key == id ? "page.sort_key" : "page.page_id", direction), parameters);
     }
 
     /// <summary>The SQL that counts the whole filtered collection, for <c>count=true</c>.</summary>
