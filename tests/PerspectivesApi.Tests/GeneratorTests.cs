@@ -45,6 +45,9 @@ public sealed class GeneratorTests : IDisposable
 
         Assert.Equal(Articles / 10, await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '{ArchiveGenerator.CommonTerm}'"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '{ArchiveGenerator.RareTerm}'"));
+        // Each index is one merged segment (FullTextIndexes.Rebuild): a search looks its terms up once, not once per segment.
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(DISTINCT segid) FROM articles_fts_idx"));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(DISTINCT segid) FROM stances_fts_idx"));
         Assert.Equal(37, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")); // restored
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM articles a WHERE stance_count <> (SELECT count(*) FROM stances s WHERE s.article_id = a.id)"));
         // Every generated stance says how its words reach us, when it was held and how it was read, as the API would require.

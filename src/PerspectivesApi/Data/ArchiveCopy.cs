@@ -85,7 +85,7 @@ public static class ArchiveCopy
                 await Text(to, "INSERT INTO stances_fts (rowid, search) SELECT rowid, archive_stance_search(quote) FROM stances");
                 foreach (var table in Tables) await Text(to, $"ALTER TABLE {table} ENABLE TRIGGER USER");
             }
-            else await Text(to, "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild'); INSERT INTO stances_fts (stances_fts) VALUES ('rebuild');");
+            else await Text(to, FullTextIndexes.Rebuild);
             await Text(to, Topics.TopicTallies.Rebuild);
             foreach (var (_, sql) in sqliteTriggers) await Text(to, sql);
 

@@ -159,7 +159,7 @@ public static partial class ArchiveGenerator
         }
 
         await log.WriteLineAsync($"rebuilding the full-text indexes ({clock.Elapsed.TotalSeconds:F1} s)");
-        await connection.ExecuteAsync("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild'); INSERT INTO stances_fts (stances_fts) VALUES ('rebuild');", transaction: transaction);
+        await connection.ExecuteAsync(FullTextIndexes.Rebuild, transaction: transaction);
         await log.WriteLineAsync($"counting the topic tallies ({clock.Elapsed.TotalSeconds:F1} s)");
         await connection.ExecuteAsync(TopicTallies.Rebuild, transaction: transaction);
         foreach (var (_, sql) in triggers) await connection.ExecuteAsync(sql, transaction: transaction);
