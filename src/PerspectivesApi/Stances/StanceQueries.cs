@@ -90,14 +90,14 @@ public static class StanceQueries
             new("topic", "s.topic_id", "(SELECT t.title FROM topics t WHERE t.id = listed.value)", "Stances per topic."),
             new("author", "s.author_id", AuthorName, "Stances per voice (null: a stance written before schema 7 for an unsigned article's unnamed editorial voice).")
             {
-                Tally = TallyGroups("author"),
+                Tally = TallyGroups("author"), TallyOrder = TallyGroupsOrder,
             },
             new("voiceKind", "au.kind", null, "Stances per kind of voice holding them (null: no voice named).") { Join = "LEFT JOIN authors au ON au.id = s.author_id" },
             new("attribution", "s.attribution_kind", null, "Stances per way their words reach us (null: not recorded)."),
             new("heldYear", "substr(s.held_date, 1, 4)", null, "Stances per year the position was held (null: unknown). Positions from different years differ in time, not in perspective."),
             new("outlet", "a.outlet_id", ArticleQueries.OutletName, "Stances per outlet of their article (null: outlet unknown).")
             {
-                Join = ArticleJoin, Tally = TallyGroups("outlet"),
+                Join = ArticleJoin, Tally = TallyGroups("outlet"), TallyOrder = TallyGroupsOrder,
             },
             new("article", "s.article_id", "(SELECT a.title FROM articles a WHERE a.id = listed.value)", "Stances per article."),
             new("year", "substr(a.published_date, 1, 4)", null, "Stances per year their article was published (null: date unknown).") { Join = ArticleJoin },
@@ -108,6 +108,10 @@ public static class StanceQueries
     };
 
     private const string ArticleJoin = "JOIN articles a ON a.id = s.article_id";
+
+    /// <summary>The order of ix_topic_tallies_rank within a dimension, which is the facet's: '' (the unknown value, null
+    /// in the facet) sorts before every other key, as null does in the facet's order.</summary>
+    private const string TallyGroupsOrder = "total DESC, group_key";
 
     /// <summary>A topic's tallied groups of one dimension as facet rows: '' is the tallies' key for an unknown author or outlet.</summary>
     private static string TallyGroups(string dimension) =>
