@@ -23,6 +23,7 @@ builder.Services.AddArchiveResponseCache(builder.Configuration);
 builder.Services.AddReverseProxySupport(builder.Configuration);
 builder.Services.AddArchiveRateLimiting(builder.Configuration);
 builder.Services.AddQueryBudget(builder.Configuration);
+builder.Services.AddExpensiveReadGate(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ArchiveJsonContext.Default));
 // The archive is public and read anonymously: any web page may call it from the browser.
 builder.Services.AddCors(options => options.AddDefaultPolicy(policy =>
@@ -71,6 +72,8 @@ app.UseAuthorization();
 app.UseQueryBudget();
 // After CORS, so answers served from the cache carry its headers too.
 app.UseArchiveResponseCache();
+// After the cache: an answer it holds is sent without waiting for a turn.
+app.UseExpensiveReadGate();
 
 app.UseArchiveOpenApi();
 app.MapArchiveHealth();
